@@ -1,0 +1,13 @@
+"""Test settings: `make test`. Starts embedded PostgreSQL/Redis when none is configured."""
+
+from lendportal.embedded import ensure_embedded_services
+
+ensure_embedded_services()
+
+from lendportal.settings.base import *  # noqa: E402, F403
+
+# Hashing passwords slowly protects users, not tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Static files come from the finders in development; only production collects them.
+STATIC_ROOT = None
