@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
 
 
 class User(AbstractUser):
@@ -11,3 +15,82 @@ class User(AbstractUser):
         db_table = "accounts_user"
         verbose_name = "user"
         verbose_name_plural = "users"
+
+
+class Partner(models.Model):
+    """A partner app (a shop, a phone maker's wallet) that brings borrowers through the API."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.TextChoices):
+    ZH_HANS = "zh-hans", "简体中文"
+    EN = "en", "English"
+
+
+class Borrower(models.Model):
+    """A person who borrows, with the real-name (KYC) data of PRODUCT §6.
+
+    The identity number and the bank card are stored encrypted (accounts.crypto), found by a
+    keyed hash (``*_digest``) and shown masked (``*_masked``: first 4 and last 4); the clear text
+    never reaches a log. A borrower comes either through the portal (``user``) or from a partner
+    (``partner`` + ``external_id``); identity numbers are unique per channel.
+    """
+
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="borrower"
+    )
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="borrowers"
+    )
+    external_id = models.CharField(max_length=64, blank=True)
+    full_name = models.CharField(max_length=30)
+    id_number_ciphertext = models.TextField(editable=False)
+    id_number_digest = models.CharField(max_length=64, editable=False, db_index=True)
+    id_number_masked = models.CharField(max_length=18, editable=False)
+    birth_date = models.DateField()
+    mobile = models.CharField(max_length=11, db_index=True)
+    email = models.EmailField(blank=True)
+    bank_card_ciphertext = models.TextField(editable=False)
+    bank_card_digest = models.CharField(max_length=64, editable=False, db_index=True)
+    bank_card_masked = models.CharField(max_length=19, editable=False)
+    monthly_income_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    employment_months = models.PositiveIntegerField()
+    monthly_debt_payments_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ZH_HANS)
+    credit_check_consent_at = models.DateTimeField(null=True, blank=True)
+    privacy_notice_version = models.CharField(max_length=16, blank=True)
+    privacy_consent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "id_number_digest"],
+                nulls_distinct=False,
+                name="borrower_identity_unique_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "external_id"],
+                condition=~Q(external_id=""),
+                name="borrower_external_id_unique_per_partner",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_income_amount__gte=0) & Q(monthly_debt_payments_amount__gte=0),
+                name="borrower_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.id_number_masked})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 
 from lendportal.env import (
     cache_url_for_broker,
@@ -14,6 +15,9 @@ from lendportal.env import (
     env_list,
     env_str,
 )
+
+# Lets ModelAdmin[Model], QuerySet[Model] and friends be subscripted at run time (typing).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "accounts",
     "loans",
 ]
@@ -135,8 +140,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LI
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+# Personal data at rest (PRODUCT §6): identity and card numbers are encrypted with the first of
+# these Fernet keys (the others still decrypt, for rotation) and found by an HMAC with the lookup
+# key. The defaults are for development only; production settings require both variables.
+LENDPORTAL_FIELD_ENCRYPTION_KEYS = env_list(
+    "FIELD_ENCRYPTION_KEYS", "Yr6NvJ7o1vQDtVYk2p3L0Ws6M3sWJm0R6l4fQxYtH6A="
+)
+LENDPORTAL_LOOKUP_HASH_KEY = env_str("LOOKUP_HASH_KEY", "development-lookup-key-not-secret")
+
 # Lending policy (PRODUCT §2.2, §6).
 LENDPORTAL_RATE_CAP = env_decimal("LENDPORTAL_RATE_CAP", "0.24")
+# Draws up to this amount are disbursed at once; above it a second officer approves (§6).
+LENDPORTAL_AUTO_DISBURSE_LIMIT = env_decimal("LENDPORTAL_AUTO_DISBURSE_LIMIT", "20000.00")
+LENDPORTAL_PAYOUT_BACKEND = env_str(
+    "LENDPORTAL_PAYOUT_BACKEND", "loans.services.payouts.FakePayoutBackend"
+)
 
 LOGGING = {
     "version": 1,

@@ -32,3 +32,9 @@ def due_dates(start: date, term: int) -> tuple[date, ...]:
 def days_between(a: date, b: date) -> int:
     """Return the number of days in the half-open range [a, b) (negative when b < a)."""
     return (b - a).days
+
+
+def age_on(*, birth_date: date, as_of: date) -> int:
+    """Return a person's age in whole years on ``as_of`` (a Feb 29 birthday counts on Mar 1)."""
+    before_birthday = (as_of.month, as_of.day) < (birth_date.month, birth_date.day)
+    return as_of.year - birth_date.year - int(before_birthday)

@@ -13,6 +13,8 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "lend.example.com",
     "DATABASE_URL": "postgresql://lend@db.example.com:5432/lendportal",
     "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
+    "FIELD_ENCRYPTION_KEYS": "u0nJ3gWq8Ck5m2sQy7Lr1Vb4Xt9Pz6Ha0Ee3Dd8Ff2A=",
+    "LOOKUP_HASH_KEY": "f6b1c0e8a7d94e3bb2a5c1d8e9f0a7b6",
 }
 
 

@@ -1,0 +1,336 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from accounts.models import Borrower, Partner
+from loans.domain.delinquency import Bucket
+from loans.domain.schedule import RepaymentMethod
+from loans.models.credit import CreditLine
+from loans.models.fields import ZERO, balance_field, money_field, rate_field
+from loans.models.products import LoanProduct
+
+
+class LoanStatus(models.TextChoices):
+    PENDING_DISBURSEMENT = "PENDING_DISBURSEMENT", "Pending disbursement"
+    ACTIVE = "ACTIVE", "Active"
+    PAID_OFF = "PAID_OFF", "Paid off"
+    WRITTEN_OFF = "WRITTEN_OFF", "Written off"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class Loan(models.Model):
+    """A draw on a credit line: its terms (copied from the product at draw), contract evidence,
+    and balances.
+
+    The ``*_amount`` balances are a projection of the loan's sub-ledger, changed only by
+    ``loans.services.ledger.entry_post``; ``manage.py reconcile`` proves they match the journal.
+    """
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
+    credit_line = models.ForeignKey(CreditLine, on_delete=models.PROTECT, related_name="loans")
+    product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="loans")
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(max_length=24, choices=LoanStatus.choices)
+    principal_amount = money_field()
+    term = models.PositiveSmallIntegerField()
+    method = models.CharField(max_length=20, choices=[(m.value, m.value) for m in RepaymentMethod])
+    annual_rate = rate_field()
+    fee_rate = rate_field(default=Decimal("0"))
+    apr = rate_field()
+    penalty_multiplier = models.DecimalField(max_digits=4, decimal_places=2)
+    grace_days = models.PositiveSmallIntegerField()
+    write_off_days = models.PositiveSmallIntegerField()
+    rate_cap = rate_field()
+    allocation_rules = models.JSONField()
+    drawn_date = models.DateField()
+    disbursed_date = models.DateField(null=True, blank=True)
+    closed_date = models.DateField(null=True, blank=True)
+    # Contract acceptance evidence (PRODUCT §2.2, issue #3): what was shown and how it was signed.
+    contract_version = models.CharField(max_length=32)
+    contract_hash = models.CharField(max_length=64)
+    accepted_at = models.DateTimeField()
+    accepted_ip = models.GenericIPAddressField(null=True, blank=True)
+    accepted_user_agent = models.CharField(max_length=500, blank=True)
+    signature_name = models.CharField(max_length=30)
+    # Balances of the sub-ledger (see loans.services.ledger.BALANCE_FIELDS).
+    principal_outstanding_amount = balance_field()
+    interest_receivable_amount = balance_field()
+    fee_receivable_amount = balance_field()
+    penalty_receivable_amount = balance_field()
+    advance_amount = balance_field()
+    overpayment_amount = balance_field()
+    days_past_due = models.PositiveIntegerField(default=0)
+    bucket = models.CharField(
+        max_length=8, choices=[(b.value, b.value) for b in Bucket], default=Bucket.CURRENT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "id"]),
+            models.Index(fields=["borrower", "status"]),
+            models.Index(fields=["bucket", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(principal_amount__gte=Decimal("100.00"))
+                & Q(principal_amount__lte=Decimal("30000.00")),
+                name="loan_principal_within_platform_range",
+            ),
+            models.CheckConstraint(condition=Q(term__gte=1), name="loan_term_positive"),
+            models.CheckConstraint(
+                condition=Q(apr__lte=F("rate_cap")) & Q(annual_rate__lte=F("rate_cap")),
+                name="loan_within_rate_cap",
+            ),
+            models.CheckConstraint(
+                condition=Q(principal_outstanding_amount__gte=0)
+                & Q(principal_outstanding_amount__lte=F("principal_amount"))
+                & Q(interest_receivable_amount__gte=0)
+                & Q(fee_receivable_amount__gte=0)
+                & Q(penalty_receivable_amount__gte=0)
+                & Q(advance_amount__gte=0)
+                & Q(overpayment_amount__gte=0),
+                name="loan_balances_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Loan {self.pk} ({self.status})"
+
+
+class Installment(models.Model):
+    """One row of a loan's schedule and what has been charged and paid on it.
+
+    Interest is earned by daily accrual (PRODUCT §2.3): ``interest_accrued_amount`` is the
+    cursor, accrued from ``accrual_start_date`` with ``accrual_base_amount`` already fixed before
+    it (non-zero only after a prepayment re-amortised the period). Fees are charged on the due
+    date, penalty daily once overdue.
+    """
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="installments")
+    number = models.PositiveSmallIntegerField()
+    period_start = models.DateField()
+    due_date = models.DateField()
+    principal_amount = money_field()
+    interest_amount = money_field()
+    fee_amount = money_field()
+    accrual_start_date = models.DateField()
+    accrual_base_amount = balance_field()
+    interest_accrued_amount = balance_field()
+    fee_charged_amount = balance_field()
+    penalty_charged_amount = balance_field()
+    principal_paid_amount = balance_field()
+    interest_paid_amount = balance_field()
+    fee_paid_amount = balance_field()
+    penalty_paid_amount = balance_field()
+    interest_waived_amount = balance_field()
+    fee_waived_amount = balance_field()
+    penalty_waived_amount = balance_field()
+    paid_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["loan", "number"]
+        indexes = [
+            models.Index(
+                fields=["due_date", "loan"],
+                condition=Q(paid_date__isnull=True),
+                name="installment_unpaid_due",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "number"], name="installment_number_unique"),
+            models.CheckConstraint(
+                condition=Q(period_start__lt=F("due_date"))
+                & Q(accrual_start_date__gte=F("period_start"))
+                & Q(accrual_start_date__lte=F("due_date")),
+                name="installment_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(principal_amount__gte=0)
+                & Q(interest_amount__gte=0)
+                & Q(fee_amount__gte=0)
+                & Q(accrual_base_amount__gte=0)
+                & Q(accrual_base_amount__lte=F("interest_amount")),
+                name="installment_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(principal_paid_amount__gte=0)
+                & Q(principal_paid_amount__lte=F("principal_amount"))
+                & Q(interest_accrued_amount__gte=0)
+                & Q(interest_accrued_amount__lte=F("interest_amount"))
+                & Q(interest_paid_amount__gte=0)
+                & Q(fee_charged_amount__gte=0)
+                & Q(fee_charged_amount__lte=F("fee_amount"))
+                & Q(fee_paid_amount__gte=0)
+                & Q(penalty_charged_amount__gte=0)
+                & Q(penalty_paid_amount__gte=0)
+                & Q(interest_waived_amount__gte=0)
+                & Q(fee_waived_amount__gte=0)
+                & Q(penalty_waived_amount__gte=0),
+                name="installment_progress_within_schedule",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    interest_paid_amount__lte=F("interest_accrued_amount")
+                    - F("interest_waived_amount")
+                )
+                & Q(fee_paid_amount__lte=F("fee_charged_amount") - F("fee_waived_amount"))
+                & Q(
+                    penalty_paid_amount__lte=F("penalty_charged_amount")
+                    - F("penalty_waived_amount")
+                ),
+                name="installment_paid_within_charged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Loan {self.loan_id} #{self.number} due {self.due_date}"
+
+    @property
+    def total_amount(self) -> Decimal:
+        return self.principal_amount + self.interest_amount + self.fee_amount
+
+
+class PayoutStatus(models.TextChoices):
+    SENT = "SENT", "Sent to the bank"
+    SETTLED = "SETTLED", "Settled"
+    FAILED = "FAILED", "Failed"
+
+
+class Payout(models.Model):
+    """The transfer of a disbursed loan to the borrower's bank card."""
+
+    loan = models.OneToOneField(Loan, on_delete=models.PROTECT, related_name="payout")
+    amount = money_field()
+    bank_card_masked = models.CharField(max_length=19)
+    backend = models.CharField(max_length=100)
+    reference = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=8, choices=PayoutStatus.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"Payout of loan {self.loan_id} ({self.status})"
+
+
+class ApprovalKind(models.TextChoices):
+    DISBURSEMENT = "DISBURSEMENT", "Disbursement"
+    WRITE_OFF = "WRITE_OFF", "Write-off"
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "PENDING", "Waiting for a second officer"
+    APPROVED = "APPROVED", "Approved"
+    REJECTED = "REJECTED", "Rejected"
+
+
+class ApprovalRequest(models.Model):
+    """Maker-checker (PRODUCT §2.4, §6): one officer requests, a different one decides.
+
+    The services enforce it; the database refuses a decider equal to the requester too.
+    """
+
+    kind = models.CharField(max_length=16, choices=ApprovalKind.choices)
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="approval_requests")
+    status = models.CharField(
+        max_length=8, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="approval_decider_is_not_requester",
+            ),
+            models.UniqueConstraint(
+                fields=["loan", "kind"],
+                condition=Q(status="PENDING"),
+                name="approval_one_pending_per_loan_and_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of loan {self.loan_id} ({self.status})"
+
+
+class RepaymentChannel(models.TextChoices):
+    PORTAL = "PORTAL", "Borrower portal"
+    PARTNER = "PARTNER", "Partner API"
+    BACK_OFFICE = "BACK_OFFICE", "Back office"
+
+
+class RepaymentStatus(models.TextChoices):
+    POSTED = "POSTED", "Posted"
+    REVERSED = "REVERSED", "Reversed"
+
+
+class Repayment(models.Model):
+    """Money received for a loan and where it went (PRODUCT §2.5).
+
+    Never edited: a mistaken repayment is reversed by a linked journal entry, and the repayments
+    after it are reversed and posted again in date order (``replay_of`` links the new one to the
+    one it replaces).
+    """
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments")
+    amount = money_field()
+    value_date = models.DateField()
+    channel = models.CharField(max_length=12, choices=RepaymentChannel.choices)
+    reference = models.CharField(max_length=100, blank=True)
+    prepayment_mode = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=8, choices=RepaymentStatus.choices, default=RepaymentStatus.POSTED
+    )
+    allocation = models.JSONField(default=list)
+    advance_amount = money_field(default=ZERO)
+    overpayment_amount = money_field(default=ZERO)
+    prepaid_principal_amount = money_field(default=ZERO)
+    # The schedule rows a prepayment replaced, to restore them if this repayment is reversed.
+    schedule_before = models.JSONField(null=True, blank=True)
+    entry = models.OneToOneField(
+        "loans.JournalEntry", on_delete=models.PROTECT, related_name="repayment"
+    )
+    replay_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replayed_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["value_date", "id"]
+        indexes = [models.Index(fields=["loan", "value_date", "id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(advance_amount__gte=0)
+                & Q(overpayment_amount__gte=0)
+                & Q(prepaid_principal_amount__gte=0),
+                name="repayment_parts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Repayment {self.pk} of loan {self.loan_id}: {self.amount} ({self.status})"

@@ -1,0 +1,75 @@
+"""Reads of the lending core (STYLE.md: selectors), shared by portal, admin, API and commands."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from accounts.models import Borrower
+from loans.domain.allocation import InstallmentBalance
+from loans.domain.payoff import OutstandingInstallment, PayoffQuote, payoff_quote
+from loans.models import BusinessDate, Installment, Loan, LoanStatus
+
+OPEN_STATUSES = (LoanStatus.PENDING_DISBURSEMENT, LoanStatus.ACTIVE)
+
+
+def business_date_current() -> date:
+    """Return the open business date, opening it at today's Beijing date the first time."""
+    row, _ = BusinessDate.objects.get_or_create(
+        id=1, defaults={"current_date": timezone.localdate()}
+    )
+    return row.current_date
+
+
+def installments_unpaid(*, loan: Loan) -> QuerySet[Installment]:
+    return loan.installments.filter(paid_date__isnull=True).order_by("number")
+
+
+def installment_balance(installment: Installment) -> InstallmentBalance:
+    """Return what can be collected on an installment now: charged or accrued, less paid/waived.
+
+    Principal is owed in full (it is receivable from disbursement); interest only as accrued,
+    fees once charged on the due date, penalty as charged (PRODUCT §2.3-2.5).
+    """
+    i = installment
+    return InstallmentBalance(
+        number=i.number,
+        due_date=i.due_date,
+        penalty=i.penalty_charged_amount - i.penalty_waived_amount - i.penalty_paid_amount,
+        fee=i.fee_charged_amount - i.fee_waived_amount - i.fee_paid_amount,
+        interest=i.interest_accrued_amount - i.interest_waived_amount - i.interest_paid_amount,
+        principal=i.principal_amount - i.principal_paid_amount,
+    )
+
+
+def loan_payoff_quote(*, loan: Loan, as_of: date) -> PayoffQuote:
+    """Return what closes the loan on ``as_of`` (PRODUCT §2.5), before any advance held."""
+    rows = [
+        OutstandingInstallment(
+            period_start=i.accrual_start_date,
+            due_date=i.due_date,
+            scheduled_interest=i.interest_amount - i.accrual_base_amount,
+            interest_paid=max(
+                Decimal("0"),
+                i.interest_paid_amount + i.interest_waived_amount - i.accrual_base_amount,
+            ),
+            principal_outstanding=i.principal_amount - i.principal_paid_amount,
+            fee_outstanding=i.fee_charged_amount - i.fee_waived_amount - i.fee_paid_amount,
+            penalty_outstanding=(
+                i.penalty_charged_amount - i.penalty_waived_amount - i.penalty_paid_amount
+            ),
+        )
+        for i in installments_unpaid(loan=loan)
+    ]
+    return payoff_quote(installments=rows, as_of=as_of)
+
+
+def borrower_worst_days_past_due(*, borrower: Borrower) -> int:
+    """Return the worst days past due of any loan of this person (same identity, any channel)."""
+    worst = Loan.objects.filter(borrower__id_number_digest=borrower.id_number_digest).aggregate(
+        worst=Max("days_past_due")
+    )["worst"]
+    return int(worst or 0)

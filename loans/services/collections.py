@@ -1,0 +1,190 @@
+"""Waivers, write-off with a second approver, recoveries and refunds (PRODUCT §2.4, §3)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.models import User
+from loans.domain.allocation import Component
+from loans.domain.delinquency import write_off_eligible
+from loans.errors import LendingError
+from loans.models import (
+    AccountCode,
+    ApprovalKind,
+    ApprovalRequest,
+    CreditLine,
+    CreditLineStatus,
+    EntryType,
+    Installment,
+    Loan,
+    LoanStatus,
+)
+from loans.selectors import installment_balance
+from loans.services.approvals import approval_decide, approval_open
+from loans.services.installments import Change, changes_apply, paid_dates_refresh
+from loans.services.ledger import credit, debit, entry_post
+from loans.services.states import loan_transition
+
+logger = logging.getLogger(__name__)
+
+WAIVABLE = {
+    Component.PENALTY: (AccountCode.PENALTY_RECEIVABLE, "penalty_waived_amount"),
+    Component.FEE: (AccountCode.FEE_RECEIVABLE, "fee_waived_amount"),
+    Component.INTEREST: (AccountCode.INTEREST_RECEIVABLE, "interest_waived_amount"),
+}
+
+
+class WaiverRefused(LendingError):
+    code = "waiver_refused"
+
+
+class WriteOffRefused(LendingError):
+    code = "write_off_refused"
+
+
+class RecoveryRefused(LendingError):
+    code = "recovery_refused"
+
+
+class RefundRefused(LendingError):
+    code = "refund_refused"
+
+
+@transaction.atomic
+def waiver_post(
+    *,
+    loan: Loan,
+    installment_number: int,
+    component: Component,
+    amount: Decimal,
+    as_of: date,
+    user: User,
+    reason: str,
+) -> Loan:
+    """Waive penalty, fee or accrued interest owed on one installment (Dr waivers).
+
+    Raises WaiverRefused for principal, a closed loan, or more than is owed.
+    """
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if component not in WAIVABLE:
+        raise WaiverRefused(
+            "Only penalty, fees and interest can be waived; principal is written off."
+        )
+    if loan.status != LoanStatus.ACTIVE:
+        raise WaiverRefused(f"Loan {loan.pk} is {loan.status}.")
+    row = Installment.objects.get(loan=loan, number=installment_number)
+    owed = installment_balance(row).outstanding(component)
+    if not Decimal("0") < amount <= owed or amount != amount.quantize(Decimal("0.01")):
+        raise WaiverRefused(f"Waive between ¥0.01 and the ¥{owed} owed, in whole fen.")
+    account, field = WAIVABLE[component]
+    entry_post(
+        entry_type=EntryType.WAIVER,
+        value_date=as_of,
+        loan=loan,
+        lines=[debit(AccountCode.WAIVERS, amount, row.number), credit(account, amount, row.number)],
+        memo=reason,
+        user=user,
+    )
+    changes_apply(loan=loan, changes=[Change(row.number, field, amount)])
+    paid_dates_refresh(loan=loan, as_of=as_of)
+    logger.info("waiver of %s on loan %s by user %s", component, loan.pk, user.pk)
+    return loan
+
+
+@transaction.atomic
+def write_off_request(*, loan: Loan, officer: User, as_of: date, reason: str) -> ApprovalRequest:
+    """Ask a second officer to write a loan off; it must be ``write_off_days`` past due."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.status != LoanStatus.ACTIVE:
+        raise WriteOffRefused(f"Loan {loan.pk} is {loan.status}.")
+    if not write_off_eligible(days_past_due=loan.days_past_due, write_off_days=loan.write_off_days):
+        raise WriteOffRefused(
+            f"Loan {loan.pk} is {loan.days_past_due} days past due; write-off needs "
+            f"{loan.write_off_days}."
+        )
+    return approval_open(loan=loan, kind=ApprovalKind.WRITE_OFF, officer=officer, reason=reason)
+
+
+@transaction.atomic
+def write_off_approve(*, request: ApprovalRequest, officer: User, as_of: date) -> Loan:
+    """Write the loan off as the second officer (PRODUCT §3).
+
+    Principal to credit losses; accrued interest, fees and penalty back against their income.
+    Raises MakerCheckerViolation, ApprovalRefused.
+    """
+    request = approval_decide(
+        request=request, kind=ApprovalKind.WRITE_OFF, officer=officer, approve=True
+    )
+    loan = Loan.objects.select_for_update().get(pk=request.loan_id)
+    loan_transition(loan=loan, to=LoanStatus.WRITTEN_OFF)
+    principal = loan.principal_outstanding_amount
+    entry_post(
+        entry_type=EntryType.WRITE_OFF,
+        value_date=as_of,
+        loan=loan,
+        lines=[
+            debit(AccountCode.CREDIT_LOSSES, principal),
+            credit(AccountCode.PRINCIPAL_RECEIVABLE, principal),
+            debit(AccountCode.INTEREST_INCOME, loan.interest_receivable_amount),
+            credit(AccountCode.INTEREST_RECEIVABLE, loan.interest_receivable_amount),
+            debit(AccountCode.FEE_INCOME, loan.fee_receivable_amount),
+            credit(AccountCode.FEE_RECEIVABLE, loan.fee_receivable_amount),
+            debit(AccountCode.PENALTY_INCOME, loan.penalty_receivable_amount),
+            credit(AccountCode.PENALTY_RECEIVABLE, loan.penalty_receivable_amount),
+        ],
+        memo=request.reason,
+        user=officer,
+    )
+    loan.closed_date = as_of
+    loan.save(update_fields=["status", "closed_date", "updated_at"])
+    line = CreditLine.objects.select_for_update().get(pk=loan.credit_line_id)
+    line.used_amount -= principal
+    line.status = CreditLineStatus.FROZEN
+    line.save(update_fields=["used_amount", "status", "updated_at"])
+    logger.info("loan %s written off by user %s", loan.pk, officer.pk)
+    return loan
+
+
+@transaction.atomic
+def recovery_post(
+    *, loan: Loan, amount: Decimal, as_of: date, user: User, reference: str = ""
+) -> Loan:
+    """Record money recovered on a written-off loan (Dr cash, Cr recoveries)."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.status != LoanStatus.WRITTEN_OFF:
+        raise RecoveryRefused(
+            f"Loan {loan.pk} is {loan.status}; recoveries are for written-off loans."
+        )
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise RecoveryRefused(f"The amount must be positive and in whole fen, got {amount}.")
+    entry_post(
+        entry_type=EntryType.RECOVERY,
+        value_date=as_of,
+        loan=loan,
+        lines=[debit(AccountCode.CASH, amount), credit(AccountCode.RECOVERIES, amount)],
+        memo=f"Recovery {reference}".strip(),
+        user=user,
+    )
+    return loan
+
+
+@transaction.atomic
+def overpayment_refund(
+    *, loan: Loan, amount: Decimal, as_of: date, user: User | None = None
+) -> Loan:
+    """Pay an overpayment back to the borrower (Dr overpayment liability, Cr cash)."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if not Decimal("0") < amount <= loan.overpayment_amount:
+        raise RefundRefused(f"Refund between ¥0.01 and the ¥{loan.overpayment_amount} held.")
+    entry_post(
+        entry_type=EntryType.REFUND,
+        value_date=as_of,
+        loan=loan,
+        lines=[debit(AccountCode.OVERPAYMENT_LIABILITY, amount), credit(AccountCode.CASH, amount)],
+        user=user,
+    )
+    return loan

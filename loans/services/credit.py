@@ -1,0 +1,187 @@
+"""Credit applications, their scorecard decision, and the borrower's credit line (PRODUCT §6)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Borrower, Partner, User
+from accounts.selectors import borrower_identity_conflicts
+from loans.domain.dates import age_on
+from loans.domain.scorecard import (
+    GRADE_RATES,
+    MAX_CREDIT_LIMIT,
+    MIN_CREDIT_LIMIT,
+    Grade,
+    Outcome,
+    ScorecardInputs,
+    decide,
+)
+from loans.errors import LendingError
+from loans.models import (
+    ApplicationStatus,
+    CreditApplication,
+    CreditLine,
+    CreditLineStatus,
+    Loan,
+    LoanStatus,
+)
+from loans.selectors import borrower_worst_days_past_due
+
+logger = logging.getLogger(__name__)
+
+REAPPLY_AFTER_DECLINE = timedelta(days=30)
+STATUS_BY_OUTCOME = {
+    Outcome.APPROVE: ApplicationStatus.APPROVED,
+    Outcome.REFER: ApplicationStatus.REFERRED,
+    Outcome.DECLINE: ApplicationStatus.DECLINED,
+}
+
+
+class CreditApplicationRefused(LendingError):
+    code = "credit_application_refused"
+
+
+class CreditReviewRefused(LendingError):
+    code = "credit_review_refused"
+
+
+def scorecard_inputs(*, borrower: Borrower, as_of: date) -> ScorecardInputs:
+    """Gather what the scorecard decides on, from the profile and the platform's history."""
+    same_person = Loan.objects.filter(borrower__id_number_digest=borrower.id_number_digest)
+    return ScorecardInputs(
+        age=age_on(birth_date=borrower.birth_date, as_of=as_of),
+        monthly_income=borrower.monthly_income_amount,
+        employment_months=borrower.employment_months,
+        monthly_debt_payments=borrower.monthly_debt_payments_amount,
+        worst_days_past_due=borrower_worst_days_past_due(borrower=borrower),
+        has_write_off=same_person.filter(status=LoanStatus.WRITTEN_OFF).exists(),
+        loans_paid_off=same_person.filter(status=LoanStatus.PAID_OFF).count(),
+        identity_conflicts=tuple(borrower_identity_conflicts(borrower=borrower)),
+    )
+
+
+@transaction.atomic
+def credit_application_submit(
+    *, borrower: Borrower, as_of: date, partner: Partner | None = None
+) -> CreditApplication:
+    """Score an application and record the decision; an approval opens or resets the line.
+
+    Refused (CreditApplicationRefused) while a referral is pending, or within 30 days of a
+    decline.
+    """
+    borrower = Borrower.objects.select_for_update().get(pk=borrower.pk)
+    _check_may_apply(borrower, as_of)
+    inputs = scorecard_inputs(borrower=borrower, as_of=as_of)
+    decision = decide(inputs)
+    application = CreditApplication.objects.create(
+        borrower=borrower,
+        partner=partner,
+        applied_date=as_of,
+        status=STATUS_BY_OUTCOME[decision.outcome],
+        scorecard_version=decision.version,
+        inputs=_json_inputs(inputs),
+        score=decision.score,
+        points=[list(p) for p in decision.points],
+        grade=decision.grade or "",
+        credit_limit_amount=decision.credit_limit,
+        annual_rate=decision.annual_rate,
+        reasons=list(decision.reasons),
+        decided_at=None if decision.outcome is Outcome.REFER else timezone.now(),
+    )
+    if decision.outcome is Outcome.APPROVE:
+        _credit_line_open(application)
+    logger.info("credit application %s: %s", application.pk, application.status)
+    return application
+
+
+def _check_may_apply(borrower: Borrower, as_of: date) -> None:
+    latest = borrower.applications.order_by("-id").first()
+    if latest is None:
+        return
+    if latest.status == ApplicationStatus.REFERRED and latest.decided_by_id is None:
+        raise CreditApplicationRefused("Your application is being reviewed by an officer.")
+    if (
+        latest.status == ApplicationStatus.DECLINED
+        and as_of < latest.applied_date + REAPPLY_AFTER_DECLINE
+    ):
+        again = latest.applied_date + REAPPLY_AFTER_DECLINE
+        raise CreditApplicationRefused(f"You may apply again from {again.isoformat()}.")
+
+
+def _json_inputs(inputs: ScorecardInputs) -> dict[str, object]:
+    return {
+        key: str(value)
+        if isinstance(value, Decimal)
+        else list(value)
+        if isinstance(value, tuple)
+        else value
+        for key, value in asdict(inputs).items()
+    }
+
+
+def _credit_line_open(application: CreditApplication) -> CreditLine:
+    line = CreditLine.objects.select_for_update().filter(borrower=application.borrower).first()
+    if line is None:
+        line = CreditLine(borrower=application.borrower, used_amount=Decimal("0.00"))
+    line.application = application
+    # A new decision never puts the line below what is already borrowed.
+    line.limit_amount = max(application.credit_limit_amount, line.used_amount)
+    line.grade = application.grade
+    line.annual_rate = application.annual_rate or Decimal("0")
+    line.status = CreditLineStatus.ACTIVE
+    line.save()
+    return line
+
+
+@transaction.atomic
+def credit_application_review(
+    *,
+    application: CreditApplication,
+    officer: User,
+    approve: bool,
+    grade: str = "",
+    credit_limit: Decimal | None = None,
+    reasons: tuple[str, ...] = (),
+    note: str = "",
+) -> CreditApplication:
+    """Decide a referred application as an officer: approve within policy, or decline.
+
+    Approval needs a grade A-E and a limit of ¥500-30,000 in ¥100 steps; the rate is the
+    grade's. Raises CreditReviewRefused.
+    """
+    application = CreditApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.REFERRED or application.decided_by_id:
+        raise CreditReviewRefused(f"Application {application.pk} is not waiting for review.")
+    if approve:
+        _check_policy(grade, credit_limit)
+        application.status = ApplicationStatus.APPROVED
+        application.grade = grade
+        application.credit_limit_amount = credit_limit or Decimal("0")
+        application.annual_rate = GRADE_RATES[Grade(grade)]
+    else:
+        application.status = ApplicationStatus.DECLINED
+        application.reasons = list(application.reasons) + list(reasons or ("OFFICER_DECLINED",))
+    application.decided_by = officer
+    application.decided_at = timezone.now()
+    application.officer_note = note
+    application.save()
+    if approve:
+        _credit_line_open(application)
+    return application
+
+
+def _check_policy(grade: str, credit_limit: Decimal | None) -> None:
+    if grade not in Grade.__members__:
+        raise CreditReviewRefused("Choose a grade from A to E.")
+    if (
+        credit_limit is None
+        or not MIN_CREDIT_LIMIT <= credit_limit <= MAX_CREDIT_LIMIT
+        or credit_limit % 100
+    ):
+        raise CreditReviewRefused("The limit must be ¥500 to ¥30,000 in steps of ¥100.")
