@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.models import Borrower, Partner, User
 
@@ -9,19 +11,69 @@ admin.site.register(User, UserAdmin)
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin[Partner]):
     list_display = ["name", "code", "is_active", "created_at"]
+    list_filter = ["is_active"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Borrower)
 class BorrowerAdmin(admin.ModelAdmin[Borrower]):
-    list_display = ["id", "full_name", "id_number_masked", "mobile", "partner", "created_at"]
-    list_filter = ["partner", "language"]
-    search_fields = ["full_name", "mobile", "external_id"]
-    # Ciphertexts and digests never show; the masked forms do.
-    exclude = [
-        "id_number_ciphertext",
-        "id_number_digest",
-        "bank_card_ciphertext",
-        "bank_card_digest",
+    """Borrowers, read-only: registration and profile changes go through accounts.services.
+
+    The identity and card numbers show masked only (PRODUCT §6); their ciphertexts and lookup
+    digests are never listed, shown or searchable here.
+    """
+
+    list_display = [
+        "id",
+        "full_name",
+        "id_number_masked",
+        "mobile",
+        "partner",
+        "external_id",
+        "created_at",
     ]
-    readonly_fields = ["id_number_masked", "bank_card_masked", "created_at", "updated_at"]
+    list_select_related = ["partner"]
+    list_filter = ["partner", "language"]
+    search_fields = ["=id", "full_name", "mobile", "external_id"]
+    date_hierarchy = "created_at"
+    fieldsets = [
+        (
+            "Identity",
+            {"fields": ["full_name", "id_number_masked", "birth_date", "bank_card_masked"]},
+        ),
+        ("Contact", {"fields": ["mobile", "email", "language"]}),
+        (
+            "Profile",
+            {
+                "fields": [
+                    "monthly_income_amount",
+                    "employment_months",
+                    "monthly_debt_payments_amount",
+                ]
+            },
+        ),
+        ("Channel", {"fields": ["user", "partner", "external_id"]}),
+        (
+            "Consents",
+            {
+                "fields": [
+                    "credit_check_consent_at",
+                    "privacy_notice_version",
+                    "privacy_consent_at",
+                ]
+            },
+        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Borrower]:
+        return super().get_queryset(request).select_related("partner", "user")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Borrower | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Borrower | None = None) -> bool:
+        return False

@@ -13,12 +13,10 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from loans.domain.accrual import accrued_through_from
-from loans.domain.allocation import Component, allocate, rules_from_data
 from loans.models import AccountCode, EntryType, Installment, JournalEntry, Loan, LoanStatus
-from loans.selectors import installment_balance
-from loans.services.installments import Change, changes_apply, paid_dates_refresh
+from loans.services.advances import advance_apply, advance_total
+from loans.services.installments import Change, changes_apply
 from loans.services.ledger import Line, credit, debit, entry_post
-from loans.services.repayments import PAID_FIELD, RECEIVABLE, credit_line_release
 from loans.services.states import loan_transition
 
 
@@ -93,32 +91,18 @@ def loan_fees_charge(*, loan: Loan, as_of: date) -> Decimal:
 
 @transaction.atomic
 def loan_advance_apply(*, loan: Loan, as_of: date) -> Decimal:
-    """Apply the advance held to what is due on or before ``as_of``, by the loan's rules."""
+    """Apply the advance held to what is due on or before ``as_of``, by the loan's rules.
+
+    Keyed ``advance:<loan>:<date>``: applying the same date twice changes nothing.
+    """
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     key = f"advance:{loan.pk}:{as_of.isoformat()}"
     if loan.status != LoanStatus.ACTIVE or not loan.advance_amount:
         return Decimal("0.00")
-    rows = list(loan.installments.filter(paid_date__isnull=True, due_date__lte=as_of))
-    allocation = allocate(
-        amount=loan.advance_amount,
-        installments=[installment_balance(r) for r in rows],
-        as_of=as_of,
-        rules=rules_from_data(loan.allocation_rules),
-    )
-    if not allocation.parts:
+    if JournalEntry.objects.filter(key=key).exists():
         return Decimal("0.00")
-    lines = [debit(AccountCode.ADVANCE_LIABILITY, allocation.total_allocated)]
-    lines += [credit(RECEIVABLE[p.component], p.amount, p.number) for p in allocation.parts]
-    if _post_once(key, entry_type=EntryType.ADVANCE_APPLIED, value_date=as_of, loan=loan,
-                  lines=lines) is None:  # fmt: skip
-        return Decimal("0.00")
-    changes_apply(
-        loan=loan,
-        changes=[Change(p.number, PAID_FIELD[p.component], p.amount) for p in allocation.parts],
-    )
-    paid_dates_refresh(loan=loan, as_of=as_of)
-    credit_line_release(loan, allocation.total_for(Component.PRINCIPAL))
-    return allocation.total_allocated
+    entry = advance_apply(loan=loan, as_of=as_of, key=key)
+    return Decimal("0.00") if entry is None else advance_total(entry)
 
 
 @transaction.atomic

@@ -14,8 +14,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import User
 from loans.domain.allocation import Allocation, Component, allocate, rules_from_data
@@ -28,9 +30,9 @@ from loans.domain.schedule import RepaymentMethod
 from loans.errors import LendingError
 from loans.models import (
     AccountCode,
-    CreditLine,
     EntryType,
     Installment,
+    JournalEntry,
     Loan,
     LoanStatus,
     Repayment,
@@ -38,6 +40,8 @@ from loans.models import (
     RepaymentStatus,
 )
 from loans.selectors import installment_balance
+from loans.services.advances import advance_apply
+from loans.services.components import PAID_FIELD, RECEIVABLE, credit_line_release, payments_in
 from loans.services.installments import (
     Change,
     changes_apply,
@@ -52,18 +56,6 @@ from loans.services.states import loan_transition
 logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
-RECEIVABLE = {
-    Component.PENALTY: AccountCode.PENALTY_RECEIVABLE,
-    Component.FEE: AccountCode.FEE_RECEIVABLE,
-    Component.INTEREST: AccountCode.INTEREST_RECEIVABLE,
-    Component.PRINCIPAL: AccountCode.PRINCIPAL_RECEIVABLE,
-}
-PAID_FIELD = {
-    Component.PENALTY: "penalty_paid_amount",
-    Component.FEE: "fee_paid_amount",
-    Component.INTEREST: "interest_paid_amount",
-    Component.PRINCIPAL: "principal_paid_amount",
-}
 
 
 class RepaymentRefused(LendingError):
@@ -112,14 +104,14 @@ def repayment_post(
     """
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     _check_repayable(loan, amount, value_date, as_of)
-    later = _posted_after(loan, value_date) if replay_of is None else []
-    for repayment in reversed(later):
-        _undo(repayment, as_of=as_of, user=user, memo="Replayed after a back-dated repayment")
+    later = _events_after(loan, value_date) if replay_of is None else []
+    for event in reversed(later):
+        _undo_event(event, as_of=as_of, user=user, memo="Replayed after a back-dated repayment")
     repayment = _post(
         loan, amount, value_date, channel, reference, prepayment_mode, user, replay_of
     )
-    for original in later:
-        _replay(original, as_of=as_of, user=user)
+    for event in later:
+        _redo_event(event, as_of=as_of, user=user)
     return repayment
 
 
@@ -134,14 +126,6 @@ def _check_repayable(loan: Loan, amount: Decimal, value_date: date, as_of: date)
         raise RepaymentRefused(f"The value date {value_date} is after the business date {as_of}.")
     if loan.disbursed_date is None or value_date < loan.disbursed_date:
         raise RepaymentRefused(f"The value date {value_date} is before the disbursement.")
-
-
-def _posted_after(loan: Loan, value_date: date) -> list[Repayment]:
-    return list(
-        loan.repayments.filter(status=RepaymentStatus.POSTED, value_date__gt=value_date).order_by(
-            "value_date", "id"
-        )
-    )
 
 
 def _post(
@@ -382,8 +366,8 @@ def _write_plan(loan: Loan, plan: _Plan, value_date: date) -> None:
         _schedule_write(loan, plan.schedule_after, plan.schedule_before)
     paid_dates_refresh(loan=loan, as_of=value_date)
     credit_line_release(loan, plan.principal_repaid)
-    if plan.pays_off:
-        loan.refresh_from_db()
+    loan.refresh_from_db()
+    if plan.pays_off and loan.status == LoanStatus.ACTIVE:
         loan_transition(loan=loan, to=LoanStatus.PAID_OFF)
         loan.closed_date = value_date
         loan.save(update_fields=["status", "closed_date", "updated_at"])
@@ -403,13 +387,6 @@ def _schedule_write(
         Installment.objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
 
 
-def credit_line_release(loan: Loan, principal: Decimal) -> None:
-    if principal:
-        line = CreditLine.objects.select_for_update().get(pk=loan.credit_line_id)
-        line.used_amount -= principal
-        line.save(update_fields=["used_amount", "updated_at"])
-
-
 @transaction.atomic
 def repayment_reverse(
     *, repayment: Repayment, as_of: date, user: User | None = None, memo: str = ""
@@ -422,20 +399,101 @@ def repayment_reverse(
     repayment = Repayment.objects.get(pk=repayment.pk)
     if repayment.status != RepaymentStatus.POSTED:
         raise RepaymentReversalRefused(f"Repayment {repayment.pk} is already reversed.")
-    later = list(_posted_after(loan, repayment.value_date))
-    later += list(
-        loan.repayments.filter(
-            status=RepaymentStatus.POSTED, value_date=repayment.value_date, id__gt=repayment.pk
-        )
-    )
-    later.sort(key=lambda r: (r.value_date, r.pk))
-    for other in reversed(later):
-        _undo(other, as_of=as_of, user=user, memo="Replayed after a reversal")
+    if loan.status not in (LoanStatus.ACTIVE, LoanStatus.PAID_OFF):
+        raise RepaymentReversalRefused(f"Loan {loan.pk} is {loan.status}.")
+    later = _events_after(loan, repayment.value_date, after=repayment)
+    for event in reversed(later):
+        _undo_event(event, as_of=as_of, user=user, memo="Replayed after a reversal")
     _undo(repayment, as_of=as_of, user=user, memo=memo or f"Reversal of repayment {repayment.pk}")
-    for other in later:
-        _replay(other, as_of=as_of, user=user)
+    for event in later:
+        _redo_event(event, as_of=as_of, user=user)
     repayment.refresh_from_db()
     return repayment
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """A money event after a value date that a correction must undo and replay."""
+
+    value_date: date
+    order: int  # on one date, the day's repayments come before the night's advance application
+    ident: int
+    loan_id: int
+    repayment: Repayment | None = None
+    entry: JournalEntry | None = None
+
+
+def _events_after(loan: Loan, value_date: date, *, after: Repayment | None = None) -> list[_Event]:
+    """Return the posted repayments and advance applications after ``value_date``, in order.
+
+    Raises RepaymentRefused when an overpayment refund follows: money paid out cannot be
+    replayed, so such a correction is refused.
+    """
+    if JournalEntry.objects.filter(
+        loan=loan, entry_type=EntryType.REFUND, value_date__gte=value_date
+    ).exists():
+        raise RepaymentRefused("An overpayment refund follows this date; it cannot be replayed.")
+    repayments = loan.repayments.filter(status=RepaymentStatus.POSTED).filter(
+        Q(value_date__gt=value_date) | Q(value_date=value_date, id__gt=after.pk if after else 0)
+    )
+    if after is None:
+        repayments = repayments.filter(value_date__gt=value_date)
+    advances = JournalEntry.objects.filter(
+        loan=loan,
+        entry_type=EntryType.ADVANCE_APPLIED,
+        value_date__gte=value_date,
+        reversed_by__isnull=True,
+    )
+    events = [_Event(r.value_date, 0, r.pk, loan.pk, repayment=r) for r in repayments]
+    events += [_Event(e.value_date, 1, e.pk, loan.pk, entry=e) for e in advances]
+    return sorted(events, key=lambda e: (e.value_date, e.order, e.ident))
+
+
+def _undo_event(event: _Event, *, as_of: date, user: User | None, memo: str) -> None:
+    if event.repayment is not None:
+        _undo(event.repayment, as_of=as_of, user=user, memo=memo)
+    elif event.entry is not None:
+        _undo_advance(event.entry, event.loan_id, as_of=as_of, user=user, memo=memo)
+
+
+def _redo_event(event: _Event, *, as_of: date, user: User | None) -> None:
+    if event.repayment is not None:
+        _replay(event.repayment, as_of=as_of, user=user)
+    elif event.entry is not None:
+        loan = Loan.objects.get(pk=event.loan_id)
+        if loan.status == LoanStatus.ACTIVE and loan.advance_amount:
+            advance_apply(loan=loan, as_of=event.value_date, key=None)
+
+
+def _check_restorable(loan: Loan, snapshot: list[dict[str, Any]], undo: list[Change]) -> None:
+    """Refuse a correction that would restore a schedule below the interest accrued since.
+
+    Close of business accrues interest on the schedule in force; after a chain of prepayments,
+    reversals and replays an older schedule can carry less interest than was accrued on a later
+    one. Re-accruing history is not supported: such a correction is refused, nothing written.
+    """
+    accrued = dict(loan.installments.values_list("number", "interest_accrued_amount"))
+    for change in undo:
+        if change.field == "interest_accrued_amount":
+            accrued[change.number] = accrued.get(change.number, ZERO) + change.delta
+    for row in snapshot:
+        if accrued.get(int(row["number"]), ZERO) > Decimal(row["interest_amount"]):
+            raise RepaymentReversalRefused(
+                "Interest was accrued on a later schedule than this correction would restore; "
+                "reverse the later repayments first, most recent first."
+            )
+
+
+def _undo_advance(
+    entry: JournalEntry, loan_id: int, *, as_of: date, user: User | None, memo: str
+) -> None:
+    loan = Loan.objects.get(pk=loan_id)
+    payments = payments_in(entry)
+    entry_reverse(entry=entry, value_date=as_of, memo=memo, user=user)
+    changes_apply(loan=loan, changes=[change.inverse() for change in payments])
+    paid_dates_refresh(loan=loan, as_of=entry.value_date)
+    principal = sum((c.delta for c in payments if c.field == PAID_FIELD[Component.PRINCIPAL]), ZERO)
+    credit_line_release(loan, -principal)
 
 
 def _undo(repayment: Repayment, *, as_of: date, user: User | None, memo: str) -> None:
@@ -444,10 +502,12 @@ def _undo(repayment: Repayment, *, as_of: date, user: User | None, memo: str) ->
         loan_transition(loan=loan, to=LoanStatus.ACTIVE)
         loan.closed_date = None
         loan.save(update_fields=["status", "closed_date", "updated_at"])
+    changes = [Change.from_data(c).inverse() for c in repayment.allocation["changes"]]
+    if repayment.schedule_before is not None:
+        _check_restorable(loan, repayment.schedule_before, changes)
     entry_reverse(entry=repayment.entry, value_date=as_of, memo=memo, user=user)
     if repayment.schedule_before is not None:
         schedule_restore(loan=loan, snapshot=repayment.schedule_before)
-    changes = [Change.from_data(c).inverse() for c in repayment.allocation["changes"]]
     changes_apply(loan=loan, changes=changes)
     paid_dates_refresh(loan=loan, as_of=repayment.value_date)
     principal = sum(

@@ -326,3 +326,51 @@ def test_a_paid_off_loan_takes_no_more_repayments(loan):
         pay(loan, "10.00", FEB_15)
 
     assert loan_state(loan) == before
+
+
+def test_reversing_a_repayment_whose_advance_was_applied_undoes_the_application(loan):
+    accrue_through(loan, FEB_15 - timedelta(days=1))
+    before = loan_state(loan)
+    repayment = pay(loan, "1000.00", FEB_15)  # 83.20 held as an advance
+    accrue_through(loan, MAR_15 - timedelta(days=1))
+    loan_advance_apply(loan=loan, as_of=MAR_15)
+    assert row(loan, 2).interest_paid_amount == Decimal("83.20")
+
+    repayment_reverse(repayment=repayment, as_of=MAR_15)
+
+    application = JournalEntry.objects.get(loan=loan, entry_type=EntryType.ADVANCE_APPLIED)
+    assert JournalEntry.objects.filter(reverses=application).exists()
+    assert row(loan, 2).interest_paid_amount == 0
+    loan.refresh_from_db()
+    assert loan.advance_amount == 0
+    assert loan_state(loan)["line_used"] == before["line_used"]
+    assert_books_reconcile()
+
+
+def test_a_back_dated_repayment_replays_the_advance_applied_after_it(loan):
+    accrue_through(loan, FEB_15 - timedelta(days=1))
+    pay(loan, "1000.00", FEB_15)
+    accrue_through(loan, MAR_15 - timedelta(days=1))
+    loan_advance_apply(loan=loan, as_of=MAR_15)
+
+    pay(loan, "50.00", date(2027, 2, 20), as_of=date(2027, 3, 20))
+
+    # The advance is now 83.20 + 50.00, applied again on Mar 15 to installment 2's interest.
+    assert row(loan, 2).interest_paid_amount == Decimal("133.20")
+    loan.refresh_from_db()
+    assert loan.advance_amount == 0
+    applications = JournalEntry.objects.filter(loan=loan, entry_type=EntryType.ADVANCE_APPLIED)
+    assert applications.count() == 2  # the original (reversed) and the replay
+    assert_books_reconcile()
+
+
+def test_a_correction_before_an_overpayment_refund_is_refused(loan):
+    quote = loan_payoff_quote(loan=loan, as_of=FEB_15)
+    payoff = pay(loan, str(quote.total + Decimal("10.00")), FEB_15)
+    overpayment_refund(loan=loan, amount=Decimal("10.00"), as_of=FEB_15)
+    before = loan_state(loan)
+
+    with pytest.raises(RepaymentRefused, match="refund"):
+        repayment_reverse(repayment=payoff, as_of=FEB_15)
+
+    assert loan_state(loan) == before

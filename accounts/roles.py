@@ -1,0 +1,146 @@
+"""Staff roles as Django groups (PRODUCT §1: staff work in the Django admin).
+
+Each role is data: a group name and the model permissions it holds, written as
+``"app_label.model": (actions...)`` with the actions of Django's default permissions (``view``,
+``add``, ``change``, ``delete``). ``roles_sync()`` makes the groups say exactly that, and running
+it again changes nothing. Models are named by label, not imported: accounts sits below loans in
+the import layers. The back-office issue (#6) refines these sets and tests them as a matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import User
+
+LOAN_OFFICER = "Loan officer"
+RISK_MANAGER = "Risk manager"
+COLLECTIONS_AGENT = "Collections agent"
+FINANCE = "Finance"
+ADMINISTRATOR = "Administrator"
+
+ALL_PERMISSIONS = "*"  # every permission of every installed app
+
+VIEW = ("view",)
+
+# What every role reads to find its way around a borrower and a loan.
+_LOAN_FILE: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "accounts.borrower": VIEW,
+        "accounts.partner": VIEW,
+        "loans.loanproduct": VIEW,
+        "loans.creditline": VIEW,
+        "loans.loan": VIEW,
+        "loans.installment": VIEW,
+        "loans.repayment": VIEW,
+        "loans.approvalrequest": VIEW,
+        "loans.businessdate": VIEW,
+    }
+)
+
+ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingProxyType(
+    {
+        # Reviews referred applications, requests and approves disbursements (maker-checker).
+        LOAN_OFFICER: MappingProxyType(
+            {
+                **_LOAN_FILE,
+                "loans.creditapplication": ("view", "change"),
+                "loans.approvalrequest": ("view", "add", "change"),
+                "loans.payout": VIEW,
+            }
+        ),
+        # Owns the products and the credit policy; sees the whole portfolio and its books.
+        RISK_MANAGER: MappingProxyType(
+            {
+                **_LOAN_FILE,
+                "loans.loanproduct": ("view", "add", "change"),
+                "loans.creditapplication": VIEW,
+                "loans.journalentry": VIEW,
+                "loans.journalline": VIEW,
+            }
+        ),
+        # Works the overdue queues: waivers and write-off requests go through the services.
+        COLLECTIONS_AGENT: MappingProxyType(
+            {
+                **_LOAN_FILE,
+                "loans.approvalrequest": ("view", "add"),
+            }
+        ),
+        # Payouts, the ledger and reconciliation.
+        FINANCE: MappingProxyType(
+            {
+                **_LOAN_FILE,
+                "loans.payout": VIEW,
+                "loans.journalentry": VIEW,
+                "loans.journalline": VIEW,
+            }
+        ),
+        ADMINISTRATOR: ALL_PERMISSIONS,
+    }
+)
+
+
+class UnknownPermission(Exception):
+    """A role names a model or an action that has no permission row."""
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create or update one group per role with exactly the role's permissions.
+
+    Idempotent: a second run finds nothing to change. Creates missing permission rows first
+    (as ``migrate`` does), so it works on a database migrated without post-migrate signals.
+    Raises UnknownPermission when a role names a permission that does not exist.
+    """
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for name, wanted in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(_permissions(wanted))
+
+
+def _permissions(wanted: Mapping[str, tuple[str, ...]] | str) -> list[Permission]:
+    if wanted == ALL_PERMISSIONS:
+        return list(Permission.objects.all())
+    if isinstance(wanted, str):
+        raise UnknownPermission(f"Unknown permission set {wanted!r}.")
+    query = Q(pk__in=[])
+    codenames: set[tuple[str, str]] = set()
+    for label, actions in wanted.items():
+        app_label, model = label.split(".")
+        for action in actions:
+            codename = f"{action}_{model}"
+            codenames.add((app_label, codename))
+            query |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(query).select_related("content_type"))
+    missing = codenames - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise UnknownPermission(f"No such permissions: {sorted(missing)}.")
+    return found
+
+
+@transaction.atomic
+def staff_member_create(*, username: str, password: str, role: str, email: str = "") -> User:
+    """Create a staff user (admin access, no superuser) in the group of ``role``.
+
+    Run ``roles_sync()`` first. Raises Group.DoesNotExist for an unknown role.
+    """
+    group = Group.objects.get(name=role)
+    user = User.objects.create_user(
+        username=username, password=password, email=email, is_staff=True
+    )
+    user.groups.add(group)
+    return user
+
+
+@transaction.atomic
+def role_assign(*, user: User, role: str) -> None:
+    """Add a user to the group of ``role``. Raises Group.DoesNotExist for an unknown role."""
+    user.groups.add(Group.objects.get(name=role))

@@ -1,0 +1,58 @@
+"""What a payment component maps to: its receivable account and its paid column; the line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from loans.domain.allocation import Component
+from loans.errors import LendingError
+from loans.models import AccountCode, CreditLine, JournalEntry, Loan
+from loans.services.installments import Change
+
+RECEIVABLE = {
+    Component.PENALTY: AccountCode.PENALTY_RECEIVABLE,
+    Component.FEE: AccountCode.FEE_RECEIVABLE,
+    Component.INTEREST: AccountCode.INTEREST_RECEIVABLE,
+    Component.PRINCIPAL: AccountCode.PRINCIPAL_RECEIVABLE,
+}
+PAID_FIELD = {
+    Component.PENALTY: "penalty_paid_amount",
+    Component.FEE: "fee_paid_amount",
+    Component.INTEREST: "interest_paid_amount",
+    Component.PRINCIPAL: "principal_paid_amount",
+}
+_PAID_FIELD_BY_ACCOUNT: dict[str, str] = {RECEIVABLE[c]: PAID_FIELD[c] for c in Component}
+
+
+class CreditLineOverdrawn(LendingError):
+    code = "credit_line_overdrawn"
+
+
+def credit_line_release(loan: Loan, principal: Decimal) -> None:
+    """Give repaid principal back to the credit line (a negative amount takes it again).
+
+    Raises CreditLineOverdrawn when taking it again would put the line above its limit (a
+    correction after the freed amount was drawn again): the caller's transaction rolls back.
+    """
+    if principal:
+        line = CreditLine.objects.select_for_update().get(pk=loan.credit_line_id)
+        if line.used_amount - principal > line.limit_amount:
+            raise CreditLineOverdrawn(
+                "The repaid amount has been drawn again on the credit line; this correction "
+                "would put the line above its limit. Collect the amount first, or raise the limit."
+            )
+        line.used_amount -= principal
+        line.save(update_fields=["used_amount", "updated_at"])
+
+
+def payments_in(entry: JournalEntry) -> list[Change]:
+    """Return the installment payments an entry made: its credits to receivables."""
+    return [
+        Change(
+            line.installment_number, _PAID_FIELD_BY_ACCOUNT[AccountCode(line.account)], -line.amount
+        )
+        for line in entry.lines.all()
+        if line.installment_number is not None
+        and line.account in _PAID_FIELD_BY_ACCOUNT
+        and line.amount < 0
+    ]

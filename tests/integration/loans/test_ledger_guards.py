@@ -1,0 +1,494 @@
+"""The ledger guards itself (PRODUCT §3): PostgreSQL refuses unbalanced or partial entries and any
+change to a posted one, whatever the path (ORM or raw SQL); the ledger service refuses them first.
+
+Every refused statement runs in its own savepoint, and each test then asserts that the journal
+is exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
+from django.db.models.deletion import ProtectedError
+
+from loans.models import AccountCode, BusinessDate, EntryType, JournalEntry, JournalLine, Loan
+from loans.services.ledger import (
+    EntryAlreadyReversed,
+    EntryNotBalanced,
+    credit,
+    debit,
+    entry_post,
+    entry_reverse,
+)
+from tests.factories.loans import DRAW_DATE, draw
+
+pytestmark = pytest.mark.django_db
+
+CHECK_VIOLATION = "23514"
+RESTRICT_VIOLATION = "23001"
+VALUE_DATE = date(2027, 2, 1)
+BALANCE_COLUMNS = (
+    "principal_outstanding_amount",
+    "interest_receivable_amount",
+    "fee_receivable_amount",
+    "penalty_receivable_amount",
+    "advance_amount",
+    "overpayment_amount",
+)
+
+
+@contextmanager
+def refused(sqlstate: str, *, constraint: str | None = None) -> Iterator[None]:
+    """Expect the database to refuse the block with ``sqlstate``; roll back only the block."""
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        yield
+    cause = caught.value.__cause__
+    assert isinstance(cause, psycopg.Error), repr(caught.value)
+    assert cause.sqlstate == sqlstate, str(cause)
+    if constraint is not None:
+        assert cause.diag.constraint_name == constraint
+
+
+def journal() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], Decimal]:
+    """Return every entry and line as it is stored, and the sum of all lines."""
+    entries = list(
+        JournalEntry.objects.order_by("id").values_list(
+            "id", "entry_type", "value_date", "loan_id", "reverses_id", "key", "memo", "posted_at"
+        )
+    )
+    lines = list(
+        JournalLine.objects.order_by("id").values_list(
+            "id", "entry_id", "account", "loan_id", "installment_number", "amount"
+        )
+    )
+    total = JournalLine.objects.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return entries, lines, total
+
+
+def balances(loan: Loan) -> dict[str, Decimal]:
+    return dict(Loan.objects.values(*BALANCE_COLUMNS).get(pk=loan.pk))
+
+
+def raw(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def new_entry() -> JournalEntry:
+    """An entry row without lines yet (what entry_post writes first)."""
+    return JournalEntry.objects.create(entry_type=EntryType.RECOVERY, value_date=VALUE_DATE)
+
+
+def line(entry: JournalEntry, account: str, amount: str) -> JournalLine:
+    return JournalLine(entry=entry, account=account, amount=Decimal(amount))
+
+
+@pytest.fixture
+def loan(django_capture_on_commit_callbacks: Any) -> Loan:
+    """A disbursed loan whose payout settled: a DISBURSEMENT and a PAYOUT_SETTLED entry."""
+    BusinessDate.objects.update_or_create(id=1, defaults={"current_date": DRAW_DATE})
+    with django_capture_on_commit_callbacks(execute=True):
+        loan = draw()
+    loan.refresh_from_db()
+    return loan
+
+
+@pytest.fixture
+def posted(loan: Loan) -> JournalEntry:
+    """The loan's posted disbursement entry (two lines)."""
+    return JournalEntry.objects.get(loan=loan, entry_type=EntryType.DISBURSEMENT)
+
+
+def test_fixture_journal_is_what_the_guards_protect(loan: Loan, posted: JournalEntry) -> None:
+    entries, lines, total = journal()
+    assert [e[1] for e in entries] == [EntryType.DISBURSEMENT, EntryType.PAYOUT_SETTLED]
+    assert [(ln[2], ln[5]) for ln in lines if ln[1] == posted.pk] == [
+        (AccountCode.PRINCIPAL_RECEIVABLE, Decimal("10000.00")),
+        (AccountCode.DISBURSEMENT_CLEARING, Decimal("-10000.00")),
+    ]
+    assert total == 0
+
+
+# --- (a) unbalanced entries ---------------------------------------------------------------------
+
+
+def test_orm_bulk_create_of_unbalanced_lines_is_refused(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        entry = new_entry()
+        JournalLine.objects.bulk_create(
+            [line(entry, AccountCode.CASH, "100.00"), line(entry, AccountCode.RECOVERIES, "-99.99")]
+        )
+    assert journal() == before
+
+
+def test_raw_sql_insert_of_unbalanced_lines_is_refused(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        entry = new_entry()
+        raw(
+            "INSERT INTO loans_journalline (entry_id, account, amount) "
+            "VALUES (%s, 'CASH', 100.00), (%s, 'RECOVERIES', -100.01)",
+            [entry.pk, entry.pk],
+        )
+    assert journal() == before
+
+
+def test_raw_sql_entry_and_unbalanced_lines_are_refused(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        raw(
+            "WITH e AS (INSERT INTO loans_journalentry (entry_type, value_date, memo, posted_at) "
+            "VALUES ('RECOVERY', '2027-02-01', '', now()) RETURNING id) "
+            "INSERT INTO loans_journalline (entry_id, account, amount) "
+            "SELECT e.id, v.account, v.amount FROM e, "
+            "(VALUES ('CASH', 50.00), ('RECOVERIES', -40.00)) AS v(account, amount)"
+        )
+    assert journal() == before
+
+
+def test_one_statement_with_a_balanced_and_an_unbalanced_entry_is_refused_whole(
+    posted: JournalEntry,
+) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        good, bad = new_entry(), new_entry()
+        JournalLine.objects.bulk_create(
+            [
+                line(good, AccountCode.CASH, "10.00"),
+                line(good, AccountCode.RECOVERIES, "-10.00"),
+                line(bad, AccountCode.CASH, "10.00"),
+                line(bad, AccountCode.RECOVERIES, "-10.01"),
+            ]
+        )
+    assert journal() == before
+
+
+def test_whole_balanced_entries_in_one_statement_are_accepted(posted: JournalEntry) -> None:
+    """The control: the guards refuse the faults above, not inserts as such."""
+    entries_before, lines_before, _ = journal()
+    first, second = new_entry(), new_entry()
+    JournalLine.objects.bulk_create(
+        [
+            line(first, AccountCode.CASH, "10.00"),
+            line(first, AccountCode.RECOVERIES, "-10.00"),
+            line(second, AccountCode.CASH, "7.50"),
+            line(second, AccountCode.CASH, "2.50"),
+            line(second, AccountCode.RECOVERIES, "-10.00"),
+        ]
+    )
+    entries, lines, total = journal()
+    assert len(entries) == len(entries_before) + 2
+    assert len(lines) == len(lines_before) + 5
+    assert total == 0
+
+
+# --- (b) an entry of a single line --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "insert",
+    [
+        pytest.param(
+            lambda e: JournalLine.objects.create(entry=e, account="CASH", amount=Decimal("5.00")),
+            id="orm-create",
+        ),
+        pytest.param(
+            lambda e: JournalLine.objects.bulk_create([line(e, "CASH", "5.00")]),
+            id="orm-bulk-create",
+        ),
+        pytest.param(
+            lambda e: raw(
+                "INSERT INTO loans_journalline (entry_id, account, amount) "
+                "VALUES (%s, 'CASH', 5.00)",
+                [e.pk],
+            ),
+            id="raw-sql",
+        ),
+    ],
+)
+def test_single_line_entry_is_refused(
+    posted: JournalEntry, insert: Callable[[JournalEntry], object]
+) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        insert(new_entry())
+    assert journal() == before
+
+
+def test_balanced_lines_inserted_one_statement_each_are_refused(posted: JournalEntry) -> None:
+    """Lines arrive as a whole entry in one statement, never one by one."""
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        entry = new_entry()
+        JournalLine.objects.create(entry=entry, account="CASH", amount=Decimal("5.00"))
+        JournalLine.objects.create(entry=entry, account="RECOVERIES", amount=Decimal("-5.00"))
+    assert journal() == before
+
+
+# --- (c) lines added to an entry that has lines -------------------------------------------------
+
+
+def test_orm_balanced_pair_added_to_posted_entry_is_refused(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        JournalLine.objects.bulk_create(
+            [line(posted, AccountCode.CASH, "1.00"), line(posted, AccountCode.RECOVERIES, "-1.00")]
+        )
+    assert journal() == before
+
+
+def test_raw_sql_balanced_pair_added_to_posted_entry_is_refused(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        raw(
+            "INSERT INTO loans_journalline (entry_id, account, loan_id, amount) "
+            "VALUES (%s, 'PRINCIPAL_RECEIVABLE', %s, -10000.00), "
+            "(%s, 'DISBURSEMENT_CLEARING', %s, 10000.00)",
+            [posted.pk, posted.loan_id, posted.pk, posted.loan_id],
+        )
+    assert journal() == before
+
+
+# --- (d) no UPDATE or DELETE of a posted entry or line ------------------------------------------
+
+
+def _line_save(entry: JournalEntry) -> None:
+    first = entry.lines.order_by("id")[0]
+    first.amount = Decimal("1.00")
+    first.save()
+
+
+def _line_save_unchanged(entry: JournalEntry) -> None:
+    entry.lines.order_by("id")[0].save()
+
+
+def _entry_save(entry: JournalEntry) -> None:
+    entry.memo = "edited"
+    entry.save()
+
+
+ORM_CHANGES = [
+    pytest.param(_line_save, id="line-save"),
+    pytest.param(_line_save_unchanged, id="line-save-unchanged"),
+    pytest.param(
+        lambda e: JournalLine.objects.filter(entry=e).update(amount=F("amount") * 2),
+        id="lines-update-still-balanced",
+    ),
+    pytest.param(
+        lambda e: JournalLine.objects.filter(entry=e).update(installment_number=1),
+        id="lines-update-metadata",
+    ),
+    pytest.param(lambda e: e.lines.order_by("id")[0].delete(), id="line-delete"),
+    pytest.param(lambda e: JournalLine.objects.filter(entry=e).delete(), id="lines-delete"),
+    pytest.param(_entry_save, id="entry-save"),
+    pytest.param(
+        lambda e: JournalEntry.objects.filter(pk=e.pk).update(value_date=VALUE_DATE),
+        id="entry-update",
+    ),
+]
+
+RAW_CHANGES = [
+    "UPDATE loans_journalline SET amount = -amount WHERE entry_id = %s",
+    "UPDATE loans_journalline SET installment_number = 1 WHERE entry_id = %s",
+    "DELETE FROM loans_journalline WHERE entry_id = %s",
+    "UPDATE loans_journalentry SET memo = 'edited' WHERE id = %s",
+    "DELETE FROM loans_journalentry WHERE id = %s",
+]
+
+
+@pytest.mark.parametrize("change", ORM_CHANGES)
+def test_orm_change_of_posted_entry_is_refused(
+    posted: JournalEntry, change: Callable[[JournalEntry], object]
+) -> None:
+    before = journal()
+    with refused(RESTRICT_VIOLATION):
+        change(posted)
+    assert journal() == before
+
+
+@pytest.mark.parametrize("sql", RAW_CHANGES)
+def test_raw_sql_change_of_posted_entry_is_refused(posted: JournalEntry, sql: str) -> None:
+    before = journal()
+    with refused(RESTRICT_VIOLATION):
+        raw(sql, [posted.pk])
+    assert journal() == before
+
+
+@pytest.mark.parametrize(
+    "delete",
+    [
+        pytest.param(lambda e: e.delete(), id="entry-delete"),
+        pytest.param(lambda e: JournalEntry.objects.filter(pk=e.pk).delete(), id="entries-delete"),
+    ],
+)
+def test_orm_delete_of_posted_entry_is_refused(
+    posted: JournalEntry, delete: Callable[[JournalEntry], object]
+) -> None:
+    """Django's PROTECT refuses before any SQL; the trigger refuses the raw DELETE (above)."""
+    before = journal()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        delete(posted)
+    assert journal() == before
+
+
+def test_delete_of_an_entry_without_lines_is_refused_too(posted: JournalEntry) -> None:
+    """Nothing protects this row in Django: the trigger alone refuses it.
+
+    An entry never commits without lines (migration 0003), so the row lives in a savepoint.
+    """
+    before = journal()
+    with transaction.atomic():
+        entry = new_entry()
+        with refused(RESTRICT_VIOLATION):
+            entry.delete()
+        assert JournalEntry.objects.filter(pk=entry.pk).exists()
+        transaction.set_rollback(True)
+    assert journal() == before
+
+
+def test_entry_without_lines_is_refused_at_commit(posted: JournalEntry) -> None:
+    """An entry row must get its balanced lines in the same transaction (PRODUCT §3).
+
+    The database can only know at commit (a deferred constraint trigger); SET CONSTRAINTS ALL
+    IMMEDIATE runs the deferred checks now, inside the test's transaction.
+    """
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        new_entry()
+        raw("SET CONSTRAINTS ALL IMMEDIATE")
+    assert journal() == before
+
+
+# --- constraints of a line ----------------------------------------------------------------------
+
+
+def test_orm_line_of_an_unknown_account_is_refused(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION, constraint="journal_line_account_known"):
+        entry = new_entry()
+        JournalLine.objects.bulk_create(
+            [line(entry, AccountCode.CASH, "10.00"), line(entry, "SUSPENSE", "-10.00")]
+        )
+    assert journal() == before
+
+
+def test_raw_sql_line_of_an_unknown_account_is_refused(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION, constraint="journal_line_account_known"):
+        entry = new_entry()
+        raw(
+            "INSERT INTO loans_journalline (entry_id, account, amount) "
+            "VALUES (%s, 'CASH', 10.00), (%s, 'cash', -10.00)",
+            [entry.pk, entry.pk],
+        )
+    assert journal() == before
+
+
+def test_line_of_zero_is_refused(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION, constraint="journal_line_amount_not_zero"):
+        entry = new_entry()
+        JournalLine.objects.bulk_create(
+            [
+                line(entry, AccountCode.CASH, "10.00"),
+                line(entry, AccountCode.RECOVERIES, "-10.00"),
+                line(entry, AccountCode.RECOVERIES, "0.00"),
+            ]
+        )
+    assert journal() == before
+
+
+# --- the ledger service -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param(
+            [
+                debit(AccountCode.INTEREST_RECEIVABLE, Decimal("10.00")),
+                credit(AccountCode.INTEREST_INCOME, Decimal("9.99")),
+            ],
+            id="off-by-a-fen",
+        ),
+        pytest.param([debit(AccountCode.INTEREST_RECEIVABLE, Decimal("10.00"))], id="one-line"),
+        pytest.param(
+            [
+                debit(AccountCode.INTEREST_RECEIVABLE, Decimal("10.00")),
+                credit(AccountCode.INTEREST_INCOME, Decimal("0.00")),
+            ],
+            id="one-line-after-dropping-zero",
+        ),
+        pytest.param([], id="no-lines"),
+    ],
+)
+def test_entry_post_refuses_unbalanced_lines(loan: Loan, lines: list[Any]) -> None:
+    before, loan_before = journal(), balances(loan)
+    with pytest.raises(EntryNotBalanced):
+        entry_post(
+            entry_type=EntryType.INTEREST_ACCRUAL, value_date=VALUE_DATE, loan=loan, lines=lines
+        )
+    assert journal() == before
+    assert balances(loan) == loan_before
+
+
+def test_entry_post_moves_the_loan_balances_by_its_lines(loan: Loan) -> None:
+    before = balances(loan)
+    entry_post(
+        entry_type=EntryType.INTEREST_ACCRUAL,
+        value_date=VALUE_DATE,
+        loan=loan,
+        lines=[
+            debit(AccountCode.INTEREST_RECEIVABLE, Decimal("12.34"), 1),
+            credit(AccountCode.INTEREST_INCOME, Decimal("12.34"), 1),
+        ],
+    )
+    assert balances(loan) == before | {"interest_receivable_amount": Decimal("12.34")}
+
+
+def test_entry_reverse_posts_the_mirror_once(loan: Loan) -> None:
+    before = balances(loan)
+    original = entry_post(
+        entry_type=EntryType.REPAYMENT,
+        value_date=VALUE_DATE,
+        loan=loan,
+        lines=[
+            debit(AccountCode.CASH, Decimal("300.00")),
+            credit(AccountCode.PRINCIPAL_RECEIVABLE, Decimal("250.00"), 1),
+            credit(AccountCode.ADVANCE_LIABILITY, Decimal("50.00")),
+        ],
+    )
+    assert balances(loan) == before | {
+        "principal_outstanding_amount": Decimal("9750.00"),
+        "advance_amount": Decimal("50.00"),
+    }
+
+    reversal = entry_reverse(entry=original, value_date=date(2027, 2, 2))
+
+    assert reversal.reverses_id == original.pk
+    assert reversal.entry_type == EntryType.REVERSAL
+    assert reversal.loan_id == loan.pk
+    assert reversal.value_date == date(2027, 2, 2)
+    assert sorted(reversal.lines.values_list("account", "amount", "installment_number")) == sorted(
+        (account, -amount, number)
+        for account, amount, number in original.lines.values_list(
+            "account", "amount", "installment_number"
+        )
+    )
+    assert balances(loan) == before
+
+    after_first = journal()
+    with pytest.raises(EntryAlreadyReversed):
+        entry_reverse(entry=original, value_date=date(2027, 2, 3))
+    assert journal() == after_first
+    assert balances(loan) == before
