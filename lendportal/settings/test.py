@@ -11,3 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Static files come from the finders in development; only production collects them.
 STATIC_ROOT = None
+
+# Reminders: messages stay in memory (django.core.mail.outbox, LocmemSmsBackend.outbox).
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LENDPORTAL_SMS_BACKEND = "loans.notifications.LocmemSmsBackend"

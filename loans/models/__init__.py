@@ -1,6 +1,14 @@
 """Models of the lending core: products, credit, loans and their schedule, the ledger."""
 
 from loans.models.calendar import BusinessDate
+from loans.models.cob import (
+    CobChunk,
+    CobChunkStatus,
+    CobRun,
+    CobRunStatus,
+    LoanEvent,
+    LoanEventType,
+)
 from loans.models.credit import (
     ApplicationStatus,
     CreditApplication,
@@ -29,9 +37,19 @@ from loans.models.loans import (
     RepaymentStatus,
 )
 from loans.models.products import LoanProduct
+from loans.models.reminders import (
+    REMINDER_BEFORE_DUE_KINDS,
+    REMINDER_OFFSET_DAYS,
+    Reminder,
+    ReminderChannel,
+    ReminderKind,
+    ReminderStatus,
+)
 
 __all__ = [
     "ACCOUNT_KINDS",
+    "REMINDER_BEFORE_DUE_KINDS",
+    "REMINDER_OFFSET_DAYS",
     "AccountCode",
     "AccountKind",
     "ApplicationStatus",
@@ -39,6 +57,10 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStatus",
     "BusinessDate",
+    "CobChunk",
+    "CobChunkStatus",
+    "CobRun",
+    "CobRunStatus",
     "CreditApplication",
     "CreditLine",
     "CreditLineStatus",
@@ -47,10 +69,16 @@ __all__ = [
     "JournalEntry",
     "JournalLine",
     "Loan",
+    "LoanEvent",
+    "LoanEventType",
     "LoanProduct",
     "LoanStatus",
     "Payout",
     "PayoutStatus",
+    "Reminder",
+    "ReminderChannel",
+    "ReminderKind",
+    "ReminderStatus",
     "Repayment",
     "RepaymentChannel",
     "RepaymentStatus",

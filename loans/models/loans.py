@@ -64,6 +64,7 @@ class Loan(models.Model):
     advance_amount = balance_field()
     overpayment_amount = balance_field()
     days_past_due = models.PositiveIntegerField(default=0)
+    write_off_candidate_since = models.DateField(null=True, blank=True)
     bucket = models.CharField(
         max_length=8, choices=[(b.value, b.value) for b in Bucket], default=Bucket.CURRENT
     )
