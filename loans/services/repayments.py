@@ -139,7 +139,16 @@ def _post(
     replay_of: Repayment | None,
 ) -> Repayment:
     rows = list(loan.installments.filter(paid_date__isnull=True).order_by("number"))
-    plan = _plan(loan, rows, amount, value_date, prepayment_mode)
+    try:
+        plan = _plan(loan, rows, amount, value_date, prepayment_mode)
+    except RepaymentRefused:
+        if replay_of is None or prepayment_mode is None:
+            raise
+        # A replayed prepayment that no longer fits (a correction before it changed what is
+        # owed): the money is kept, as an advance, rather than blocking the correction.
+        prepayment_mode = None
+        rows = list(loan.installments.filter(paid_date__isnull=True).order_by("number"))
+        plan = _plan(loan, rows, amount, value_date, prepayment_mode)
     plan.lines.insert(0, debit(AccountCode.CASH, amount))
     entry = entry_post(
         entry_type=EntryType.REPAYMENT,
