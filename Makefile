@@ -35,7 +35,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 bench: install
 	@echo "make bench: no benchmarks yet; close of business (issue #4) fills this target."
