@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(queue="cob", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def business_day_close() -> dict[str, Any]:
     """Close the open business date if it has ended (Beijing time), fanning out its chunks.
 
@@ -52,7 +52,7 @@ def business_day_close() -> dict[str, Any]:
     return {"business_date": day.isoformat(), "dispatched": len(pending)}
 
 
-@shared_task(queue="cob", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def cob_chunk_process(*, chunk_id: int, run_id: int) -> dict[str, Any]:
     """Close one chunk; the last chunk to finish closes the date and starts the next one."""
     stats = cob_chunk_process_service(chunk_id=chunk_id)
@@ -61,7 +61,7 @@ def cob_chunk_process(*, chunk_id: int, run_id: int) -> dict[str, Any]:
     return stats
 
 
-@shared_task(queue="default", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def reminders_send_due(*, limit: int = 1000) -> int:
     """Send the reminders whose time has come (several workers may run it at once)."""
     return reminders_send_due_service(now=timezone.now(), limit=limit)

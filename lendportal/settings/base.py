@@ -130,6 +130,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Close of business has its own queue, so a deployment can give it dedicated workers.
+CELERY_TASK_ROUTES = {
+    "loans.tasks.business_day_close": {"queue": "cob"},
+    "loans.tasks.cob_chunk_process": {"queue": "cob"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
