@@ -19,7 +19,7 @@ from django.db import connection
 
 from loans.domain.delinquency import Bucket
 from loans.models import EntryType, JournalEntry, Loan
-from loans.services.advances import advance_apply
+from loans.services.advances import advance_apply, advance_total
 from loans.services.reminders import reminders_queue
 
 
@@ -151,7 +151,7 @@ def advances_apply(scope: ChunkScope) -> Decimal:
             continue
         entry = advance_apply(loan=loan, as_of=scope.business_date, key=key)
         if entry is not None:
-            total += sum((x.amount for x in entry.lines.all() if x.amount > 0), Decimal("0"))
+            total += advance_total(entry)
     return total
 
 
