@@ -37,8 +37,11 @@ format: install
 test: lint
 	$(VENV)/bin/pytest -n 2
 
+# Seeds 1,000,000 loans into a database of its own (lendportal_bench) and times close of
+# business on real workers against a naive baseline; figures go to var/bench/cob.txt.
+# BENCH_ARGS="--loans 100000" for a quicker run; "--reuse" keeps the seeded database.
 bench: install
-	@echo "make bench: no benchmarks yet; close of business (issue #4) fills this target."
+	$(PY) -m tests.bench.cob $(BENCH_ARGS)
 
 # Stops the embedded PostgreSQL and Redis that local/test settings start when
 # DATABASE_URL / CELERY_BROKER_URL are unset (they keep running between commands).

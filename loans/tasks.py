@@ -56,6 +56,9 @@ def business_day_close() -> dict[str, Any]:
 def cob_chunk_process(*, chunk_id: int, run_id: int) -> dict[str, Any]:
     """Close one chunk; the last chunk to finish closes the date and starts the next one."""
     stats = cob_chunk_process_service(chunk_id=chunk_id)
+    if stats.get("running_elsewhere"):
+        logger.info("COB chunk %s is running in another process", chunk_id)
+        return stats
     logger.info("COB chunk %s done: %s loans", chunk_id, stats.get("loans"))
     _finish(run_id)
     return stats
@@ -69,8 +72,10 @@ def reminders_send_due(*, limit: int = 1000) -> int:
 
 def _finish(run_id: int) -> None:
     try:
-        run = cob_run_finish(run_id=run_id)
+        run, closed_now = cob_run_finish(run_id=run_id)
     except CobIncomplete:
         return
-    if run.business_date + timedelta(days=1) < timezone.localdate():
+    # Only the call that closed the date starts the next one: a duplicate delivery of a chunk
+    # of a closed date must not dispatch the next date's chunks again.
+    if closed_now and run.business_date + timedelta(days=1) < timezone.localdate():
         business_day_close.delay()  # catch up the next missed date, one at a time

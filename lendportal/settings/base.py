@@ -168,6 +168,8 @@ LENDPORTAL_FIELD_ENCRYPTION_KEYS = env_list(
 LENDPORTAL_LOOKUP_HASH_KEY = env_str("LOOKUP_HASH_KEY", "development-lookup-key-not-secret")
 
 # Lending policy (PRODUCT §2.2, §6).
+# Loans per close-of-business chunk: one task, one transaction (PRODUCT §4).
+LENDPORTAL_COB_CHUNK_SIZE = env_int("LENDPORTAL_COB_CHUNK_SIZE", 10_000)
 LENDPORTAL_RATE_CAP = env_decimal("LENDPORTAL_RATE_CAP", "0.24")
 # Draws up to this amount are disbursed at once; above it a second officer approves (§6).
 LENDPORTAL_AUTO_DISBURSE_LIMIT = env_decimal("LENDPORTAL_AUTO_DISBURSE_LIMIT", "20000.00")

@@ -100,13 +100,22 @@ class JournalLine(models.Model):
     """One side of an entry: ``amount`` > 0 debits the account, < 0 credits it.
 
     Lines carry the loan (the sub-ledger) and, where it applies, the installment number, so
-    every balance of a loan and an installment can be explained line by line.
+    every balance of a loan and an installment can be explained line by line. The income side
+    of a nightly posting is one line per chunk (the daily total, PRODUCT §3), without a loan.
     """
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    # Indexed by the Meta indexes below (their first column), not by a second index of its own.
+    entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     account = models.CharField(max_length=24, choices=AccountCode.choices)
     loan = models.ForeignKey(
-        "loans.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "loans.Loan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     installment_number = models.PositiveSmallIntegerField(null=True, blank=True)
     amount = models.DecimalField(max_digits=16, decimal_places=2)

@@ -30,7 +30,10 @@ class Loan(models.Model):
     ``loans.services.ledger.entry_post``; ``manage.py reconcile`` proves they match the journal.
     """
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
+    # Indexed by ("borrower", "status") below.
+    borrower = models.ForeignKey(
+        Borrower, on_delete=models.PROTECT, related_name="loans", db_index=False
+    )
     credit_line = models.ForeignKey(CreditLine, on_delete=models.PROTECT, related_name="loans")
     product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="loans")
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT)
@@ -114,7 +117,10 @@ class Installment(models.Model):
     date, penalty daily once overdue.
     """
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="installments")
+    # Indexed by installment_number_unique (loan, number).
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, related_name="installments", db_index=False
+    )
     number = models.PositiveSmallIntegerField()
     period_start = models.DateField()
     due_date = models.DateField()

@@ -47,7 +47,10 @@ class Reminder(models.Model):
     queued, hence sent, at most once. ``last_error`` holds an error class, never personal data.
     """
 
-    installment = models.ForeignKey(Installment, on_delete=models.PROTECT, related_name="reminders")
+    # Indexed by reminder_once_per_channel (installment, kind, channel).
+    installment = models.ForeignKey(
+        Installment, on_delete=models.PROTECT, related_name="reminders", db_index=False
+    )
     # Denormalised from the installment so per-loan queries need no join.
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="reminders")
     kind = models.CharField(max_length=12, choices=ReminderKind.choices)

@@ -10,6 +10,8 @@ dates are closed one at a time, in order.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -27,7 +30,6 @@ from loans.services.cob_steps import ChunkScope
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_SIZE = 10_000
 STEPS: tuple[tuple[str, Callable[[ChunkScope], Any]], ...] = (
     ("fees", cob_steps.fees_charge),
     ("advances", cob_steps.advances_apply),
@@ -49,7 +51,7 @@ class CobIncomplete(LendingError):
 
 
 @transaction.atomic
-def cob_run_open(*, business_date: date, chunk_size: int = DEFAULT_CHUNK_SIZE) -> CobRun:
+def cob_run_open(*, business_date: date, chunk_size: int | None = None) -> CobRun:
     """Start (or resume) close of business for the open business date.
 
     Raises BusinessDateNotOpen for any other date: dates close one at a time, in order.
@@ -62,6 +64,7 @@ def cob_run_open(*, business_date: date, chunk_size: int = DEFAULT_CHUNK_SIZE) -
         raise BusinessDateNotOpen(
             f"The open business date is {row.current_date}; {business_date} cannot be closed now."
         )
+    chunk_size = chunk_size or settings.LENDPORTAL_COB_CHUNK_SIZE
     run = CobRun.objects.create(
         business_date=business_date, status=CobRunStatus.RUNNING, chunk_size=chunk_size
     )
@@ -96,13 +99,33 @@ def cob_chunk_process(*, chunk_id: int, now: datetime | None = None) -> dict[str
 
     ``now`` (default: the clock, read here at the edge) is when reminders may first be sent.
     """
-    chunk = CobChunk.objects.select_for_update().select_related("run").get(pk=chunk_id)
+    # Lock the chunk's row only (of "self"): locking the run's row too would make the chunks
+    # of a date wait for one another. A copy of the task that finds the row locked is a
+    # duplicate delivery while the first copy runs; if that copy's process dies, its own
+    # message is delivered again (acks_late), so this one has nothing to do.
+    chunk = (
+        CobChunk.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("run")
+        .filter(pk=chunk_id)
+        .first()
+    )
+    if chunk is None:
+        if not CobChunk.objects.filter(pk=chunk_id).exists():
+            raise CobChunk.DoesNotExist(f"COB chunk {chunk_id} does not exist.")
+        return {"running_elsewhere": True}
     if chunk.status == CobChunkStatus.DONE:
         return dict(chunk.stats)
     scope = ChunkScope(
         chunk.first_loan_id, chunk.last_loan_id, chunk.run.business_date, now or timezone.now()
     )
-    stats: dict[str, Any] = {"loans": cob_steps.loans_in_chunk(scope), "ms": {}}
+    cob_steps.chunk_session_tune()
+    stats: dict[str, Any] = {
+        "loans": cob_steps.loans_in_chunk(scope),
+        "ms": {},
+        # Who ran the chunk and when it began: shows chunks running in parallel (make bench).
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
+        "started_at": timezone.now().isoformat(),
+    }
     for name, step in STEPS:
         started = time.perf_counter()
         result = step(scope)
@@ -120,14 +143,15 @@ def _json(value: Any) -> Any:
 
 
 @transaction.atomic
-def cob_run_finish(*, run_id: int) -> CobRun:
+def cob_run_finish(*, run_id: int) -> tuple[CobRun, bool]:
     """Close the date when every chunk is done: summary, then the business date moves on.
 
-    Raises CobIncomplete while a chunk is pending. Finishing twice changes nothing.
+    Returns the run and whether this call closed it. Raises CobIncomplete while a chunk is
+    pending. Finishing twice changes nothing.
     """
     run = CobRun.objects.select_for_update().get(pk=run_id)
     if run.status == CobRunStatus.DONE:
-        return run
+        return run, False
     if run.chunks.exclude(status=CobChunkStatus.DONE).exists():
         raise CobIncomplete(f"COB {run.business_date}: chunks are still running.")
     run.summary = _summary(run)
@@ -138,7 +162,10 @@ def cob_run_finish(*, run_id: int) -> CobRun:
         current_date=run.business_date + timedelta(days=1)
     )
     logger.info("COB %s closed", run.business_date)
-    return run
+    return run, True
+
+
+_CHUNK_ONLY = frozenset({"worker", "started_at"})
 
 
 def _summary(run: CobRun) -> dict[str, Any]:
@@ -149,6 +176,8 @@ def _summary(run: CobRun) -> dict[str, Any]:
         for key, value in stats.items():
             if key == "ms":
                 ms.update(value)
+            elif key in _CHUNK_ONLY:
+                continue
             elif isinstance(value, str):
                 amounts[key] = amounts.get(key, Decimal("0")) + Decimal(value)
             else:

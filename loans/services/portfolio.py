@@ -26,9 +26,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -44,6 +46,7 @@ from loans.domain.schedule import RepaymentMethod
 from loans.domain.scorecard import Decision, Outcome, ScorecardInputs, decide
 from loans.models import BusinessDate, LoanProduct
 from loans.services.products import product_rate_for_grade, product_save
+from loans.services.reminders import reminders_history_record
 
 CASH_CODE = "PORTFOLIO-CASH"
 INSTALLMENT_CODE = "PORTFOLIO-INSTALLMENT"
@@ -763,7 +766,8 @@ class _Run:
             if self.trusted_references:
                 # Every reference below points at a row this transaction writes from the same
                 # temporary tables: skip the row-by-row deferred foreign-key triggers (half the
-                # time of a chunk). Constraints, unique indexes and the ledger guards still run.
+                # time of a chunk). Constraints, unique indexes and the ledger guards (ENABLE
+                # ALWAYS, migration 0007) still run.
                 cursor.execute("SET LOCAL session_replication_role = replica")
             with cursor.copy(f"COPY accounts_borrower ({BORROWER_COLUMNS}) FROM STDIN") as copy:
                 copy.write(chunk.borrowers)
@@ -793,10 +797,11 @@ class _Run:
             self.summary.rows += cursor.rowcount
             self.summary.installments += cursor.rowcount
             began = self._lap("installments: insert", began)
-            cursor.execute("SET LOCAL session_replication_role = origin")
             self._post(cursor, chunk)
             self._count(cursor)
             began = self._lap("ledger: post", began)
+            self._reminders(cursor)
+            began = self._lap("reminders already sent", began)
         self._lap("commit (deferred checks)", began)
 
     def _lap(self, name: str, began: float) -> float:
@@ -853,6 +858,15 @@ class _Run:
             self.summary.rows += cursor.rowcount + 1
             self.summary.journal_lines += cursor.rowcount
 
+    def _reminders(self, cursor: Any) -> None:
+        """The reminders the nights through D - 1 queued and sent, as close of business would."""
+        cursor.execute("SELECT min(id), max(id) FROM seed_loan")
+        first, last = cursor.fetchone()
+        sent_at = timezone.make_aware(datetime.combine(self.last_closed, time_of_day(9)), BEIJING)
+        self.summary.rows += reminders_history_record(
+            first_loan_id=first, last_loan_id=last, through=self.last_closed, sent_at=sent_at
+        )
+
     def _count(self, cursor: Any) -> None:
         cursor.execute(
             """
@@ -870,6 +884,7 @@ class _Run:
             self.summary.principal_outstanding += outstanding
 
 
+BEIJING = ZoneInfo("Asia/Shanghai")
 BORROWER_COLUMNS = (
     "id, full_name, id_number_ciphertext, id_number_digest, id_number_masked, birth_date, mobile,"
     " email, bank_card_ciphertext, bank_card_digest, bank_card_masked, monthly_income_amount,"

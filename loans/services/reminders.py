@@ -54,26 +54,36 @@ ENGLISH_MONTHS = (
 )
 ZERO = Decimal("0.00")
 
+# A missed date is caught up for this many days back; a reminder whose trigger date is older
+# than that would be stale ("1 day overdue" a month late) and is not queued.
+CATCH_UP_DAYS = 7
+
+# The unpaid installments of the chunk that may call for a reminder are picked first (a few
+# per cent of them), then joined to their borrowers by primary key.
 _QUEUE_SQL = """
+WITH due AS MATERIALIZED (
+    SELECT i.id, i.loan_id, i.due_date, l.borrower_id
+    FROM loans_loan l JOIN loans_installment i ON i.loan_id = l.id
+    WHERE l.id BETWEEN %(first)s AND %(last)s AND l.status = %(active)s
+      AND i.loan_id BETWEEN %(first)s AND %(last)s
+      AND i.paid_date IS NULL
+      AND i.due_date <= %(latest_due)s AND i.due_date >= %(earliest_due)s
+)
 INSERT INTO loans_reminder
     (installment_id, loan_id, kind, channel, business_date, language, send_after,
-     status, attempts, provider_message_id, last_error)
-SELECT i.id, i.loan_id, k.kind, c.channel, %(day)s, b.language,
+     status, attempts, sent_at, provider_message_id, last_error)
+SELECT d.id, d.loan_id, k.kind, c.channel, %(day)s, b.language,
        CASE WHEN c.channel = %(sms)s THEN %(sms_send_after)s ELSE %(now)s END,
-       %(queued)s, 0, '', ''
-FROM loans_loan l
-JOIN loans_installment i ON i.loan_id = l.id
-JOIN accounts_borrower b ON b.id = l.borrower_id
+       %(status)s, 0, %(sent_at)s::timestamptz, '', ''
+FROM due d
+JOIN accounts_borrower b ON b.id = d.borrower_id
 CROSS JOIN unnest(%(kinds)s::text[], %(offsets)s::int[], %(before_due)s::bool[])
     AS k(kind, offset_days, before_due_only)
 JOIN (VALUES (%(email)s), (%(sms)s)) AS c(channel)
     ON (c.channel = %(email)s AND b.email <> '') OR (c.channel = %(sms)s AND b.mobile <> '')
-WHERE l.id BETWEEN %(first)s AND %(last)s
-  AND l.status = %(active)s
-  AND i.paid_date IS NULL
-  AND i.due_date <= %(latest_due)s
-  AND i.due_date + k.offset_days <= %(day)s
-  AND (NOT k.before_due_only OR %(day)s <= i.due_date)
+WHERE d.due_date + k.offset_days <= %(day)s
+  AND d.due_date + k.offset_days >= %(day)s - %(catch_up)s
+  AND (NOT k.before_due_only OR %(day)s <= d.due_date)
 ON CONFLICT (installment_id, kind, channel) DO NOTHING
 """
 
@@ -105,29 +115,53 @@ def reminders_queue(
     """Queue the reminders due by ``business_date`` for active loans with ids in [first, last].
 
     Every kind whose trigger date (due - 3, due, due + 1, + 7, + 30) is on or before the date,
-    for unpaid installments, so a missed date is caught up; DUE_SOON and DUE_TODAY only until
-    the due date. Email when the borrower has an address, SMS to the mobile; SMS queued in quiet
-    hours waits for 08:00 Beijing time. Returns the number of reminders queued (new rows).
+    and no more than CATCH_UP_DAYS before it, for unpaid installments, so a missed date is
+    caught up; DUE_SOON and DUE_TODAY only until the due date. Email when the borrower has an
+    address, SMS to the mobile; SMS queued in quiet hours waits for 08:00 Beijing time. Returns
+    the number of reminders queued (new rows).
     """
-    kinds = list(REMINDER_OFFSET_DAYS)
-    params: dict[str, Any] = {
-        "first": first_loan_id,
-        "last": last_loan_id,
-        "day": business_date,
-        "latest_due": business_date - timedelta(days=min(REMINDER_OFFSET_DAYS.values())),
-        "now": now,
-        "sms_send_after": sms_send_after(now=now),
-        "kinds": kinds,
-        "offsets": [REMINDER_OFFSET_DAYS[kind] for kind in kinds],
-        "before_due": [kind in REMINDER_BEFORE_DUE_KINDS for kind in kinds],
-        "email": ReminderChannel.EMAIL.value,
-        "sms": ReminderChannel.SMS.value,
-        "queued": ReminderStatus.QUEUED.value,
-        "active": LoanStatus.ACTIVE.value,
-    }
+    params = _queue_params(first_loan_id, last_loan_id, business_date, now)
     with connection.cursor() as cursor:
         cursor.execute(_QUEUE_SQL, params)
         return int(cursor.rowcount)
+
+
+def reminders_history_record(
+    *, first_loan_id: int, last_loan_id: int, through: date, sent_at: datetime
+) -> int:
+    """Record as sent the reminders close of business would have queued through ``through``.
+
+    For a seeded portfolio (``loans.services.portfolio``) that stands as if COB had run every
+    night: the next date then queues only its own reminders. Returns the number recorded.
+    """
+    params = _queue_params(first_loan_id, last_loan_id, through, sent_at)
+    params.update(status=ReminderStatus.SENT.value, sent_at=sent_at, sms_send_after=sent_at)
+    with connection.cursor() as cursor:
+        cursor.execute(_QUEUE_SQL, params)
+        return int(cursor.rowcount)
+
+
+def _queue_params(first: int, last: int, day: date, now: datetime) -> dict[str, Any]:
+    kinds = list(REMINDER_OFFSET_DAYS)
+    offsets = [REMINDER_OFFSET_DAYS[kind] for kind in kinds]
+    return {
+        "first": first,
+        "last": last,
+        "day": day,
+        "latest_due": day - timedelta(days=min(offsets)),
+        "earliest_due": day - timedelta(days=max(offsets) + CATCH_UP_DAYS),
+        "catch_up": CATCH_UP_DAYS,
+        "now": now,
+        "sms_send_after": sms_send_after(now=now),
+        "kinds": kinds,
+        "offsets": offsets,
+        "before_due": [kind in REMINDER_BEFORE_DUE_KINDS for kind in kinds],
+        "email": ReminderChannel.EMAIL.value,
+        "sms": ReminderChannel.SMS.value,
+        "status": ReminderStatus.QUEUED.value,
+        "sent_at": None,
+        "active": LoanStatus.ACTIVE.value,
+    }
 
 
 def reminders_send_due(*, now: datetime, limit: int = 1000) -> int:

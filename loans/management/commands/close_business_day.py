@@ -16,7 +16,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from loans.errors import LendingError
 from loans.models import CobRun, CobRunStatus
 from loans.services.cob import (
-    DEFAULT_CHUNK_SIZE,
     business_date_open,
     cob_chunk_process,
     cob_run_finish,
@@ -33,11 +32,13 @@ class Command(BaseCommand):
         group.add_argument("--date", type=date.fromisoformat, help="close exactly this date")
         group.add_argument("--through", type=date.fromisoformat, help="close every date to this")
         parser.add_argument("--inline", action="store_true", help="run the chunks here")
-        parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE)
+        parser.add_argument(
+            "--chunk-size", type=int, help="loans per chunk (default LENDPORTAL_COB_CHUNK_SIZE)"
+        )
         parser.add_argument("--timeout", type=int, default=3600, help="seconds to wait (workers)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["chunk_size"] < 1:
+        if options["chunk_size"] is not None and options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1.")
         for day in self._dates(options):
             self._close(day, options)
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             self._run_inline(run)
         else:
             self._run_on_workers(run, options["timeout"])
-        run = cob_run_finish(run_id=run.pk)
+        run, _ = cob_run_finish(run_id=run.pk)
         self._report(run, time.perf_counter() - started)
 
     def _run_inline(self, run: CobRun) -> None:

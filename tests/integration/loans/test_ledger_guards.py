@@ -492,3 +492,27 @@ def test_entry_reverse_posts_the_mirror_once(loan: Loan) -> None:
         entry_reverse(entry=original, value_date=date(2027, 2, 3))
     assert journal() == after_first
     assert balances(loan) == before
+
+
+@pytest.mark.parametrize("sql", RAW_CHANGES)
+def test_replica_mode_does_not_switch_the_guards_off(posted: JournalEntry, sql: str) -> None:
+    # session_replication_role = replica skips ordinary triggers (bulk loads use it to skip
+    # foreign-key checks); the ledger's guards are ENABLE ALWAYS (migration 0007).
+    before = journal()
+    with refused(RESTRICT_VIOLATION):
+        raw("SET LOCAL session_replication_role = replica", [])
+        raw(sql, [posted.pk])
+    assert journal() == before
+
+
+def test_replica_mode_still_refuses_unbalanced_lines(posted: JournalEntry) -> None:
+    before = journal()
+    with refused(CHECK_VIOLATION):
+        raw("SET LOCAL session_replication_role = replica", [])
+        entry = new_entry()
+        raw(
+            "INSERT INTO loans_journalline (entry_id, account, amount) "
+            "VALUES (%s, 'CASH', 100.00), (%s, 'RECOVERIES', -100.01)",
+            [entry.pk, entry.pk],
+        )
+    assert journal() == before

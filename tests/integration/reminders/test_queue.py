@@ -189,3 +189,10 @@ def test_sms_send_after_postpones_quiet_hours_to_the_next_eight_oclock(hour, min
 def test_a_naive_now_is_refused():
     with pytest.raises(ValueError, match="aware"):
         sms_send_after(now=datetime(2027, 2, 12, 10, 0))  # noqa: DTZ001 - the case under test
+
+
+def test_a_trigger_older_than_the_catch_up_window_is_not_queued(loan):
+    # OVERDUE_1 fell on 02-16, eight days before 02-24: "1 day overdue" would be stale.
+    queue(loan, date(2027, 2, 24))
+
+    assert {k for k, _, _ in first_installment_reminders(loan)} == {ReminderKind.OVERDUE_7}

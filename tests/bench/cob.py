@@ -1,0 +1,328 @@
+"""`make bench`: close of business for 1,000,000 loans (issue #4).
+
+Seeds N loans into a database of its own (``lendportal_bench`` on the configured server, or on
+the embedded one), then, each measured in this one run:
+
+1. COB for the seeded date on Celery workers, one process per core (`close_business_day`);
+2. the same date again: every chunk re-delivered, which must find its work done;
+3. COB for the next date on a single worker process (so the gain from a second process shows);
+4. a naive baseline on the date after: one ORM transaction per loan doing the same accrual
+   (``loans.services.daily.loan_interest_accrue``) for a sample of loans.
+
+It prints loans per second for each, the ratio to the baseline, the rerun time, the workers' peak
+memory (VmHWM of every worker process) and when each chunk ran on which process.
+
+    python -m tests.bench.cob [--loans 1000000] [--baseline 10000] [--reuse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+AS_OF = date(2027, 3, 15)
+BENCH_DB = "lendportal_bench"
+BROKER_DB = 14  # a Redis database of its own, so a `make run` worker never takes bench tasks
+LOG_DIR = BASE_DIR / "var" / "bench"
+
+
+@dataclass
+class Figures:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+        print(text, flush=True)
+
+
+def main() -> None:
+    options = _options()
+    env = _environment()
+    figures = Figures()
+    figures.add(f"Database {_safe(env['DATABASE_URL'])}, {os.cpu_count()} cores")
+    if not options.reuse:
+        _database_create(env)
+        _manage(env, "migrate", "--no-input", "-v", "0")
+        began = time.perf_counter()
+        _manage(env, "seed_portfolio", "--loans", str(options.loans), "--as-of", AS_OF.isoformat(),
+                "--chunk-size", str(options.seed_chunk), quiet_every=4)  # fmt: skip
+        figures.add(f"seed_portfolio {options.loans:,} loans: {time.perf_counter() - began:.1f} s")
+    _django(env)
+    cores = os.cpu_count() or 1
+    first = _cob_on_workers(env, _open_date(), concurrency=cores, figures=figures)
+    _rerun(first.day, first.seconds, figures)
+    single = _cob_on_workers(env, _open_date(), concurrency=1, figures=figures)
+    naive = _baseline(_open_date(), options.baseline, figures)
+    figures.add(
+        f"Ratio to the naive baseline: {first.rate / naive:,.0f}x with {cores} worker processes, "
+        f"{single.rate / naive:,.0f}x with one; {cores} processes are "
+        f"{first.rate / single.rate:.2f}x one process"
+    )
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    (LOG_DIR / "cob.txt").write_text("\n".join(figures.lines) + "\n")
+    print(f"Figures written to {LOG_DIR / 'cob.txt'}")
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--loans", type=int, default=1_000_000)
+    parser.add_argument("--baseline", type=int, default=10_000)
+    parser.add_argument("--seed-chunk", type=int, default=50_000)
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
+    return parser.parse_args()
+
+
+# --- environment: a database and a broker database of the bench's own ---------------------
+
+
+def _environment() -> dict[str, str]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lendportal.settings.local")
+    from lendportal.embedded import ensure_embedded_services
+
+    ensure_embedded_services()  # only starts what DATABASE_URL / CELERY_BROKER_URL leave unset
+    env = dict(os.environ)
+    env["LENDPORTAL_ADMIN_URL"] = env["DATABASE_URL"]
+    env["DATABASE_URL"] = _with_database(env["DATABASE_URL"], BENCH_DB)
+    env["CELERY_BROKER_URL"] = _with_broker_db(env["CELERY_BROKER_URL"], BROKER_DB)
+    if env["CELERY_BROKER_URL"].startswith("redis+socket://"):  # redis-py spells it ?db=
+        socket_path = urlsplit(env["CELERY_BROKER_URL"]).path
+        env["CACHE_URL"] = f"unix://{socket_path}?db={BROKER_DB}"
+    env["PYTHONUNBUFFERED"] = "1"
+    os.environ.update(env)
+    return env
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _with_broker_db(url: str, number: int) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "redis+socket":
+        return urlunsplit(parts._replace(query=f"virtual_host={number}"))
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def _safe(url: str) -> str:
+    return re.sub(r"//[^@/]*@", "//", url)
+
+
+def _database_create(env: dict[str, str]) -> None:
+    import psycopg
+
+    with psycopg.connect(env["LENDPORTAL_ADMIN_URL"], autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    print(f"Created database {BENCH_DB}", flush=True)
+
+
+def _manage(env: dict[str, str], *args: str, quiet_every: int = 1) -> list[str]:
+    process = subprocess.Popen(
+        [PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    lines = []
+    for number, line in enumerate(process.stdout):
+        lines.append(line.rstrip())
+        if number % quiet_every == 0 or not line.startswith("["):
+            print(f"  {line.rstrip()}", flush=True)
+    if process.wait() != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed")
+    return lines
+
+
+def _django(env: dict[str, str]) -> None:
+    import django
+
+    django.setup()
+
+
+def _open_date() -> date:
+    from loans.services.cob import business_date_open
+
+    return business_date_open()
+
+
+# --- COB on real workers --------------------------------------------------------------------
+
+
+@dataclass
+class CobTiming:
+    day: date
+    loans: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.loans / self.seconds
+
+
+class Worker:
+    """`celery worker` on the cob queue with ``concurrency`` processes, logging to a file."""
+
+    def __init__(self, env: dict[str, str], concurrency: int, name: str) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log = LOG_DIR / f"worker-{name}.log"
+        self.process = subprocess.Popen(
+            [str(Path(PYTHON).with_name("celery")), "-A", "lendportal", "worker",
+             "--queues", "cob", "--concurrency", str(concurrency), "--loglevel", "INFO",
+             "--hostname", f"bench-{name}@%h", "--without-gossip", "--without-mingle"],
+            cwd=BASE_DIR, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while " ready." not in self.log.read_text():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the bench worker did not start; see {self.log}")
+            time.sleep(0.2)
+
+    def peak_memory_mb(self) -> dict[int, float]:
+        """VmHWM (peak resident memory) of the worker and each of its pool processes."""
+        pids = [self.process.pid, *_children(self.process.pid)]
+        peaks = {}
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status").read_text()
+            match = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if match:
+                peaks[pid] = int(match.group(1)) / 1024
+        return peaks
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found += [int(child) for child in children]
+    return found
+
+
+def _cob_on_workers(
+    env: dict[str, str], day: date, *, concurrency: int, figures: Figures
+) -> CobTiming:
+    from loans.models import CobRun
+
+    worker = Worker(env, concurrency, name=f"{concurrency}proc")
+    try:
+        began = time.perf_counter()
+        _manage(env, "close_business_day", "--date", day.isoformat(), quiet_every=10)
+        seconds = time.perf_counter() - began
+        peaks = worker.peak_memory_mb()
+    finally:
+        worker.stop()
+    run = CobRun.objects.get(business_date=day)
+    timing = CobTiming(day, int(run.summary["loans"]), seconds)
+    figures.add(
+        f"COB {day} on {concurrency} worker process(es): {timing.loans:,} loans in "
+        f"{seconds:.1f} s = {timing.rate:,.0f} loans/s; peak worker memory "
+        f"{max(peaks.values()):.0f} MB (per process: "
+        + ", ".join(f"{mb:.0f}" for mb in peaks.values())
+        + " MB)"
+    )
+    figures.add(f"  steps (summed over chunks, ms): {run.summary['ms']}")
+    _timeline(run, figures)
+    return timing
+
+
+def _timeline(run: Any, figures: Figures) -> None:
+    chunks = list(run.chunks.order_by("number").values_list("stats", "finished_at"))
+    spans = [
+        (datetime.fromisoformat(stats["started_at"]), finished, stats["worker"])
+        for stats, finished in chunks
+    ]
+    events = sorted([(s, 1) for s, _, _ in spans] + [(f, -1) for _, f, _ in spans])
+    running = most = 0
+    for _, change in events:
+        running += change
+        most = max(most, running)
+    workers = sorted({w for _, _, w in spans})
+    figures.add(
+        f"  {len(spans)} chunks on {len(workers)} process(es) {workers}; "
+        f"at most {most} running at once"
+    )
+    for number, (start, finish, who) in enumerate(spans[:4], start=1):
+        figures.add(
+            f"  chunk {number}: {who} {start:%H:%M:%S.%f}"[:-3] + f" - {finish:%H:%M:%S.%f}"[:-3]
+        )
+
+
+# --- the same date again, and the naive baseline ---------------------------------------------
+
+
+def _rerun(day: date, first_seconds: float, figures: Figures) -> None:
+    """Deliver every chunk of the closed date again; each must find its work done."""
+    from loans.models import CobRun, JournalLine
+    from loans.services.cob import cob_chunk_process, cob_run_finish
+
+    run = CobRun.objects.get(business_date=day)
+    before = _books()
+    began = time.perf_counter()
+    for chunk_id in run.chunks.values_list("id", flat=True):
+        cob_chunk_process(chunk_id=chunk_id)
+    cob_run_finish(run_id=run.pk)
+    seconds = time.perf_counter() - began
+    after = _books()
+    if before != after:
+        raise SystemExit(f"the rerun changed the books: {before} -> {after}")
+    figures.add(
+        f"COB {day} again (every chunk re-delivered): {seconds:.2f} s, "
+        f"{100 * seconds / first_seconds:.1f}% of the first run; books unchanged "
+        f"({JournalLine.objects.count():,} journal lines)"
+    )
+
+
+def _books() -> tuple[Any, ...]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), sum(abs(amount)) FROM loans_journalline;")
+        lines = cursor.fetchone()
+        cursor.execute(
+            "SELECT sum(interest_receivable_amount), sum(penalty_receivable_amount),"
+            " sum(days_past_due), count(*) FILTER (WHERE status = 'ACTIVE') FROM loans_loan"
+        )
+        loans = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM loans_reminder")
+        reminders = cursor.fetchone()
+    return (*lines, *loans, *reminders)
+
+
+def _baseline(day: date, sample: int, figures: Figures) -> float:
+    """One ORM transaction per loan doing the day's accrual: the naive nightly batch."""
+    from loans.models import Loan
+    from loans.services.daily import loan_interest_accrue
+
+    ids = list(Loan.objects.filter(status="ACTIVE").order_by("id").values_list("id", flat=True))
+    step = max(1, len(ids) // sample)
+    chosen = ids[::step][:sample]
+    began = time.perf_counter()
+    for loan in Loan.objects.filter(id__in=chosen).iterator(chunk_size=1000):
+        loan_interest_accrue(loan=loan, as_of=day)
+    seconds = time.perf_counter() - began
+    rate = len(chosen) / seconds
+    figures.add(
+        f"Naive baseline {day} (one ORM transaction per loan, accrual only): "
+        f"{len(chosen):,} loans in {seconds:.1f} s = {rate:,.0f} loans/s"
+    )
+    return rate
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,583 @@
+"""Close of business survives killed workers and duplicate deliveries (issue #4, reliability).
+
+Real ``celery worker`` processes (prefork pool, acks_late, reject-on-worker-lost: the production
+settings; see worker_harness.py) close two business dates, 27 and 28 February 2027 (a month
+end), of a seeded portfolio of 3,000 loans with loans in every bucket, in chunks of 250, through
+a Redis database of their own and the pytest database:
+
+- a reference run, without crashes;
+- crash runs: at random moments (drawn from a seeded Random) the test SIGKILLs the pool process
+  executing a task, the main worker process, or the whole worker. A killed pool process's task
+  is re-delivered at once (reject-on-worker-lost); after the main process dies, the task it held
+  stays unacknowledged in Redis until the visibility timeout (an hour, twice the task time
+  limit), so the test starts a new worker and publishes ``business_day_close``, exactly as
+  production beat does every 15 minutes, which re-dispatches the pending chunks of the open run;
+- a duplicate run: every chunk task is published twice, to two pool processes at once.
+
+Each run must leave the same books as the reference, to the fen and to the row: the ledger
+(journal entries by key, their lines by loan, installment, account and amount), every column of
+loans and installments (balances, days past due, bucket, status), loan events, reminders, and
+the runs' chunks and summaries. Ids of rows written during close of business are not compared
+(a rolled-back transaction still consumes sequence values), nor are timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import DateTimeField, JSONField, Model
+
+from loans.domain.delinquency import Bucket
+from loans.models import (
+    BusinessDate,
+    CobChunk,
+    CobChunkStatus,
+    CobRun,
+    CobRunStatus,
+    Installment,
+    JournalEntry,
+    Loan,
+    LoanEvent,
+    Reminder,
+)
+from loans.reconciliation import books_reconcile
+from loans.services.cob import cob_run_open, cob_run_pending_chunks
+from loans.services.portfolio import portfolio_seed
+from tests.integration.cob import worker_harness as harness
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LOANS = 3_000
+PORTFOLIO_SEED = 4
+AS_OF = date(2027, 2, 27)  # a run closes 27 and 28 February (a month end): 24 chunks
+DATES = 2
+CLOSED_THROUGH = AS_OF + timedelta(days=DATES)  # the business date open after the run
+CHUNK_SIZE = 250
+# (seed of the kill moments, the kill that takes a whole process down with the pool process)
+KILL_RUNS = [(1, "whole worker"), (2, "main process"), (3, "whole worker")]
+RUN_TIMEOUT = 240.0  # seconds for one run, kills and restarts included
+STALL_TIMEOUT = 60.0  # seconds without a chunk or a date closing
+BACKUP_SCHEMA = "cob_crash_test_seed"
+WRITTEN_TABLES = [
+    "loans_journalentry", "loans_journalline", "loans_installment", "loans_loan",
+    "loans_loanevent", "loans_reminder",
+]  # fmt: skip
+
+
+# --- the seeded portfolio, saved once per module and restored before each run ---------------
+
+
+@dataclass
+class SeededPortfolio:
+    """The Django tables as seeded, copied to a schema of their own, with their sequences."""
+
+    tables: list[str]
+    sequences: list[tuple[str, int, bool]]
+
+    def restore(self) -> None:
+        """Put the database back as it was right after the seed: same rows, same next ids."""
+        quoted = ", ".join(connection.ops.quote_name(t) for t in self.tables)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+            for table in self.tables:
+                name = connection.ops.quote_name(table)
+                cursor.execute(f"INSERT INTO {name} SELECT * FROM {BACKUP_SCHEMA}.{name}")  # noqa: S608
+            for sequence, last_value, is_called in self.sequences:
+                cursor.execute("SELECT setval(%s, %s, %s)", [sequence, last_value, is_called])
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE loans_loan; ANALYZE loans_installment")
+
+
+def _flush() -> None:
+    """Empty the tables as pytest-django does after a transactional test."""
+    call_command("flush", interactive=False, verbosity=0)
+
+
+def _seed_and_save() -> SeededPortfolio:
+    tables = sorted(
+        connection.introspection.django_table_names(only_existing=True, include_views=False)
+    )
+    quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    portfolio_seed(loans=LOANS, as_of=AS_OF, seed=PORTFOLIO_SEED)
+    assert set(Loan.objects.values_list("bucket", flat=True)) == {b.value for b in Bucket}
+    sequences = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {BACKUP_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {BACKUP_SCHEMA}")
+        for table in tables:
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"CREATE TABLE {BACKUP_SCHEMA}.{name} AS TABLE {name}")
+            for found in connection.introspection.get_sequences(cursor, table):
+                cursor.execute(f"SELECT last_value, is_called FROM {found['name']}")  # noqa: S608
+                last_value, is_called = cursor.fetchone()
+                sequences.append((found["name"], last_value, is_called))
+    return SeededPortfolio(tables, sequences)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[SeededPortfolio]:
+    """3,000 loans in every bucket, seeded once per module (about 15 s) and saved."""
+    with django_db_blocker.unblock():
+        try:
+            portfolio = _seed_and_save()
+        except BaseException:
+            _flush()
+            raise
+    yield portfolio
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {BACKUP_SCHEMA} CASCADE")
+        _flush()
+
+
+@pytest.fixture(scope="module")
+def broker() -> Iterator[str]:
+    """A Redis database of this test process's own: each pytest-xdist process gets another."""
+    base = settings.CELERY_BROKER_URL
+    worker_number = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    url = harness.broker_url(base, db=(harness.broker_db(base) + 1 + worker_number) % 16)
+    harness.broker_flush(url)
+    yield url
+    harness.broker_flush(url)
+
+
+# --- what a run leaves: the books, as sorted rows without ids and timestamps ----------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
+def _query(sql: str) -> list[str]:
+    """The rows of ``sql`` as PostgreSQL's text of each row (amounts with their scale), sorted."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT t::text FROM ({sql}) t ORDER BY 1")  # noqa: S608 - constant SQL
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _columns(model: type[Model]) -> str:
+    """Every column of a table the seed wrote, but its timestamps."""
+    columns = []
+    for f in model._meta.concrete_fields:
+        if isinstance(f, DateTimeField):
+            continue
+        name = connection.ops.quote_name(f.column)
+        columns.append(f"{name}::text" if isinstance(f, JSONField) else name)  # normalised
+    return f"SELECT {', '.join(columns)} FROM {model._meta.db_table}"  # noqa: S608
+
+
+def _counts_and_amounts(stats: dict[str, Any]) -> str:
+    """Counts and amounts of a chunk's stats or a run's summary; not timings or worker names."""
+    kept: dict[str, Any] = {}
+    for key, value in stats.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            kept[key] = value
+        elif isinstance(value, str):
+            try:
+                kept[key] = Decimal(value)
+            except InvalidOperation:
+                continue
+    return _plain(kept)
+
+
+def books() -> dict[str, list[Any]]:
+    """What close of business leaves, without the ids of the rows it writes or timestamps."""
+    return {
+        "business date": _query("SELECT current_date FROM loans_businessdate"),
+        "cob runs": sorted(
+            (r.business_date, r.status, r.chunk_size, r.chunk_count, _counts_and_amounts(r.summary))
+            for r in CobRun.objects.all()
+        ),
+        "cob chunks": sorted(
+            (
+                c.run.business_date,
+                c.number,
+                c.first_loan_id,
+                c.last_loan_id,
+                c.status,
+                _counts_and_amounts(c.stats),
+            )
+            for c in CobChunk.objects.select_related("run")
+        ),
+        "loans": _query(_columns(Loan)),
+        "installments": _query(_columns(Installment)),
+        "journal entries": _query(
+            """
+            SELECT e.key, e.entry_type, e.value_date, e.loan_id, r.key AS reverses, e.memo
+            FROM loans_journalentry e LEFT JOIN loans_journalentry r ON r.id = e.reverses_id
+            """
+        ),
+        "journal lines": _query(
+            """
+            SELECT e.key, e.entry_type, e.value_date, e.memo,
+                   l.account, l.loan_id, l.installment_number, l.amount
+            FROM loans_journalline l JOIN loans_journalentry e ON e.id = l.entry_id
+            """
+        ),
+        "loan events": _query(
+            """
+            SELECT loan_id, event_type, business_date, installment_number, data::text
+            FROM loans_loanevent
+            """
+        ),
+        "reminders": _query(
+            """
+            SELECT installment_id, kind, channel, loan_id, business_date, language, status,
+                   attempts, provider_message_id, last_error
+            FROM loans_reminder
+            """
+        ),
+    }
+
+
+def assert_same_books(actual: dict[str, list[Any]], expected: dict[str, list[Any]]) -> None:
+    differences = []
+    for table, rows in expected.items():
+        if actual[table] == rows:
+            continue
+        missing = list((Counter(rows) - Counter(actual[table])).elements())
+        extra = list((Counter(actual[table]) - Counter(rows)).elements())
+        differences.append(
+            f"{table}: {len(actual[table])} rows, reference {len(rows)}; "
+            f"{len(missing)} missing, e.g. {missing[:3]}; {len(extra)} extra, e.g. {extra[:3]}"
+        )
+    assert not differences, "the books differ from the run without crashes:\n" + "\n".join(
+        differences
+    )
+
+
+def assert_books_reconcile() -> None:
+    failed = [(r.name, r.failures) for r in books_reconcile() if not r.ok]
+    assert failed == [], f"the books do not reconcile: {failed}"
+
+
+# --- running close of business on workers -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kill:
+    """One kill: what was killed, and what its connection was doing in PostgreSQL then."""
+
+    target: str  # "pool process", "main process" or "whole worker"
+    seconds: float  # into the run
+    in_chunk: bool  # inside cob_chunk_process's transaction (it holds the chunk's row lock)
+    writing: bool  # that transaction had begun writing the books
+    query: str
+
+    @property
+    def lost_chunk_work(self) -> bool:
+        """The process executing a chunk died with its transaction open."""
+        return self.in_chunk and self.target != "main process"
+
+
+@dataclass
+class Workers:
+    """Close of business on real workers, one worker at a time (a new one after each crash)."""
+
+    broker: str
+    log_dir: Path
+    clock_day: date  # the workers' Beijing date: every date before it may be closed
+    concurrency: int = 1
+    workers: list[harness.Worker] = field(default_factory=list)
+    kills: list[Kill] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def current(self) -> harness.Worker:
+        return self.workers[-1]
+
+    def application_name(self, number: int) -> str:
+        return f"cob-crash-{os.getpid()}-{number}"
+
+    def start_worker(self) -> harness.Worker:
+        number = len(self.workers) + 1
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lendportal.settings.test",
+            "DATABASE_URL": harness.database_url(
+                connection.settings_dict, application_name=self.application_name(number)
+            ),
+            "CELERY_BROKER_URL": self.broker,
+            harness.CLOCK_OFFSET_ENV: str(harness.clock_offset(self.clock_day)),
+            harness.CHUNK_SIZE_ENV: str(CHUNK_SIZE),
+        }
+        env.pop("CACHE_URL", None)  # the cache follows the broker's Redis database
+        worker = harness.Worker(
+            name=f"cob{number}",
+            env=env,
+            log_path=self.log_dir / f"worker-{number}.log",
+            concurrency=self.concurrency,
+        )
+        self.workers.append(worker)
+        return worker.start()
+
+    def beat(self) -> None:
+        """What beat does every 15 minutes: close (or resume closing) the open business date."""
+        harness.publish(self.broker, "loans.tasks.business_day_close")
+
+    def kill(self, target: str) -> Kill:
+        """Freeze the worker, look at its PostgreSQL connection, then SIGKILL ``target``.
+
+        A pool process is killed inside a chunk's transaction when one starts within a few
+        seconds (chunks are short), so most kills cut a chunk's work short.
+        """
+        worker = self.current
+        if target == "pool process":
+            self._wait_for_a_chunk(len(self.workers), timeout=3.0)
+        pool = worker.freeze()
+        in_chunk, writing, query = self._activity(len(self.workers))
+        if target == "pool process" and not pool:
+            target = "whole worker"  # between a lost pool process and its replacement
+        kill = Kill(target, round(time.monotonic() - self.started, 2), in_chunk, writing, query)
+        if target == "pool process":
+            worker.kill_pool_process(pool[0])
+        elif target == "main process":
+            worker.kill_main_process()
+        else:
+            worker.kill()
+        self.kills.append(kill)
+        if not worker.running():
+            self.start_worker()
+            self.beat()
+        return kill
+
+    def _wait_for_a_chunk(self, number: int, *, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not self._activity(number)[0] and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def _activity(self, number: int) -> tuple[bool, bool, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT coalesce(bool_or(c.relname = 'loans_cobchunk'
+                                        AND l.mode = 'RowShareLock'), false),
+                       coalesce(bool_or(c.relname = ANY(%s)
+                                        AND l.mode = 'RowExclusiveLock'), false),
+                       coalesce(min(left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80)), '')
+                FROM pg_stat_activity a
+                LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'relation' AND l.granted
+                LEFT JOIN pg_class c ON c.oid = l.relation
+                WHERE a.datname = current_database() AND a.application_name = %s
+                  AND a.xact_start IS NOT NULL AND a.query <> 'COMMIT'
+                """,
+                [WRITTEN_TABLES, self.application_name(number)],
+            )
+            in_chunk, writing, query = cursor.fetchone()
+        return bool(in_chunk), bool(writing), str(query)
+
+    def wait_until(
+        self, done: Callable[[], bool], *, between: Callable[[], None] | None = None
+    ) -> None:
+        """Poll ``done`` (calling ``between`` each time) until it holds; fail on a stall."""
+        deadline = time.monotonic() + RUN_TIMEOUT
+        progress, moved = _progress(), time.monotonic()
+        while not done():
+            now = time.monotonic()
+            if (current := _progress()) != progress:
+                progress, moved = current, now
+            if now > deadline or now - moved > STALL_TIMEOUT:
+                pytest.fail(self.report(f"close of business stuck at {progress}"))
+            if between is not None:
+                between()
+            time.sleep(0.05)
+
+    def redelivered(self) -> set[str]:
+        """Ids of the task messages that a worker received more than once."""
+        received = Counter(
+            line.split("[")[2].split("]")[0]
+            for worker in self.workers
+            for line in worker.log().splitlines()
+            if "] received" in line and "Task loans.tasks." in line
+        )
+        return {task_id for task_id, times in received.items() if times > 1}
+
+    def report(self, headline: str) -> str:
+        logs = "\n".join(f"--- {w.name} ({w.log_path}):\n{w.log_tail()}" for w in self.workers)
+        return f"{headline}\nkills: {self.kills}\n{logs}"
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        deadline = time.monotonic() + 20
+        while _worker_connections() and time.monotonic() < deadline:
+            time.sleep(0.1)  # a killed worker's backend may still finish its last statement
+
+
+def _progress() -> tuple[Any, ...]:
+    return (
+        BusinessDate.objects.values_list("current_date", flat=True).first(),
+        CobChunk.objects.filter(status=CobChunkStatus.DONE).count(),
+    )
+
+
+def _worker_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name LIKE %s",
+            [f"cob-crash-{os.getpid()}-%"],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def closed_through_the_last_date() -> bool:
+    return (
+        BusinessDate.objects.get(pk=1).current_date == CLOSED_THROUGH
+        and CobRun.objects.filter(status=CobRunStatus.DONE).count() == DATES
+    )
+
+
+@pytest.fixture
+def workers(broker: str, tmp_path: Path) -> Iterator[Callable[..., Workers]]:
+    made: list[Workers] = []
+
+    def make(*, clock_day: date, concurrency: int = 1) -> Workers:
+        harness.broker_flush(broker)
+        made.append(Workers(broker, tmp_path, clock_day, concurrency))
+        return made[-1]
+
+    yield make
+    for group in made:
+        group.stop()
+
+
+def run_closed(run_id: int) -> bool:
+    return CobRun.objects.get(pk=run_id).status == CobRunStatus.DONE
+
+
+def assert_closed_on_every_chunk() -> None:
+    assert list(CobRun.objects.order_by("business_date").values_list("business_date", "status"))
+    assert not CobChunk.objects.exclude(status=CobChunkStatus.DONE).exists()
+    assert BusinessDate.objects.get(pk=1).current_date == CLOSED_THROUGH
+
+
+@pytest.fixture(scope="module")
+def reference(
+    seeded: SeededPortfolio,
+    broker: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_blocker: Any,
+) -> dict[str, list[Any]]:
+    """The books after the dates closed by a worker that nobody kills."""
+    with django_db_blocker.unblock():
+        seeded.restore()
+        harness.broker_flush(broker)
+        run = Workers(broker, tmp_path_factory.mktemp("reference"), CLOSED_THROUGH)
+        try:
+            run.start_worker()
+            run.beat()
+            run.wait_until(closed_through_the_last_date)
+        finally:
+            run.stop()
+        assert_closed_on_every_chunk()
+        assert_books_reconcile()
+        snapshot = books()
+        assert [r[3] >= 10 for r in snapshot["cob runs"]] == [True] * DATES  # many chunks
+        assert JournalEntry.objects.filter(entry_type="PENALTY", key__startswith="cob:").exists()
+        assert LoanEvent.objects.filter(event_type="loan.bucket_changed").exists()
+        assert Reminder.objects.count() > 1000
+    return snapshot
+
+
+# --- the tests -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kill_seed", "worker_kill"), KILL_RUNS)
+def test_killed_workers_leave_the_books_of_a_run_without_crashes(
+    kill_seed: int,
+    worker_kill: str,
+    seeded: SeededPortfolio,
+    reference: dict[str, list[Any]],
+    workers: Callable[..., Workers],
+) -> None:
+    seeded.restore()
+    rng = random.Random(kill_seed)
+    # Two kills of the pool process and one of the main process or the whole worker, in a
+    # random order at random moments; then more pool processes (at most two) until a kill
+    # has cut a chunk's transaction short.
+    plan = ["pool process", "pool process", worker_kill]
+    rng.shuffle(plan)
+    run = workers(clock_day=CLOSED_THROUGH)
+    run.start_worker()
+    run.beat()
+    next_kill = time.monotonic() + rng.uniform(0.5, 2.5)
+
+    def kill_when_due() -> None:
+        nonlocal next_kill
+        if time.monotonic() < next_kill:
+            return
+        if len(run.kills) < len(plan):
+            run.kill(plan[len(run.kills)])
+        elif not any(k.lost_chunk_work for k in run.kills) and len(run.kills) < len(plan) + 2:
+            run.kill("pool process")
+        next_kill = time.monotonic() + rng.uniform(0.3, 2.5)
+
+    run.wait_until(closed_through_the_last_date, between=kill_when_due)
+    run.stop()
+
+    print(f"\nkill seed {kill_seed}: {run.kills}")  # shown with pytest -s
+    assert len(run.kills) >= 2, run.report("close of business ended before the kills")
+    assert any(k.lost_chunk_work for k in run.kills), run.report("no kill landed mid-chunk")
+    if any(k.target == "pool process" and k.lost_chunk_work for k in run.kills):
+        # The same message again (acks_late, reject-on-worker-lost), not a new one from beat.
+        assert run.redelivered(), run.report("a killed pool process's task was not re-delivered")
+    assert_closed_on_every_chunk()
+    assert_books_reconcile()
+    assert_same_books(books(), reference)
+
+
+def test_every_chunk_task_delivered_twice_leaves_the_same_books(
+    seeded: SeededPortfolio,
+    reference: dict[str, list[Any]],
+    workers: Callable[..., Workers],
+) -> None:
+    seeded.restore()
+    # The workers' clock is on AS_OF: no date has ended for them, so nothing but the messages
+    # published here runs (no catch-up chained by the last chunk of a date).
+    run = workers(clock_day=AS_OF, concurrency=2)
+    worker = run.start_worker()
+    chunks = 0
+    for offset in range(DATES):
+        cob_run = cob_run_open(business_date=AS_OF + timedelta(days=offset), chunk_size=CHUNK_SIZE)
+        for chunk_id in cob_run_pending_chunks(run=cob_run):
+            for _copy in range(2):  # the two copies go to the two pool processes at once
+                harness.publish(
+                    run.broker,
+                    "loans.tasks.cob_chunk_process",
+                    chunk_id=chunk_id,
+                    run_id=cob_run.pk,
+                )
+            chunks += 1
+        run.wait_until(partial(run_closed, cob_run.pk))
+    run.wait_until(lambda: worker.log().count("COB chunk ") >= 2 * chunks)
+    run.stop()
+
+    executed = Counter(
+        line.split("COB chunk ")[1].split()[0] for line in worker.log().splitlines()
+        if "COB chunk " in line
+    )  # fmt: skip
+    assert len(executed) == chunks
+    assert set(executed.values()) == {2}, run.report("each chunk task must have run twice")
+    assert_closed_on_every_chunk()
+    assert_books_reconcile()
+    assert_same_books(books(), reference)
