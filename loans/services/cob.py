@@ -36,6 +36,7 @@ STEPS: tuple[tuple[str, Callable[[ChunkScope], Any]], ...] = (
     ("delinquency", cob_steps.delinquency_update),
     ("penalty", cob_steps.penalty_charge),
     ("accrual", cob_steps.interest_accrue),
+    ("loan_balances", cob_steps.loan_receivables_move),
     ("reminders", cob_steps.reminders_queue_for),
     ("write_off_candidates", cob_steps.write_off_candidates_flag),
     ("close_paid", cob_steps.paid_loans_close),
