@@ -198,3 +198,20 @@ def test_failed_sign_ins_are_rate_limited():
     # Even the right password is refused while the limit holds.
     assert right.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_errors_are_linked_to_their_fields_and_nothing_is_created():
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "not-an-email", "password1": PASSWORD, "password2": PASSWORD + "x"},
+    )
+
+    assert response.status_code == 200
+    assert 'id="id_email_error"' in response.text
+    assert 'aria-describedby="id_email_error"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert '<label for="id_email">' in response.text
+    assert User.objects.count() == 0
+    assert mail.outbox == []

@@ -188,3 +188,19 @@ def test_staff_without_a_profile_are_sent_to_the_profile(db):
     response = client.get(reverse("portal:notifications"))
 
     assert response["Location"] == reverse("portal:profile")
+
+
+def test_an_overdue_loan_is_flagged_with_its_days_past_due_and_penalty(
+    client_en: Client, loan: Loan
+):
+    # Close of business sets these; here they are set directly to look at the pages.
+    Loan.objects.filter(pk=loan.pk).update(
+        days_past_due=12, penalty_receivable_amount=Decimal("3.21")
+    )
+
+    dashboard = client_en.get(reverse("portal:dashboard")).text
+    page = client_en.get(reverse("portal:loan", args=[loan.pk])).text
+
+    assert f"Loan no. {loan.pk} is 12 days overdue. Penalty interest so far: ¥3.21." in dashboard
+    assert 'role="alert"' in dashboard
+    assert "12 days overdue. Penalty interest so far: ¥3.21." in page
