@@ -6,9 +6,23 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint format bench services-stop clean
+.PHONY: install run test lint format bench services-stop clean messages
 
-install: $(STAMP)
+# Translations: the .po files are committed, the .mo files are built here (git-ignored), with
+# Babel (pure Python, so no system gettext is needed).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+install: $(STAMP) $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	@$(VENV)/bin/pybabel -q compile -i $< -o $@
+	@echo "Compiled $@"
+
+# After changing strings: extract them into the .po files (needs GNU gettext's xgettext),
+# translate the new entries, then `make install` compiles them.
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=var --ignore=tests
 
 # Re-installs only when requirements.txt changes, so a second `make install` takes a moment.
 $(STAMP): requirements.txt

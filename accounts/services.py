@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -39,6 +40,14 @@ NOTICE_VERSION_MAX_LENGTH = 16
 def demo_admin_create(*, username: str, password: str, email: str) -> User:
     """Create the demo superuser (development data only)."""
     return User.objects.create_superuser(username=username, password=password, email=email)
+
+
+@transaction.atomic
+def demo_portal_user_create(*, email: str, password: str) -> User:
+    """Create a borrower's portal sign-in with a verified address (development data only)."""
+    user = User.objects.create_user(username=email, email=email, password=password)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    return user
 
 
 class _FieldErrors:

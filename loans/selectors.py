@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,9 @@ from accounts.models import Borrower
 from loans.domain.allocation import InstallmentBalance
 from loans.domain.payoff import OutstandingInstallment, PayoffQuote, payoff_quote
 from loans.models import BusinessDate, Installment, Loan, LoanStatus
+from loans.services.reminders import installment_amount_due
 
+ZERO = Decimal("0.00")
 OPEN_STATUSES = (LoanStatus.PENDING_DISBURSEMENT, LoanStatus.ACTIVE)
 
 
@@ -73,3 +76,36 @@ def borrower_worst_days_past_due(*, borrower: Borrower) -> int:
         worst=Max("days_past_due")
     )["worst"]
     return int(worst or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class AmountsDue:
+    """What a borrower can pay on a loan on a date, net of the advance already held (CNY).
+
+    ``overdue``: unpaid parts of installments due before the date; ``next_installment`` the first
+    installment due on or after it (None when none is left); ``next_amount`` what settles both,
+    less the advance held, never above ``payoff``; ``payoff`` what closes the loan.
+    """
+
+    overdue: Decimal
+    next_installment: Installment | None
+    next_amount: Decimal
+    payoff: Decimal
+    advance: Decimal
+
+
+def loan_amounts_due(*, loan: Loan, as_of: date) -> AmountsDue:
+    """Return what is owed on ``as_of``: overdue, the next installment, and the payoff."""
+    rows = list(installments_unpaid(loan=loan))
+    overdue = sum((installment_amount_due(i) for i in rows if i.due_date < as_of), ZERO)
+    upcoming = next((i for i in rows if i.due_date >= as_of), None)
+    upcoming_amount = installment_amount_due(upcoming) if upcoming is not None else ZERO
+    payoff = max(ZERO, loan_payoff_quote(loan=loan, as_of=as_of).total - loan.advance_amount)
+    next_amount = min(payoff, max(ZERO, overdue + upcoming_amount - loan.advance_amount))
+    return AmountsDue(
+        overdue=overdue,
+        next_installment=upcoming,
+        next_amount=next_amount,
+        payoff=payoff,
+        advance=loan.advance_amount,
+    )

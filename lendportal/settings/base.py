@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "accounts",
     "loans",
 ]
@@ -49,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "lendportal.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "lendportal.urls"
@@ -67,9 +73,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["loans.templatetags.portal"],
         },
     },
 ]
+
+# Forms render with the project's templates (templates/portal/form_fields.html and its filters).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL is the only engine LendPortal supports (constraints, triggers, set-based SQL).
 # The default below is only read by static tools (mypy); local/test settings start an embedded
@@ -96,6 +106,60 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # staff sign in to /admin/ by username
+    "allauth.account.auth_backends.AuthenticationBackend",  # borrowers by email
+]
+
+# Borrower accounts (django-allauth 65.x, issue #5, docs/portal.md). Sign-up by email and
+# password; nothing works before the address is verified; one address, changed by verifying the
+# new one; optional TOTP with recovery codes.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LendPortal] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LendPortal <noreply@lendportal.example>")
+# allauth's rate limits, stored in the shared Redis cache so every web process counts together.
+ACCOUNT_RATE_LIMITS = {
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "LendPortal"
+
+# The version of the privacy notice the portal shows (templates/portal/privacy.html); a consent
+# is stored with this version and its time (PIPL art. 14).
+LENDPORTAL_PRIVACY_NOTICE_VERSION = "2026-11"
+# The version of the loan contract text (templates/portal/contract_text.html).
+LENDPORTAL_CONTRACT_VERSION = "LP-LOAN-2026-11"
+# Payment backend of the portal's repay flow (loans.services.payments).
+LENDPORTAL_PAYMENT_BACKEND = env_str(
+    "LENDPORTAL_PAYMENT_BACKEND", "loans.services.payments.FakePaymentGateway"
+)
+
+# Content-Security-Policy (lendportal.security): no inline or third-party script; styles from
+# our own files (inline style attributes stay allowed for the Django admin's widgets).
+LENDPORTAL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -1,5 +1,7 @@
 """Test settings: `make test`. Starts embedded PostgreSQL/Redis when none is configured."""
 
+import uuid
+
 from lendportal.embedded import ensure_embedded_services
 
 ensure_embedded_services()
@@ -15,3 +17,8 @@ STATIC_ROOT = None
 # Reminders: messages stay in memory (django.core.mail.outbox, LocmemSmsBackend.outbox).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LENDPORTAL_SMS_BACKEND = "loans.notifications.LocmemSmsBackend"
+
+# Each test run (and each xdist worker) counts allauth's rate limits under its own cache prefix,
+# so runs on a shared Redis never see each other's counters; functional and browser tests get a
+# fresh prefix per test (tests/functional/conftest.py).
+CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"  # noqa: F405

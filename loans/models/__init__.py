@@ -36,6 +36,7 @@ from loans.models.loans import (
     RepaymentChannel,
     RepaymentStatus,
 )
+from loans.models.payments import PaymentPurpose, PaymentStatus, PortalPayment
 from loans.models.products import LoanProduct
 from loans.models.reminders import (
     REMINDER_BEFORE_DUE_KINDS,
@@ -73,8 +74,11 @@ __all__ = [
     "LoanEventType",
     "LoanProduct",
     "LoanStatus",
+    "PaymentPurpose",
+    "PaymentStatus",
     "Payout",
     "PayoutStatus",
+    "PortalPayment",
     "Reminder",
     "ReminderChannel",
     "ReminderKind",

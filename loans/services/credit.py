@@ -44,7 +44,14 @@ STATUS_BY_OUTCOME = {
 
 
 class CreditApplicationRefused(LendingError):
+    """An application may not be made now: ``reason`` says why, ``reapply_date`` from when."""
+
     code = "credit_application_refused"
+
+    def __init__(self, message: str, *, reason: str = "", reapply_date: date | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.reapply_date = reapply_date
 
 
 class CreditReviewRefused(LendingError):
@@ -76,7 +83,7 @@ def credit_application_submit(
     decline.
     """
     borrower = Borrower.objects.select_for_update().get(pk=borrower.pk)
-    _check_may_apply(borrower, as_of)
+    credit_application_check(borrower=borrower, as_of=as_of)
     inputs = scorecard_inputs(borrower=borrower, as_of=as_of)
     decision = decide(inputs)
     application = CreditApplication.objects.create(
@@ -100,18 +107,29 @@ def credit_application_submit(
     return application
 
 
-def _check_may_apply(borrower: Borrower, as_of: date) -> None:
+def credit_application_check(*, borrower: Borrower, as_of: date) -> None:
+    """Raise CreditApplicationRefused when the borrower may not apply on ``as_of``.
+
+    Not while a referral waits for an officer (reason ``UNDER_REVIEW``), nor within 30 days of
+    a decline (``RECENTLY_DECLINED``, with the first date a new application is taken).
+    """
     latest = borrower.applications.order_by("-id").first()
     if latest is None:
         return
     if latest.status == ApplicationStatus.REFERRED and latest.decided_by_id is None:
-        raise CreditApplicationRefused("Your application is being reviewed by an officer.")
+        raise CreditApplicationRefused(
+            "Your application is being reviewed by an officer.", reason="UNDER_REVIEW"
+        )
     if (
         latest.status == ApplicationStatus.DECLINED
         and as_of < latest.applied_date + REAPPLY_AFTER_DECLINE
     ):
         again = latest.applied_date + REAPPLY_AFTER_DECLINE
-        raise CreditApplicationRefused(f"You may apply again from {again.isoformat()}.")
+        raise CreditApplicationRefused(
+            f"You may apply again from {again.isoformat()}.",
+            reason="RECENTLY_DECLINED",
+            reapply_date=again,
+        )
 
 
 def _json_inputs(inputs: ScorecardInputs) -> dict[str, object]:

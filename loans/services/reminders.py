@@ -273,6 +273,11 @@ class _Message:
     days_overdue: int
 
 
+def reminder_render(reminder: Reminder) -> tuple[str, str]:
+    """Return the subject and body of a reminder as it was sent (the portal lists them)."""
+    return _render(reminder)
+
+
 def _render(reminder: Reminder) -> tuple[str, str]:
     """Return the subject and body of a reminder in its language, from its kind's template.
 

@@ -52,3 +52,24 @@ def test_production_refuses_a_weak_secret_key() -> None:
 
     assert result.returncode != 0
     assert "long random string" in result.stderr
+
+
+def test_production_cookies_are_secure_and_pages_carry_a_csp() -> None:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
+        "'lendportal.security.ContentSecurityPolicyMiddleware' in s.MIDDLEWARE, "
+        "\"script-src 'self';\" in s.LENDPORTAL_CSP, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL)"
+    )
+
+    result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "True",
+        "https",
+    ]

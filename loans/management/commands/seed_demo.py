@@ -34,7 +34,7 @@ from accounts.roles import (
     roles_sync,
     staff_member_create,
 )
-from accounts.services import borrower_register, demo_admin_create
+from accounts.services import borrower_register, demo_admin_create, demo_portal_user_create
 from accounts.validators import id_number_check_character
 from loans.domain.delinquency import bucket_for, days_past_due
 from loans.domain.prepayment import PrepaymentMode
@@ -257,6 +257,9 @@ def borrower_create(demo: Demo, key: str, *, as_of: date, mobile: str | None = N
     serial = list(PEOPLE).index(key) + 1
     partner = demo.partner if person.via_partner else None
     consented_at = datetime.combine(as_of, time(10, 0), tzinfo=BEIJING)
+    email = f"borrower{serial}@example.com"
+    # Portal borrowers can sign in to the portal with the staff demo password (README).
+    user = None if partner else demo_portal_user_create(email=email, password=STAFF_PASSWORD)
     borrower = borrower_register(
         full_name=person.name,
         id_number=id_number_for(person, serial),
@@ -266,7 +269,8 @@ def borrower_create(demo: Demo, key: str, *, as_of: date, mobile: str | None = N
         employment_months=person.employment_months,
         monthly_debt_payments_amount=Decimal(person.debts),
         as_of=as_of,
-        email=f"borrower{serial}@example.com",
+        email=email,
+        user=user,
         partner=partner,
         external_id=f"shop-{serial:04d}" if partner else "",
         credit_check_consent_at=consented_at,

@@ -1,0 +1,56 @@
+"""Who may see the portal's pages: signed in, email verified, and (for money) a borrower."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from accounts.models import Borrower
+
+type View = Callable[..., HttpResponse]
+
+
+def email_verified(request: HttpRequest) -> bool:
+    return EmailAddress.objects.filter(user_id=request.user.pk or 0, verified=True).exists()
+
+
+def verified_required(view: View) -> View:
+    """Let in a signed-in user whose email address is verified; nothing financial before it."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not email_verified(request):
+            messages.warning(request, _("Verify your email address first: open the link we sent."))
+            return redirect("account_email")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def borrower_of(request: HttpRequest) -> Borrower | None:
+    return Borrower.objects.filter(user_id=request.user.pk or 0).first()
+
+
+def borrower_required(view: Callable[..., HttpResponse]) -> View:
+    """Like verified_required, and pass the user's Borrower as ``borrower`` (profile done)."""
+
+    @verified_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        borrower = borrower_of(request)
+        if borrower is None:
+            messages.info(request, _("Complete your profile first."))
+            return redirect("portal:profile")
+        return view(request, *args, borrower=borrower, **kwargs)
+
+    return wrapper

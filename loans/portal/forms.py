@@ -1,0 +1,224 @@
+"""Forms of the borrower portal. They check shape and say what is wrong, field by field; the
+rules themselves (PRODUCT §6, limits, products) are applied by the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loans.domain.prepayment import PrepaymentMode
+from loans.domain.schedule import RepaymentMethod
+from loans.models import LoanProduct, PaymentPurpose
+
+METHOD_LABELS = {
+    RepaymentMethod.EQUAL_INSTALLMENT: _("Equal installments (principal and interest)"),
+    RepaymentMethod.EQUAL_PRINCIPAL: _("Equal principal"),
+    RepaymentMethod.INTEREST_ONLY: _("Interest only, principal at the end"),
+    RepaymentMethod.BULLET: _("Everything at the end"),
+    RepaymentMethod.INSTALLMENT_FEE: _("Installments with a monthly fee"),
+}
+
+
+class PortalForm(forms.Form):
+    """Renders its fields with labels, help and errors linked to the inputs (portal/_field.html)."""
+
+    template_name = "portal/form_fields.html"
+
+
+def _money(label: Any, **kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+class ProfileForm(PortalForm):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=30,
+        help_text=_("As on your identity card."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    id_number = forms.CharField(
+        label=_("Identity card number"),
+        max_length=24,
+        help_text=_("18 characters; the last may be X."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    bank_card = forms.CharField(
+        label=_("Bank card for payouts"),
+        max_length=30,
+        help_text=_("A debit card in your own name, 16 to 19 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    monthly_income_amount = _money(_("Monthly income (¥)"))
+    employment_months = forms.IntegerField(
+        label=_("Months in your current job"),
+        min_value=0,
+        max_value=1200,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    monthly_debt_payments_amount = _money(
+        _("Monthly repayments of other debts (¥)"),
+        help_text=_("Mortgage, car loan, cards and other loans; 0 if none."),
+    )
+    credit_check_consent = forms.BooleanField(
+        label=_("I agree that LendPortal checks my credit to decide on my application."),
+    )
+    privacy_consent = forms.BooleanField(
+        label=_("I have read and accept the privacy notice."),
+    )
+
+
+class ProfileUpdateForm(PortalForm):
+    mobile = ProfileForm.base_fields["mobile"]
+    bank_card = forms.CharField(
+        label=_("New bank card for payouts"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to keep the current card."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    monthly_income_amount = ProfileForm.base_fields["monthly_income_amount"]
+    employment_months = ProfileForm.base_fields["employment_months"]
+    monthly_debt_payments_amount = ProfileForm.base_fields["monthly_debt_payments_amount"]
+
+
+class BorrowForm(PortalForm):
+    """Amount, term and method of a draw on one product; the quote follows these values."""
+
+    product = forms.ChoiceField(label=_("Product"))
+    amount = forms.DecimalField(
+        label=_("Amount (¥)"),
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    term = forms.TypedChoiceField(label=_("Months"), coerce=int)
+    method = forms.ChoiceField(label=_("Repayment method"), widget=forms.RadioSelect)
+
+    def __init__(
+        self,
+        *args: Any,
+        products: list[LoanProduct],
+        product: LoanProduct,
+        available: Decimal,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.chosen_product = product
+        self.available = available
+        self._choices("product", [(p.code, p.name) for p in products])
+        self._choices(
+            "term", [(t, _("%(months)d months") % {"months": t}) for t in sorted(product.terms)]
+        )
+        self._choices(
+            "method", [(m, METHOD_LABELS.get(RepaymentMethod(m), m)) for m in product.methods]
+        )
+        self.maximum = min(available, product.max_amount)
+        self.fields["amount"].help_text = _("¥%(low)s to ¥%(high)s available to you.") % {
+            "low": f"{product.min_amount:,.2f}",
+            "high": f"{self.maximum:,.2f}",
+        }
+
+    def _choices(self, name: str, choices: list[tuple[Any, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = choices
+
+    def clean_amount(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["amount"]
+        if amount < self.chosen_product.min_amount:
+            raise forms.ValidationError(
+                _("Borrow at least ¥%(low)s.") % {"low": f"{self.chosen_product.min_amount:,.2f}"},
+                "amount_below_minimum",
+            )
+        if amount > self.maximum:
+            raise forms.ValidationError(
+                _("You can borrow at most ¥%(high)s.") % {"high": f"{self.maximum:,.2f}"},
+                "amount_above_available",
+            )
+        return amount
+
+
+class AcceptForm(PortalForm):
+    signature_name = forms.CharField(
+        label=_("Type your full name to sign"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the contract and the repayment schedule and I accept them."),
+    )
+    text_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, full_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.full_name = full_name
+
+    def clean_signature_name(self) -> str:
+        name: str = self.cleaned_data["signature_name"].strip()
+        if name != self.full_name:
+            raise forms.ValidationError(
+                _("Type your full name exactly as in your profile."), "signature_mismatch"
+            )
+        return name
+
+
+class RepayForm(PortalForm):
+    purpose = forms.ChoiceField(
+        label=_("What do you want to pay?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (PaymentPurpose.NEXT_INSTALLMENT, _("The next installment")),
+            (PaymentPurpose.AMOUNT, _("An amount of my choice")),
+            (PaymentPurpose.PAYOFF, _("Everything: pay the loan off")),
+        ],
+        initial=PaymentPurpose.NEXT_INSTALLMENT,
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (¥)"),
+        required=False,
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=_("Only for an amount of your choice."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("purpose") == PaymentPurpose.AMOUNT and data.get("amount") is None:
+            self.add_error("amount", _("Enter the amount you want to pay."))
+        return data
+
+
+class PaymentChoiceForm(PortalForm):
+    """The confirmed choice on the review page: what to pay, and for a prepayment, how."""
+
+    purpose = forms.ChoiceField(choices=PaymentPurpose.choices, widget=forms.HiddenInput)
+    amount = forms.DecimalField(
+        required=False, max_digits=8, decimal_places=2, widget=forms.HiddenInput
+    )
+    prepayment_mode = forms.ChoiceField(
+        label=_("After the prepayment"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (PrepaymentMode.SHORTEN_TERM, _("Keep the installment, finish sooner")),
+            (PrepaymentMode.LOWER_INSTALLMENT, _("Keep the end date, pay less each month")),
+            ("", _("No prepayment: keep the extra for my next installments")),
+        ],
+    )

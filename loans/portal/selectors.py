@@ -1,0 +1,187 @@
+"""Reads of the borrower portal: always filtered by the signed-in borrower first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Borrower
+from loans.domain.payoff import PayoffQuote
+from loans.models import (
+    CreditApplication,
+    CreditLine,
+    Installment,
+    Loan,
+    LoanProduct,
+    LoanStatus,
+    PortalPayment,
+    Reminder,
+    ReminderStatus,
+    Repayment,
+)
+from loans.selectors import AmountsDue, loan_amounts_due, loan_payoff_quote
+from loans.services.reminders import reminder_render
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class LoanSummary:
+    loan: Loan
+    due: AmountsDue | None  # None for a loan that is not active
+
+    @property
+    def overdue(self) -> bool:
+        return self.loan.status == LoanStatus.ACTIVE and self.loan.days_past_due > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    borrower: Borrower
+    application: CreditApplication | None
+    line: CreditLine | None
+    loans: list[LoanSummary]
+    as_of: date
+
+
+def credit_line_of(borrower: Borrower) -> CreditLine | None:
+    return CreditLine.objects.filter(borrower=borrower).first()
+
+
+def latest_application(borrower: Borrower) -> CreditApplication | None:
+    return borrower.applications.order_by("-id").first()
+
+
+def dashboard_for(*, borrower: Borrower, as_of: date) -> Dashboard:
+    """Return the borrower's line, latest decision and loans with what is due on ``as_of``."""
+    loans = Loan.objects.filter(borrower=borrower).select_related("product").order_by("-id")
+    return Dashboard(
+        borrower=borrower,
+        application=latest_application(borrower),
+        line=credit_line_of(borrower),
+        loans=[
+            LoanSummary(
+                loan=loan,
+                due=loan_amounts_due(loan=loan, as_of=as_of)
+                if loan.status == LoanStatus.ACTIVE
+                else None,
+            )
+            for loan in loans
+        ],
+        as_of=as_of,
+    )
+
+
+def loan_of(*, borrower: Borrower, loan_id: int) -> Loan:
+    """Return the borrower's loan; another borrower's loan is a 404, as is a missing one."""
+    loan = (
+        Loan.objects.filter(borrower=borrower, pk=loan_id)
+        .select_related("product", "borrower", "payout")
+        .first()
+    )
+    if loan is None:
+        raise Http404
+    return loan
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRow:
+    """One row of a loan's schedule as the borrower reads it (scheduled amounts, CNY)."""
+
+    number: int
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    paid: bool
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.fee
+
+
+def schedule_rows(installments: list[Installment]) -> list[ScheduleRow]:
+    return [
+        ScheduleRow(
+            number=i.number,
+            due_date=i.due_date,
+            principal=i.principal_amount,
+            interest=i.interest_amount,
+            fee=i.fee_amount,
+            paid=i.paid_date is not None,
+        )
+        for i in installments
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class LoanPage:
+    loan: Loan
+    installments: list[ScheduleRow]
+    repayments: list[Repayment]
+    due: AmountsDue | None
+    payoff: PayoffQuote | None
+    as_of: date
+
+
+def loan_page_for(*, loan: Loan, as_of: date) -> LoanPage:
+    active = loan.status == LoanStatus.ACTIVE
+    return LoanPage(
+        loan=loan,
+        installments=schedule_rows(list(loan.installments.order_by("number"))),
+        repayments=list(
+            loan.repayments.select_related("portal_payment").order_by("-value_date", "-id")
+        ),
+        due=loan_amounts_due(loan=loan, as_of=as_of) if active else None,
+        payoff=loan_payoff_quote(loan=loan, as_of=as_of) if active else None,
+        as_of=as_of,
+    )
+
+
+def payment_of(*, borrower: Borrower, token: str) -> PortalPayment:
+    payment = (
+        PortalPayment.objects.filter(loan__borrower=borrower, token=token)
+        .select_related("loan", "repayment")
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    return payment
+
+
+def products_offered() -> QuerySet[LoanProduct]:
+    return LoanProduct.objects.filter(is_active=True).order_by("code")
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    reminder: Reminder
+    subject: str
+    body: str
+
+
+def notifications_for(*, borrower: Borrower, limit: int = 100) -> list[Notification]:
+    """Return the reminders sent to the borrower, newest first, as they read them."""
+    reminders = (
+        Reminder.objects.filter(loan__borrower=borrower, status=ReminderStatus.SENT)
+        .select_related("installment", "loan")
+        .order_by("-sent_at", "-id")[:limit]
+    )
+    rendered = []
+    for reminder in reminders:
+        subject, body = reminder_render(reminder)
+        rendered.append(Notification(reminder=reminder, subject=subject, body=body))
+    return rendered
+
+
+def repayment_totals(repayment: Repayment) -> dict[str, Decimal]:
+    """Return a repayment's amounts by component (PRINCIPAL, INTEREST, FEE, PENALTY, ...)."""
+    totals: dict[str, Decimal] = {}
+    for part in repayment.allocation.get("parts", []):
+        key = str(part["component"])
+        totals[key] = totals.get(key, ZERO) + Decimal(str(part["amount"]))
+    return totals

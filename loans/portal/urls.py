@@ -1,0 +1,20 @@
+from django.urls import path
+
+from loans.portal.views import account, borrow, credit, loans
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", account.dashboard, name="dashboard"),
+    path("profile/", account.profile, name="profile"),
+    path("credit/", credit.credit, name="credit"),
+    path("borrow/", borrow.borrow, name="borrow"),
+    path("borrow/quote/", borrow.borrow_quote, name="borrow_quote"),
+    path("borrow/contract/", borrow.contract, name="contract"),
+    path("loans/<int:loan_id>/", loans.loan_detail, name="loan"),
+    path("loans/<int:loan_id>/repay/", loans.repay, name="repay"),
+    path("loans/<int:loan_id>/repay/start/", loans.repay_start, name="repay_start"),
+    path("pay/<str:token>/", loans.fake_gateway, name="fake_gateway"),
+    path("receipts/<str:token>/", loans.receipt, name="receipt"),
+    path("notifications/", account.notifications, name="notifications"),
+]

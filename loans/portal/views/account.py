@@ -1,0 +1,115 @@
+"""Dashboard, profile (real-name step), notifications and the privacy notice."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.models import Borrower, Language
+from accounts.services import borrower_register, borrower_update_profile
+from loans.portal.access import borrower_of, borrower_required, verified_required
+from loans.portal.forms import ProfileForm, ProfileUpdateForm
+from loans.portal.selectors import dashboard_for, notifications_for
+from loans.selectors import business_date_current
+
+
+@verified_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    borrower = borrower_of(request)
+    if borrower is None:
+        return render(request, "portal/welcome.html")
+    board = dashboard_for(borrower=borrower, as_of=business_date_current())
+    return render(request, "portal/dashboard.html", {"board": board})
+
+
+def _language() -> str:
+    return Language.EN if (get_language() or "").startswith("en") else Language.ZH_HANS
+
+
+def _apply_errors(form: Form, error: ValidationError) -> None:
+    for field, field_errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+@verified_required
+def profile(request: HttpRequest) -> HttpResponse:
+    borrower = borrower_of(request)
+    if borrower is not None:
+        return _profile_update(request, borrower)
+    form = ProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        now = timezone.now()
+        data = form.cleaned_data
+        try:
+            borrower_register(
+                user=request.user,  # type: ignore[arg-type]
+                full_name=data["full_name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+                bank_card=data["bank_card"],
+                monthly_income_amount=data["monthly_income_amount"],
+                employment_months=data["employment_months"],
+                monthly_debt_payments_amount=data["monthly_debt_payments_amount"],
+                email=request.user.email,  # type: ignore[union-attr]
+                language=_language(),
+                as_of=business_date_current(),
+                credit_check_consent_at=now,
+                privacy_notice_version=settings.LENDPORTAL_PRIVACY_NOTICE_VERSION,
+                privacy_consent_at=now,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("portal:credit")
+    return render(request, "portal/profile.html", {"form": form})
+
+
+def _profile_update(request: HttpRequest, borrower: Borrower) -> HttpResponse:
+    initial = {
+        "mobile": borrower.mobile,
+        "monthly_income_amount": borrower.monthly_income_amount,
+        "employment_months": borrower.employment_months,
+        "monthly_debt_payments_amount": borrower.monthly_debt_payments_amount,
+    }
+    form = ProfileUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            borrower_update_profile(
+                borrower=borrower,
+                mobile=data["mobile"],
+                bank_card=data["bank_card"] or None,
+                monthly_income_amount=data["monthly_income_amount"],
+                employment_months=data["employment_months"],
+                monthly_debt_payments_amount=data["monthly_debt_payments_amount"],
+                language=_language(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("portal:profile")
+    return render(request, "portal/profile_view.html", {"form": form, "borrower": borrower})
+
+
+@borrower_required
+def notifications(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
+    return render(
+        request, "portal/notifications.html", {"items": notifications_for(borrower=borrower)}
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/privacy.html",
+        {"version": settings.LENDPORTAL_PRIVACY_NOTICE_VERSION},
+    )

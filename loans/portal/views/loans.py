@@ -1,0 +1,164 @@
+"""A loan's page, repaying it (next installment, any amount, payoff), the fake gateway and
+receipts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Borrower
+from loans.domain.prepayment import PrepaymentMode
+from loans.models import Loan, LoanStatus, PaymentPurpose, PaymentStatus
+from loans.portal.access import borrower_required
+from loans.portal.forms import PaymentChoiceForm, RepayForm
+from loans.portal.selectors import loan_of, loan_page_for, payment_of, repayment_totals
+from loans.selectors import business_date_current, loan_amounts_due
+from loans.services.payments import (
+    FakePaymentGateway,
+    PaymentRefused,
+    payment_backend,
+    payment_cancel,
+    payment_confirm,
+    payment_start,
+)
+from loans.services.repayment_preview import repayment_preview
+from loans.services.repayments import RepaymentRefused
+
+
+@borrower_required
+def loan_detail(request: HttpRequest, loan_id: int, *, borrower: Borrower) -> HttpResponse:
+    loan = loan_of(borrower=borrower, loan_id=loan_id)
+    page = loan_page_for(loan=loan, as_of=business_date_current())
+    return render(request, "portal/loan.html", {"page": page, "loan": loan})
+
+
+@borrower_required
+def repay(request: HttpRequest, loan_id: int, *, borrower: Borrower) -> HttpResponse:
+    """Choose what to pay; POST shows what it will do (and a prepayment's new schedules)."""
+    loan = loan_of(borrower=borrower, loan_id=loan_id)
+    if loan.status != LoanStatus.ACTIVE:
+        messages.info(request, _("This loan takes no more repayments."))
+        return redirect("portal:loan", loan_id=loan.pk)
+    as_of = business_date_current()
+    due = loan_amounts_due(loan=loan, as_of=as_of)
+    form = RepayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        purpose = PaymentPurpose(form.cleaned_data["purpose"])
+        amount = {
+            PaymentPurpose.NEXT_INSTALLMENT: due.next_amount,
+            PaymentPurpose.PAYOFF: due.payoff,
+        }.get(purpose, form.cleaned_data["amount"])
+        if amount > due.payoff:
+            form.add_error(
+                "amount",
+                _("That is more than the payoff amount, %(payoff)s.")
+                % {"payoff": f"¥{due.payoff:,.2f}"},
+            )
+        elif amount <= 0:
+            form.add_error(None, _("Nothing is due now."))
+        else:
+            return _review(request, loan=loan, purpose=purpose, amount=amount)
+    return render(request, "portal/repay.html", {"loan": loan, "due": due, "form": form})
+
+
+def _review(
+    request: HttpRequest, *, loan: Loan, purpose: PaymentPurpose, amount: Decimal
+) -> HttpResponse:
+    as_of = business_date_current()
+    try:
+        plain = repayment_preview(loan=loan, amount=amount, as_of=as_of)
+        options = {}
+        if purpose == PaymentPurpose.AMOUNT and not plain.pays_off and plain.advance > 0:
+            for mode in PrepaymentMode:
+                options[mode.value] = repayment_preview(
+                    loan=loan, amount=amount, as_of=as_of, prepayment_mode=mode
+                )
+    except RepaymentRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("portal:repay", loan_id=loan.pk)
+    choice = PaymentChoiceForm(
+        initial={
+            "purpose": purpose,
+            "amount": amount,
+            "prepayment_mode": PrepaymentMode.SHORTEN_TERM if options else "",
+        }
+    )
+    context = {
+        "loan": loan,
+        "purpose": purpose,
+        "amount": amount,
+        "plain": plain,
+        "shorten": options.get(PrepaymentMode.SHORTEN_TERM),
+        "lower": options.get(PrepaymentMode.LOWER_INSTALLMENT),
+        "choice": choice,
+    }
+    return render(request, "portal/repay_review.html", context)
+
+
+@borrower_required
+@require_POST
+def repay_start(request: HttpRequest, loan_id: int, *, borrower: Borrower) -> HttpResponse:
+    """Open the payment and send the borrower to the gateway."""
+    loan = loan_of(borrower=borrower, loan_id=loan_id)
+    form = PaymentChoiceForm(request.POST)
+    if not form.is_valid():
+        return redirect("portal:repay", loan_id=loan.pk)
+    purpose = PaymentPurpose(form.cleaned_data["purpose"])
+    mode = form.cleaned_data.get("prepayment_mode") or None
+    try:
+        payment = payment_start(
+            loan=loan,
+            purpose=purpose,
+            as_of=business_date_current(),
+            amount=form.cleaned_data.get("amount") if purpose == PaymentPurpose.AMOUNT else None,
+            prepayment_mode=PrepaymentMode(mode) if mode else None,
+        )
+    except PaymentRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("portal:repay", loan_id=loan.pk)
+    return redirect(payment_backend().checkout_url(payment))
+
+
+@borrower_required
+def fake_gateway(request: HttpRequest, token: str, *, borrower: Borrower) -> HttpResponse:
+    """The development gateway's "pay" page: Pay posts the repayment, Cancel drops it."""
+    if payment_backend().name != FakePaymentGateway.name:
+        raise Http404
+    payment = payment_of(borrower=borrower, token=token)
+    if request.method == "POST" and payment.status == PaymentStatus.PENDING:
+        if request.POST.get("action") == "pay":
+            try:
+                payment_confirm(
+                    payment=payment,
+                    gateway_reference=f"FAKE-{payment.pk:010d}",
+                    as_of=business_date_current(),
+                )
+            except (PaymentRefused, RepaymentRefused) as refusal:
+                messages.error(request, str(refusal))
+                return redirect("portal:loan", loan_id=payment.loan_id)
+            messages.success(request, _("Payment received. Thank you."))
+            return redirect("portal:receipt", token=payment.token)
+        payment_cancel(payment=payment)
+        messages.info(request, _("The payment was cancelled; nothing was charged."))
+        return redirect("portal:loan", loan_id=payment.loan_id)
+    if payment.status == PaymentStatus.PAID:
+        return redirect("portal:receipt", token=payment.token)
+    return render(request, "portal/fake_gateway.html", {"payment": payment})
+
+
+@borrower_required
+def receipt(request: HttpRequest, token: str, *, borrower: Borrower) -> HttpResponse:
+    payment = payment_of(borrower=borrower, token=token)
+    if payment.status != PaymentStatus.PAID or payment.repayment is None:
+        raise Http404
+    context = {
+        "payment": payment,
+        "repayment": payment.repayment,
+        "totals": repayment_totals(payment.repayment),
+    }
+    return render(request, "portal/receipt.html", context)
