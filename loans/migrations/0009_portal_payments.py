@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('loans', '0005_reminders'),
+        ('loans', '0008_loan_fillfactor'),
     ]
 
     operations = [
