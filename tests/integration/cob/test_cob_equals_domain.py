@@ -1,9 +1,10 @@
 """Close of business, set-based, equals the domain functions loan by loan (issue #4).
 
 Hundreds of loans of every method, drawn on different dates, are closed day by day for three
-months while some borrowers pay on their due dates and others do not. Before each date the test
-predicts, with the domain functions of loans/domain, what the date must accrue, charge and mark
-for every installment; after it, the database must say exactly that, to the fen.
+months while some borrowers pay on their due dates and others do not; and thousands of seeded
+loans in every bucket are closed for three dates. Before each date the test predicts, with the
+domain functions of loans/domain, what the date must accrue, charge and mark for every
+installment; after it, the database must say exactly that, to the fen.
 """
 
 import random
@@ -25,6 +26,7 @@ from loans.models import (
     RepaymentChannel,
 )
 from loans.services.cob import cob_chunk_process, cob_run_finish, cob_run_open
+from loans.services.portfolio import portfolio_seed
 from loans.services.repayments import repayment_post
 from tests.factories.loans import ProductFactory, borrower_with_line, draw, installment_product
 from tests.integration.loans.conftest import assert_books_reconcile
@@ -123,11 +125,50 @@ def _pay_some_due(rng: random.Random, day: date) -> None:
                 )  # fmt: skip
 
 
-def _close(day: date) -> None:
-    run = cob_run_open(business_date=day, chunk_size=100)
+def _close(day: date, chunk_size: int = 100) -> None:
+    run = cob_run_open(business_date=day, chunk_size=chunk_size)
     for chunk in CobChunk.objects.filter(run=run):
         cob_chunk_process(chunk_id=chunk.pk)
     cob_run_finish(run_id=run.pk)
+
+
+Prediction = dict[int, tuple[dict[int, Installment], int, dict[int, Decimal]]]
+
+
+def _predict(day: date) -> Prediction:
+    """What the domain says ``day`` does to each active loan, from the state before it closes."""
+    rows_by_loan: dict[int, list[Installment]] = {}
+    installments = Installment.objects.filter(loan__status=LoanStatus.ACTIVE)
+    for row in installments.order_by("loan_id", "number"):
+        rows_by_loan.setdefault(row.loan_id, []).append(row)
+    predicted: Prediction = {}
+    for loan in Loan.objects.filter(status=LoanStatus.ACTIVE):
+        rows = rows_by_loan[loan.pk]
+        unpaid_due = [r.due_date for r in rows if r.paid_date is None and r.due_date < day]
+        dpd = days_past_due(oldest_unpaid_due_date=min(unpaid_due, default=None), as_of=day)
+        penalties = _expected_penalty(loan, rows, day, dpd)
+        predicted[loan.pk] = ({r.number: r for r in rows}, dpd, penalties)
+    return predicted
+
+
+def _assert_as_predicted(predicted: Prediction, day: date) -> int:
+    """Compare every still-active loan and installment with the prediction; return the count."""
+    after_rows: dict[int, list[Installment]] = {}
+    for row in Installment.objects.filter(loan_id__in=list(predicted)):
+        after_rows.setdefault(row.loan_id, []).append(row)
+    checked = 0
+    for after in Loan.objects.filter(pk__in=list(predicted), status=LoanStatus.ACTIVE):
+        by_number, dpd, penalties = predicted[after.pk]
+        assert (after.days_past_due, after.bucket) == (dpd, bucket_for(dpd)), (after.pk, day)
+        for row in after_rows[after.pk]:
+            old = by_number[row.number]
+            assert row.interest_accrued_amount == _expected_accrual(old, day), (after.pk, day)
+            charged = row.penalty_charged_amount - old.penalty_charged_amount
+            assert charged == penalties.get(row.number, Decimal("0.00")), (after.pk, day)
+            if row.due_date <= day:
+                assert row.fee_charged_amount == row.fee_amount, (after.pk, day)
+            checked += 1
+    return checked
 
 
 def test_close_of_business_equals_the_domain_day_by_day(django_capture_on_commit_callbacks):
@@ -139,37 +180,31 @@ def test_close_of_business_equals_the_domain_day_by_day(django_capture_on_commit
     for offset in range(DAYS):
         day = START + timedelta(days=offset)
         _pay_some_due(rng, day)
-        # Predict with the domain, from the state before the date closes.
-        before: dict[int, tuple[Loan, dict[int, Installment], int, dict[int, Decimal]]] = {}
-        for loan in Loan.objects.filter(status=LoanStatus.ACTIVE):
-            rows = list(loan.installments.order_by("number"))
-            unpaid_due = [r.due_date for r in rows if r.paid_date is None and r.due_date < day]
-            dpd = days_past_due(oldest_unpaid_due_date=min(unpaid_due, default=None), as_of=day)
-            before[loan.pk] = (
-                loan,
-                {r.number: r for r in rows},
-                dpd,
-                _expected_penalty(loan, rows, day, dpd),
-            )
+        predicted = _predict(day)
         _close(day)
-        for loan_id, (_loan, by_number, dpd, penalties) in before.items():
-            after = Loan.objects.get(pk=loan_id)
-            if after.status != LoanStatus.ACTIVE:
-                continue
-            assert (after.days_past_due, after.bucket) == (dpd, bucket_for(dpd)), (loan_id, day)
-            for row in after.installments.all():
-                old = by_number[row.number]
-                assert row.interest_accrued_amount == _expected_accrual(old, day), (loan_id, day)
-                charged = row.penalty_charged_amount - old.penalty_charged_amount
-                assert charged == penalties.get(row.number, Decimal("0.00")), (loan_id, day)
-                if row.due_date <= day:
-                    assert row.fee_charged_amount == row.fee_amount
-                checked += 1
+        checked += _assert_as_predicted(predicted, day)
     assert checked > 20_000
     assert Loan.objects.filter(bucket="M2").exists()
     assert JournalEntry.objects.filter(entry_type="PENALTY").exists()
     assert_books_reconcile()
     assert len(loans) == LOANS
+
+
+def test_close_of_business_equals_the_domain_on_thousands_of_seeded_loans():
+    # 4,000 loans of every method, term and bucket as seed_portfolio spreads them, across a
+    # month end, some at the first day past grace (the penalty's catch-up rule).
+    as_of = date(2027, 2, 27)
+    portfolio_seed(loans=4000, as_of=as_of, seed=7, chunk_size=4000)
+    buckets = set(Loan.objects.values_list("bucket", flat=True))
+    assert buckets == {"CURRENT", "M1", "M2", "M3", "M4_PLUS"}
+    checked = 0
+    for offset in range(3):
+        day = as_of + timedelta(days=offset)
+        predicted = _predict(day)
+        _close(day, chunk_size=500)
+        checked += _assert_as_predicted(predicted, day)
+    assert checked > 3 * 20_000
+    assert_books_reconcile()
 
 
 def test_a_chunk_delivered_twice_changes_nothing(django_capture_on_commit_callbacks):
