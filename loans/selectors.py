@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from accounts.models import Borrower
+from accounts.models import Borrower, Partner
 from loans.domain.allocation import InstallmentBalance
 from loans.domain.payoff import OutstandingInstallment, PayoffQuote, payoff_quote
-from loans.models import BusinessDate, Installment, Loan, LoanStatus
+from loans.models import BusinessDate, Installment, Loan, LoanStatus, OutboxEvent
 
 OPEN_STATUSES = (LoanStatus.PENDING_DISBURSEMENT, LoanStatus.ACTIVE)
 
@@ -73,3 +73,23 @@ def borrower_worst_days_past_due(*, borrower: Borrower) -> int:
         worst=Max("days_past_due")
     )["worst"]
     return int(worst or 0)
+
+
+class UnknownEventCursor(Exception):
+    """The ``after`` of an event feed request names no event of this partner."""
+
+
+def partner_events_after(*, partner: Partner, after: int | None, limit: int) -> list[OutboxEvent]:
+    """Return the partner's next numbered events (commit order), after event ``after``.
+
+    Raises UnknownEventCursor when ``after`` is no numbered event of the partner.
+    """
+    events = OutboxEvent.objects.filter(partner=partner, sequence__isnull=False)
+    if after is not None:
+        sequence = (
+            events.filter(pk=after).values_list("sequence", flat=True).first()
+        )
+        if sequence is None:
+            raise UnknownEventCursor(after)
+        events = events.filter(sequence__gt=sequence)
+    return list(events.order_by("sequence")[:limit])

@@ -15,3 +15,6 @@ STATIC_ROOT = None
 # Reminders: messages stay in memory (django.core.mail.outbox, LocmemSmsBackend.outbox).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LENDPORTAL_SMS_BACKEND = "loans.notifications.LocmemSmsBackend"
+
+# Webhooks are sent by calling the sender in tests, not by a worker.
+LENDPORTAL_WEBHOOK_SEND_ON_COMMIT = False
