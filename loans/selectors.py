@@ -86,9 +86,7 @@ def partner_events_after(*, partner: Partner, after: int | None, limit: int) -> 
     """
     events = OutboxEvent.objects.filter(partner=partner, sequence__isnull=False)
     if after is not None:
-        sequence = (
-            events.filter(pk=after).values_list("sequence", flat=True).first()
-        )
+        sequence = events.filter(pk=after).values_list("sequence", flat=True).first()
         if sequence is None:
             raise UnknownEventCursor(after)
         events = events.filter(sequence__gt=sequence)
