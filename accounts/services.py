@@ -398,7 +398,7 @@ def partner_create(*, name: str, scopes: list[str] | None = None) -> PartnerCred
     only its hash is stored. Raises ValidationError (name taken or empty, unknown scope).
     """
     all_scopes = list(settings.API_SCOPES)
-    chosen = all_scopes if scopes is None else sorted(set(scopes), key=all_scopes.index)
+    chosen = all_scopes if scopes is None else [s for s in all_scopes if s in scopes]
     errors = _FieldErrors()
     clean_name = name.strip()
     code = slugify(clean_name)[:40]
