@@ -59,6 +59,11 @@ class WebhookListCreateApi(ListAPIView):
             max_length=len(WebhookEventType.values),
         )
 
+        def validate_url(self, value: str) -> str:
+            if not value.startswith(("https://", "http://")):
+                raise serializers.ValidationError("Give an http:// or https:// URL.")
+            return value
+
     def get_queryset(self) -> QuerySet[WebhookSubscription]:
         return WebhookSubscription.objects.filter(
             partner=request_partner(self.request), is_active=True
