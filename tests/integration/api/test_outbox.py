@@ -55,10 +55,14 @@ def test_events_are_not_written_or_queued_when_the_transaction_rolls_back(
     monkeypatch.setattr(outbox, "_queue_sender", lambda: queued.append(1))
     webhook_subscription_create(partner=partner, url="https://x.example/h", event_types=[])
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        partner_loan(partner)
-        assert OutboxEvent.objects.count() == 1
-        raise RuntimeError("the change fails after the event was written")
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            partner_loan(partner)
+            assert OutboxEvent.objects.count() == 1
+            raise RuntimeError("the change fails after the event was written")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
 
     assert not OutboxEvent.objects.exists()
     assert not WebhookDelivery.objects.exists()
