@@ -37,8 +37,9 @@ format: install
 test: lint
 	$(VENV)/bin/pytest -n 2
 
+# Partner API figures (issue #7): gunicorn -w 2 and wrk against the seeded DATABASE_URL.
 bench: install
-	@echo "make bench: no benchmarks yet; close of business (issue #4) fills this target."
+	$(PY) -m bench.api
 
 # Stops the embedded PostgreSQL and Redis that local/test settings start when
 # DATABASE_URL / CELERY_BROKER_URL are unset (they keep running between commands).

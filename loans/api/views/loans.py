@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 import django_filters
 from django.conf import settings
@@ -309,7 +310,7 @@ class LoanPayoffQuoteApi(APIView):
             quote = loan_payoff_quote(loan=loan, as_of=on)
         except DomainError as error:
             raise PayoffQuoteRefused(str(error)) from error
-        total = max(quote.total - loan.advance_amount, quote.total * 0)
+        total = max(quote.total - loan.advance_amount, Decimal("0.00"))
         return Response(
             {
                 "loan": loan.pk,
