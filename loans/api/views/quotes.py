@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -61,6 +61,7 @@ class QuoteCreateApi(APIView):
 
     required_scopes = ["quotes"]
 
+    @extend_schema_serializer(component_name="QuoteCreateInput")
     class InputSerializer(serializers.Serializer):
         product = serializers.SlugField(max_length=32)
         principal = money_input()

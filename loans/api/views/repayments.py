@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,6 +50,7 @@ class RepaymentCreateApi(APIView):
     required_scopes = ["repayments"]
     idempotency_key_required = True
 
+    @extend_schema_serializer(component_name="RepaymentCreateInput")
     class InputSerializer(serializers.Serializer):
         amount = money_input()
         value_date = serializers.DateField(required=False)

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+
+# The live server's listen backlog (10) would reset some of 50 simultaneous connections before
+# Django sees them; a production server (gunicorn: 2048) queues them.
+WSGIServer.request_queue_size = 128
 
 
 @dataclass
