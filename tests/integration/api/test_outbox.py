@@ -20,14 +20,14 @@ from loans.models import (
 )
 from loans.services import outbox
 from loans.services.cob import cob_chunk_process, cob_run_open
-from loans.services.repayments import repayment_post
+from loans.services.repayments import repayment_post, repayment_reverse
 from loans.services.webhooks import (
     backoff_seconds,
     webhook_deliveries_send,
     webhook_subscription_create,
 )
 from tests.factories.api import api_partner, business_date_set, partner_loan
-from tests.factories.loans import DRAW_DATE
+from tests.factories.loans import DRAW_DATE, draw
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,30 @@ def test_close_of_business_events_of_partner_loans_reach_the_outbox(partner, rec
     assert events["loan.bucket_changed"].data["to"] != "CURRENT"
     assert webhook_deliveries_send() == 1
     assert receiver.bodies()[0]["type"] == "installment.overdue"
+
+
+def test_reversal_and_credit_decisions_are_events_of_the_partner(partner):
+    loan = partner_loan(partner)
+    repayment = repayment_post(
+        loan=loan,
+        amount=loan.principal_amount / 10,
+        value_date=DRAW_DATE,
+        as_of=DRAW_DATE,
+        channel=RepaymentChannel.PARTNER,
+    )
+
+    repayment_reverse(repayment=repayment, as_of=DRAW_DATE)
+
+    types = list(OutboxEvent.objects.filter(loan=loan).values_list("event_type", flat=True))
+    assert types == ["loan.disbursed", "repayment.posted", "repayment.reversed"]
+    reversed_event = OutboxEvent.objects.get(event_type="repayment.reversed")
+    assert reversed_event.data["repayment"] == repayment.pk
+    assert reversed_event.data["status"] == "REVERSED"
+
+
+def test_loans_without_a_partner_write_no_events():
+    business_date_set()
+
+    draw()
+
+    assert not OutboxEvent.objects.exists()
