@@ -122,3 +122,16 @@ def test_deactivated_partner_is_403(client_for, business_date, product):
     Partner.objects.filter(pk=partner.partner.pk).update(is_active=False)
 
     assert_error(client_for(partner).get("/api/v1/loans"), 403, "permission_denied")
+
+
+def test_expired_token_is_401(client_for, business_date, product):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    partner = api_partner()
+    AccessToken.objects.filter(application__partner=partner.partner).update(
+        expires=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert_error(client_for(partner).get("/api/v1/loans"), 401, "not_authenticated")
