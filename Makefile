@@ -51,11 +51,13 @@ format: install
 test: lint
 	$(VENV)/bin/pytest -n 2
 
-# Seeds 1,000,000 loans into a database of its own (lendportal_bench) and times close of
-# business on real workers against a naive baseline; figures go to var/bench/cob.txt.
-# BENCH_ARGS="--loans 100000" for a quicker run; "--reuse" keeps the seeded database.
+# Close of business: seeds 1,000,000 loans into a database of its own (lendportal_bench) and
+# times close of business on real workers against a naive baseline (var/bench/cob.txt);
+# BENCH_ARGS="--loans 100000" for a quicker run, "--reuse" keeps the seeded database.
+# Partner API (issue #7): gunicorn -w 2 and wrk against that seeded database.
 bench: install
 	$(PY) -m tests.bench.cob $(BENCH_ARGS)
+	$(PY) -m tests.bench.api
 
 # Stops the embedded PostgreSQL and Redis that local/test settings start when
 # DATABASE_URL / CELERY_BROKER_URL are unset (they keep running between commands).

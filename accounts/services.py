@@ -11,10 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import Application, generate_client_secret
 
 from accounts import crypto
 from accounts.models import Borrower, Language, Partner, User
@@ -387,3 +390,49 @@ def _duplicate_external_id_error() -> ValidationError:
 
 def _duplicate_user_error() -> ValidationError:
     return ValidationError(_("This user already has a borrower profile."), "user_already_borrower")
+
+
+@dataclass(frozen=True)
+class PartnerCredentials:
+    partner: Partner
+    client_id: str
+    client_secret: str
+
+
+@transaction.atomic
+def partner_create(*, name: str, scopes: list[str] | None = None) -> PartnerCredentials:
+    """Create a partner and its OAuth2 client (client credentials grant, PRODUCT §7, §8).
+
+    The client may ask for every API scope, or only ``scopes``. The secret is returned once:
+    only its hash is stored. Raises ValidationError (name taken or empty, unknown scope).
+    """
+    all_scopes = list(settings.API_SCOPES)
+    chosen = all_scopes if scopes is None else [s for s in all_scopes if s in scopes]
+    errors = _FieldErrors()
+    clean_name = name.strip()
+    code = slugify(clean_name)[:40]
+    if not clean_name or not code or len(clean_name) > 100:
+        errors.add("name", ValidationError(_("Give a name of 1 to 100 characters."), "name"))
+    elif Partner.objects.filter(name=clean_name).exists() or Partner.objects.filter(code=code):
+        errors.add("name", ValidationError(_("A partner of this name exists."), "name_taken"))
+    unknown = sorted(set(scopes or ()) - set(all_scopes))
+    if unknown:
+        errors.add("scopes", ValidationError(_("Unknown scopes: %(s)s."), "scope", {"s": unknown}))
+    if scopes is not None and not scopes:
+        errors.add("scopes", ValidationError(_("Give at least one scope."), "scopes_empty"))
+    errors.raise_if_any()
+    secret: str = generate_client_secret()
+    application = Application.objects.create(
+        name=f"Partner {clean_name}",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        client_secret=secret,
+        hash_client_secret=True,
+    )
+    partner = Partner.objects.create(
+        code=code, name=clean_name, oauth_application=application, api_scopes=chosen
+    )
+    logger.info("partner created: partner_id=%s scopes=%s", partner.pk, chosen)
+    return PartnerCredentials(
+        partner=partner, client_id=str(application.client_id), client_secret=secret
+    )

@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lendportal.api_urls import page_not_found
 from lendportal.health import healthz
+
+# Unmatched /api/ URLs answer with the API's error body (PRODUCT §7), others with the page.
+handler404 = page_not_found
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("lendportal.api_urls")),
     path("", include("loans.urls")),
 ]

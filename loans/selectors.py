@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from accounts.models import Borrower
+from accounts.models import Borrower, Partner
 from loans.domain.allocation import InstallmentBalance
 from loans.domain.payoff import OutstandingInstallment, PayoffQuote, payoff_quote
-from loans.models import BusinessDate, Installment, Loan, LoanStatus
+from loans.models import BusinessDate, Installment, Loan, LoanStatus, OutboxEvent
 from loans.services.reminders import installment_amount_due
 
 ZERO = Decimal("0.00")
@@ -109,3 +109,21 @@ def loan_amounts_due(*, loan: Loan, as_of: date) -> AmountsDue:
         payoff=payoff,
         advance=loan.advance_amount,
     )
+
+
+class UnknownEventCursor(Exception):
+    """The ``after`` of an event feed request names no event of this partner."""
+
+
+def partner_events_after(*, partner: Partner, after: int | None, limit: int) -> list[OutboxEvent]:
+    """Return the partner's next numbered events (commit order), after event ``after``.
+
+    Raises UnknownEventCursor when ``after`` is no numbered event of the partner.
+    """
+    events = OutboxEvent.objects.filter(partner=partner, sequence__isnull=False)
+    if after is not None:
+        sequence = events.filter(pk=after).values_list("sequence", flat=True).first()
+        if sequence is None:
+            raise UnknownEventCursor(after)
+        events = events.filter(sequence__gt=sequence)
+    return list(events.order_by("sequence")[:limit])

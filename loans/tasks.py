@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -25,7 +26,11 @@ from loans.services.cob import (
 from loans.services.cob import (
     cob_chunk_process as cob_chunk_process_service,
 )
+from loans.services.idempotency import (
+    idempotency_records_purge as idempotency_records_purge_service,
+)
 from loans.services.reminders import reminders_send_due as reminders_send_due_service
+from loans.services.webhooks import webhook_deliveries_send as webhook_deliveries_send_service
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +84,20 @@ def _finish(run_id: int) -> None:
     # of a closed date must not dispatch the next date's chunks again.
     if closed_now and run.business_date + timedelta(days=1) < timezone.localdate():
         business_day_close.delay()  # catch up the next missed date, one at a time
+
+
+@shared_task(
+    autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5, time_limit=120, soft_time_limit=100
+)
+def webhook_deliveries_send(*, limit: int = 200) -> int:
+    """Send the due webhook deliveries (several workers may run it at once)."""
+    return webhook_deliveries_send_service(limit=limit)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def idempotency_records_purge() -> int:
+    """Delete idempotency records past their retention (at least 24 hours)."""
+    return idempotency_records_purge_service(
+        now=timezone.now(),
+        retention=timedelta(hours=settings.LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS),
+    )

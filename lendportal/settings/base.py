@@ -39,6 +39,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "rest_framework",
+    "oauth2_provider",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "loans",
 ]
@@ -216,6 +221,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute="*/15", hour="0-6"),
         "options": {"expires": 14 * 60},
     },
+    "webhooks-send": {
+        "task": "loans.tasks.webhook_deliveries_send",
+        "schedule": 5,
+        "options": {"expires": 30},
+    },
+    "idempotency-purge": {
+        "task": "loans.tasks.idempotency_records_purge",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 50 * 60},
+    },
     "send-reminders": {
         "task": "loans.tasks.reminders_send_due",
         "schedule": 5 * 60,
@@ -240,6 +255,88 @@ LENDPORTAL_AUTO_DISBURSE_LIMIT = env_decimal("LENDPORTAL_AUTO_DISBURSE_LIMIT", "
 LENDPORTAL_PAYOUT_BACKEND = env_str(
     "LENDPORTAL_PAYOUT_BACKEND", "loans.services.payouts.FakePayoutBackend"
 )
+
+# Partner API (PRODUCT §7, docs/api.md). OAuth2 client credentials; each partner's client may
+# ask only for the scopes recorded on its Partner row (loans.api.scopes.PartnerScopes).
+API_SCOPES = {
+    "quotes": "Price loans",
+    "borrowers": "Register borrowers",
+    "credit": "Apply for credit lines and read decisions",
+    "loans:read": "Read loans, schedules, transactions and payoff quotes",
+    "loans:write": "Draw loans",
+    "repayments": "Post repayments",
+    "webhooks": "Manage webhook subscriptions and read deliveries",
+    "events": "Read the event feed",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": API_SCOPES,
+    "DEFAULT_SCOPES": list(API_SCOPES),
+    "SCOPES_BACKEND_CLASS": "loans.api.scopes.PartnerScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("LENDPORTAL_API_TOKEN_SECONDS", 3600),
+    # RFC 9700 (OAuth 2.0 Security BCP): every compliant behaviour on; partners use only the
+    # client credentials grant, tokens are stored hashed and accepted only in the header.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "PKCE_REQUIRED": True,
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "oauth2_provider.contrib.rest_framework.OAuth2Authentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["loans.api.permissions.PartnerHasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["loans.api.throttling.PartnerRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "loans.api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "loans.api.schema.PartnerAutoSchema",
+    "EXCEPTION_HANDLER": "loans.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests per partner (the OAuth2 client) and scope; see loans.api.throttling.
+LENDPORTAL_API_THROTTLE_RATES = {
+    "read": env_str("LENDPORTAL_API_RATE_READ", "6000/min"),
+    "write": env_str("LENDPORTAL_API_RATE_WRITE", "1200/min"),
+}
+# Idempotency keys are kept at least this long (PRODUCT §7: 24 hours at least).
+LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS = env_int("LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS", 48)
+# Webhooks: retried with exponential backoff (base * 2**(attempt-1), at most the cap) for the
+# retry window; each POST waits at most the timeout.
+LENDPORTAL_WEBHOOK_RETRY_HOURS = env_int("LENDPORTAL_WEBHOOK_RETRY_HOURS", 24)
+LENDPORTAL_WEBHOOK_BACKOFF_SECONDS = env_int("LENDPORTAL_WEBHOOK_BACKOFF_SECONDS", 30)
+LENDPORTAL_WEBHOOK_BACKOFF_CAP_SECONDS = env_int("LENDPORTAL_WEBHOOK_BACKOFF_CAP_SECONDS", 3600)
+LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS = env_int("LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Queue the sender as soon as an event commits (beat also runs it every few seconds).
+LENDPORTAL_WEBHOOK_SEND_ON_COMMIT = env_bool("LENDPORTAL_WEBHOOK_SEND_ON_COMMIT", default=True)
+# The contract texts a partner's borrower may accept, by version (hashed into the loan).
+LENDPORTAL_CONTRACT_TEXTS = {
+    "v1": "LendPortal consumer loan contract, version 1",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LendPortal partner API",
+    "DESCRIPTION": "Partner API v1 (PRODUCT §7). Token: POST /o/token/ (client credentials).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 LOGGING = {
     "version": 1,

@@ -22,3 +22,5 @@ LENDPORTAL_SMS_BACKEND = "loans.notifications.LocmemSmsBackend"
 # so runs on a shared Redis never see each other's counters; functional and browser tests get a
 # fresh prefix per test (tests/functional/conftest.py).
 CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"  # noqa: F405
+# Webhooks are sent by calling the sender in tests, not by a worker.
+LENDPORTAL_WEBHOOK_SEND_ON_COMMIT = False

@@ -1,5 +1,14 @@
 """Models of the lending core: products, credit, loans and their schedule, the ledger."""
 
+from loans.models.api import (
+    DeliveryStatus,
+    IdempotencyRecord,
+    OutboxEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEventType,
+    WebhookSubscription,
+)
 from loans.models.calendar import BusinessDate
 from loans.models.cob import (
     CobChunk,
@@ -65,7 +74,9 @@ __all__ = [
     "CreditApplication",
     "CreditLine",
     "CreditLineStatus",
+    "DeliveryStatus",
     "EntryType",
+    "IdempotencyRecord",
     "Installment",
     "JournalEntry",
     "JournalLine",
@@ -74,6 +85,7 @@ __all__ = [
     "LoanEventType",
     "LoanProduct",
     "LoanStatus",
+    "OutboxEvent",
     "PaymentPurpose",
     "PaymentStatus",
     "Payout",
@@ -86,4 +98,8 @@ __all__ = [
     "Repayment",
     "RepaymentChannel",
     "RepaymentStatus",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEventType",
+    "WebhookSubscription",
 ]

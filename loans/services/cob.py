@@ -40,6 +40,7 @@ STEPS: tuple[tuple[str, Callable[[ChunkScope], Any]], ...] = (
     ("reminders", cob_steps.reminders_queue_for),
     ("write_off_candidates", cob_steps.write_off_candidates_flag),
     ("close_paid", cob_steps.paid_loans_close),
+    ("outbox", cob_steps.outbox_events_copy),
 )
 
 

@@ -20,6 +20,7 @@ from django.db import connection
 from loans.domain.delinquency import Bucket
 from loans.models import EntryType, JournalEntry, Loan
 from loans.services.advances import advance_apply, advance_total
+from loans.services.outbox import outbox_from_loan_events
 from loans.services.reminders import reminders_queue
 
 
@@ -392,6 +393,15 @@ def paid_loans_close(scope: ChunkScope) -> int:
         ON CONFLICT DO NOTHING
         """,  # noqa: S608
         scope.params,
+    )
+
+
+def outbox_events_copy(scope: ChunkScope) -> int:
+    """Copy the chunk's events of partners' loans to the partner outbox (PRODUCT §7)."""
+    return outbox_from_loan_events(
+        first_loan_id=scope.first_loan_id,
+        last_loan_id=scope.last_loan_id,
+        business_date=scope.business_date,
     )
 
 

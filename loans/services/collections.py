@@ -22,11 +22,13 @@ from loans.models import (
     Installment,
     Loan,
     LoanStatus,
+    WebhookEventType,
 )
 from loans.selectors import installment_balance
 from loans.services.approvals import approval_decide, approval_open
 from loans.services.installments import Change, changes_apply, paid_dates_refresh
 from loans.services.ledger import credit, debit, entry_post
+from loans.services.outbox import outbox_event_write
 from loans.services.states import loan_transition
 
 logger = logging.getLogger(__name__)
@@ -145,6 +147,12 @@ def write_off_approve(*, request: ApprovalRequest, officer: User, as_of: date) -
     line.used_amount -= principal
     line.status = CreditLineStatus.FROZEN
     line.save(update_fields=["used_amount", "status", "updated_at"])
+    outbox_event_write(
+        partner_id=loan.partner_id,
+        loan_id=loan.pk,
+        event_type=WebhookEventType.LOAN_WRITTEN_OFF,
+        data={"loan": loan.pk, "principal_written_off": str(principal), "date": as_of.isoformat()},
+    )
     logger.info("loan %s written off by user %s", loan.pk, officer.pk)
     return loan
 

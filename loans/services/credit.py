@@ -30,8 +30,10 @@ from loans.models import (
     CreditLineStatus,
     Loan,
     LoanStatus,
+    WebhookEventType,
 )
 from loans.selectors import borrower_worst_days_past_due
+from loans.services.outbox import outbox_event_write
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +105,28 @@ def credit_application_submit(
     )
     if decision.outcome is Outcome.APPROVE:
         _credit_line_open(application)
+    if decision.outcome is not Outcome.REFER:
+        _decided_event_write(application)
     logger.info("credit application %s: %s", application.pk, application.status)
     return application
+
+
+def _decided_event_write(application: CreditApplication) -> None:
+    outbox_event_write(
+        partner_id=application.partner_id,
+        event_type=WebhookEventType.CREDIT_APPLICATION_DECIDED,
+        data={
+            "credit_application": application.pk,
+            "borrower": application.borrower_id,
+            "status": application.status,
+            "credit_limit": str(application.credit_limit_amount),
+            "grade": application.grade,
+            "annual_rate": None
+            if application.annual_rate is None
+            else str(application.annual_rate),
+            "reasons": list(application.reasons),
+        },
+    )
 
 
 def credit_application_check(*, borrower: Borrower, as_of: date) -> None:
@@ -191,6 +213,7 @@ def credit_application_review(
     application.save()
     if approve:
         _credit_line_open(application)
+    _decided_event_write(application)
     return application
 
 

@@ -35,9 +35,11 @@ from loans.models import (
     LoanStatus,
     Payout,
     PayoutStatus,
+    WebhookEventType,
 )
 from loans.services.approvals import approval_decide, approval_open
 from loans.services.ledger import credit, debit, entry_post
+from loans.services.outbox import outbox_event_write
 from loans.services.payouts import payout_backend
 from loans.services.products import product_rate_for_grade
 from loans.services.states import loan_transition
@@ -243,6 +245,17 @@ def loan_disburse(*, loan: Loan, as_of: date, user: User | None = None) -> Loan:
         status=PayoutStatus.SENT,
     )
     transaction.on_commit(lambda: payout_send(payout_id=payout.pk))
+    outbox_event_write(
+        partner_id=loan.partner_id,
+        loan_id=loan.pk,
+        event_type=WebhookEventType.LOAN_DISBURSED,
+        data={
+            "loan": loan.pk,
+            "borrower": loan.borrower_id,
+            "principal": str(loan.principal_amount),
+            "disbursed_date": as_of.isoformat(),
+        },
+    )
     logger.info("loan %s disbursed, payout %s sent", loan.pk, payout.pk)
     return loan
 

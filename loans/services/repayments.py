@@ -38,6 +38,7 @@ from loans.models import (
     Repayment,
     RepaymentChannel,
     RepaymentStatus,
+    WebhookEventType,
 )
 from loans.selectors import installment_balance
 from loans.services.advances import advance_apply
@@ -51,6 +52,7 @@ from loans.services.installments import (
     schedule_snapshot,
 )
 from loans.services.ledger import Line, credit, debit, entry_post, entry_reverse
+from loans.services.outbox import outbox_event_write
 from loans.services.states import loan_transition
 
 logger = logging.getLogger(__name__)
@@ -112,7 +114,38 @@ def repayment_post(
     )
     for event in later:
         _redo_event(event, as_of=as_of, user=user)
+    if replay_of is None:
+        _posted_events_write(loan, repayment)
     return repayment
+
+
+def _posted_events_write(loan: Loan, repayment: Repayment) -> None:
+    outbox_event_write(
+        partner_id=loan.partner_id,
+        loan_id=loan.pk,
+        event_type=WebhookEventType.REPAYMENT_POSTED,
+        data=repayment_event_data(repayment),
+    )
+    status = Loan.objects.values_list("status", flat=True).get(pk=loan.pk)
+    if status == LoanStatus.PAID_OFF:
+        outbox_event_write(
+            partner_id=loan.partner_id,
+            loan_id=loan.pk,
+            event_type=WebhookEventType.LOAN_PAID_OFF,
+            data={"loan": loan.pk, "repayment": repayment.pk},
+        )
+
+
+def repayment_event_data(repayment: Repayment) -> dict[str, Any]:
+    """The data of repayment.posted / repayment.reversed events."""
+    return {
+        "repayment": repayment.pk,
+        "loan": repayment.loan_id,
+        "amount": str(repayment.amount),
+        "value_date": repayment.value_date.isoformat(),
+        "reference": repayment.reference,
+        "status": repayment.status,
+    }
 
 
 def _check_repayable(loan: Loan, amount: Decimal, value_date: date, as_of: date) -> None:
@@ -417,6 +450,12 @@ def repayment_reverse(
     for event in later:
         _redo_event(event, as_of=as_of, user=user)
     repayment.refresh_from_db()
+    outbox_event_write(
+        partner_id=loan.partner_id,
+        loan_id=loan.pk,
+        event_type=WebhookEventType.REPAYMENT_REVERSED,
+        data=repayment_event_data(repayment),
+    )
     return repayment
 
 

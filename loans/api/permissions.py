@@ -1,0 +1,47 @@
+"""Who may call an operation: an active partner whose token holds the operation's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from accounts.models import Partner
+
+
+def request_partner(request: Request) -> Partner:
+    """Return the partner of an authorised request (set by PartnerHasScope)."""
+    partner = getattr(request, "partner", None)
+    if not isinstance(partner, Partner):  # pragma: no cover - every API view checks it first
+        raise RuntimeError("request_partner called before PartnerHasScope")
+    return partner
+
+
+class PartnerHasScope(BasePermission):
+    """The bearer token is valid, its partner is active, and it holds ``view.required_scopes``.
+
+    A missing or invalid token is 401 (DRF asks the authenticator for a challenge); a valid
+    token without the scope, or of a deactivated partner, is 403.
+    """
+
+    message = "This token does not hold the scope this operation needs."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        token = request.auth
+        if token is None or not hasattr(token, "scope"):
+            return False
+        partner = (
+            Partner.objects.filter(oauth_application_id=token.application_id, is_active=True)
+            .only("id", "code", "name", "is_active")
+            .first()
+        )
+        if partner is None:
+            self.message = "This client's partner is not active."
+            return False
+        request.partner = partner
+        by_method = getattr(view, "required_scopes_by_method", {})
+        scopes = by_method.get(request.method, getattr(view, "required_scopes", None))
+        if scopes is None:  # pragma: no cover - every API view names its scopes
+            return False
+        return bool(token.is_valid(list(scopes)))

@@ -1,0 +1,58 @@
+"""Routes of the partner API v1 (PRODUCT §7)."""
+
+from django.urls import path
+
+from loans.api.views import borrowers, credit, events, loans, quotes, repayments, webhooks
+
+app_name = "api"
+
+urlpatterns = [
+    path("quotes", quotes.QuoteCreateApi.as_view(), name="quote-create"),
+    path("borrowers", borrowers.BorrowerCreateApi.as_view(), name="borrower-create"),
+    path(
+        "borrowers/<int:borrower_id>",
+        borrowers.BorrowerDetailApi.as_view(),
+        name="borrower-detail",
+    ),
+    path(
+        "credit-applications",
+        credit.CreditApplicationCreateApi.as_view(),
+        name="credit-application-create",
+    ),
+    path(
+        "credit-applications/<int:application_id>",
+        credit.CreditApplicationDetailApi.as_view(),
+        name="credit-application-detail",
+    ),
+    path("loans", loans.LoanListCreateApi.as_view(), name="loan-list"),
+    path("loans/<int:loan_id>", loans.LoanDetailApi.as_view(), name="loan-detail"),
+    path("loans/<int:loan_id>/schedule", loans.LoanScheduleApi.as_view(), name="loan-schedule"),
+    path(
+        "loans/<int:loan_id>/transactions",
+        loans.LoanTransactionListApi.as_view(),
+        name="loan-transactions",
+    ),
+    path(
+        "loans/<int:loan_id>/payoff-quote",
+        loans.LoanPayoffQuoteApi.as_view(),
+        name="loan-payoff-quote",
+    ),
+    path(
+        "loans/<int:loan_id>/repayments",
+        repayments.RepaymentCreateApi.as_view(),
+        name="repayment-create",
+    ),
+    path("webhooks", webhooks.WebhookListCreateApi.as_view(), name="webhook-list"),
+    path("webhooks/<int:webhook_id>", webhooks.WebhookDeleteApi.as_view(), name="webhook-delete"),
+    path(
+        "webhooks/deliveries",
+        webhooks.WebhookDeliveryListApi.as_view(),
+        name="webhook-delivery-list",
+    ),
+    path(
+        "webhooks/deliveries/<int:delivery_id>/replay",
+        webhooks.WebhookDeliveryReplayApi.as_view(),
+        name="webhook-delivery-replay",
+    ),
+    path("events", events.EventListApi.as_view(), name="event-list"),
+]

@@ -1,0 +1,140 @@
+"""The outbox of partner events (PRODUCT §7): written in the transaction of the change.
+
+Each event gets one delivery per matching active webhook subscription of its partner, in the
+same transaction; loans.services.webhooks sends them after commit. Events are written while the
+loan's row is locked, so a loan's events are numbered in the order they commit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from loans.models import (
+    OutboxEvent,
+    WebhookDelivery,
+    WebhookEventType,
+    WebhookSubscription,
+)
+
+# Close-of-business events partners hear of (the write-off candidate flag is internal).
+COB_EVENT_TYPES = (
+    WebhookEventType.INSTALLMENT_OVERDUE,
+    WebhookEventType.LOAN_BUCKET_CHANGED,
+    WebhookEventType.LOAN_PAID_OFF,
+)
+
+
+def outbox_event_write(
+    *,
+    partner_id: int | None,
+    event_type: WebhookEventType,
+    data: dict[str, Any],
+    loan_id: int | None = None,
+) -> OutboxEvent | None:
+    """Record an event for the partner and queue its deliveries; nothing without a partner."""
+    if partner_id is None:
+        return None
+    event = OutboxEvent.objects.create(
+        partner_id=partner_id, loan_id=loan_id, event_type=event_type, data=data
+    )
+    deadline = timezone.now() + timedelta(hours=settings.LENDPORTAL_WEBHOOK_RETRY_HOURS)
+    subscriptions = WebhookSubscription.objects.filter(partner_id=partner_id, is_active=True)
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(event=event, subscription=s, loan_id=loan_id, deadline_at=deadline)
+        for s in subscriptions
+        if not s.event_types or event_type in s.event_types
+    )
+    _send_after_commit()
+    return event
+
+
+def outbox_from_loan_events(*, first_loan_id: int, last_loan_id: int, business_date: Any) -> int:
+    """Copy a chunk's close-of-business events of partners' loans to the outbox (set-based).
+
+    Runs in the chunk's transaction; a rerun copies nothing twice (one row per loan event).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH new AS (
+                INSERT INTO loans_outboxevent
+                    (partner_id, loan_id, event_type, data, source_event_id)
+                SELECT l.partner_id, e.loan_id, e.event_type,
+                       jsonb_build_object('loan', e.loan_id, 'business_date', e.business_date)
+                       || CASE WHEN e.installment_number > 0
+                               THEN jsonb_build_object('installment', e.installment_number)
+                               ELSE '{}'::jsonb END
+                       || e.data,
+                       e.id
+                FROM loans_loanevent e JOIN loans_loan l ON l.id = e.loan_id
+                WHERE e.business_date = %(day)s AND e.loan_id BETWEEN %(first)s AND %(last)s
+                  AND l.partner_id IS NOT NULL AND e.event_type = ANY(%(types)s)
+                ORDER BY e.id
+                ON CONFLICT (source_event_id) DO NOTHING
+                RETURNING id, partner_id, loan_id, event_type
+            )
+            INSERT INTO loans_webhookdelivery
+                (event_id, subscription_id, loan_id, status, attempt_count, next_attempt_at,
+                 deadline_at, last_error, created_at)
+            SELECT new.id, s.id, new.loan_id, 'PENDING', 0, now(), %(deadline)s, '', now()
+            FROM new JOIN loans_webhooksubscription s
+                 ON s.partner_id = new.partner_id AND s.is_active
+                AND (s.event_types = '[]'::jsonb OR s.event_types ? new.event_type)
+            """,
+            {
+                "day": business_date,
+                "first": first_loan_id,
+                "last": last_loan_id,
+                "types": [str(t) for t in COB_EVENT_TYPES],
+                "deadline": timezone.now()
+                + timedelta(hours=settings.LENDPORTAL_WEBHOOK_RETRY_HOURS),
+            },
+        )
+        count = int(cursor.rowcount)
+    if count:
+        _send_after_commit()
+    return count
+
+
+# One sequencer at a time: numbers are handed out in the order rows became visible.
+_SEQUENCE_LOCK = 0x0B7B0C5E
+
+
+@transaction.atomic
+def outbox_events_sequence(*, limit: int = 10_000) -> int:
+    """Number the committed events not numbered yet, in id order, after the highest number.
+
+    Serialised by an advisory lock; each run sees only committed rows, so an event that commits
+    after a run gets a higher number than every event that run numbered. Returns the count.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEQUENCE_LOCK])
+        cursor.execute(
+            """
+            WITH base AS (SELECT coalesce(max(sequence), 0) AS top FROM loans_outboxevent),
+            todo AS (
+                SELECT id, row_number() OVER (ORDER BY id) AS n
+                FROM loans_outboxevent WHERE sequence IS NULL ORDER BY id LIMIT %(limit)s
+            )
+            UPDATE loans_outboxevent o SET sequence = base.top + todo.n
+            FROM todo, base WHERE o.id = todo.id
+            """,
+            {"limit": limit},
+        )
+        return int(cursor.rowcount)
+
+
+def _send_after_commit() -> None:
+    if settings.LENDPORTAL_WEBHOOK_SEND_ON_COMMIT:
+        transaction.on_commit(_queue_sender, robust=True)
+
+
+def _queue_sender() -> None:
+    from loans.tasks import webhook_deliveries_send
+
+    webhook_deliveries_send.delay()

@@ -1,0 +1,137 @@
+"""OAuth2 client credentials, scopes per partner, create_partner (PRODUCT §7, §8)."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from oauth2_provider.models import AccessToken, Application
+
+from accounts.models import Partner
+from tests.factories.api import api_partner, assert_error
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = {"product": "CASH", "principal": "5000.00", "term": 12, "method": "EQUAL_INSTALLMENT"}
+
+
+def test_create_partner_prints_credentials_for_every_scope(settings):
+    out = StringIO()
+
+    call_command("create_partner", "Acme Shop", stdout=out)
+
+    printed = json.loads(out.getvalue())
+    assert set(printed) == {"client_id", "client_secret"}
+    partner = Partner.objects.get(name="Acme Shop")
+    assert partner.code == "acme-shop"
+    assert partner.api_scopes == list(settings.API_SCOPES)
+    application = Application.objects.get(client_id=printed["client_id"])
+    assert application.partner == partner
+    assert application.authorization_grant_type == Application.GRANT_CLIENT_CREDENTIALS
+    # Only a hash of the secret is stored.
+    assert application.client_secret != printed["client_secret"]
+
+
+def test_create_partner_narrows_scopes_and_refuses_unknown_ones():
+    out = StringIO()
+    call_command("create_partner", "Quoter", "--scopes", "quotes loans:read", stdout=out)
+    assert Partner.objects.get(name="Quoter").api_scopes == ["quotes", "loans:read"]
+
+    with pytest.raises(CommandError, match="Unknown scopes"):
+        call_command("create_partner", "Bad", "--scopes", "quotes everything", stdout=StringIO())
+    with pytest.raises(CommandError, match="exists"):
+        call_command("create_partner", "Quoter", stdout=StringIO())
+    assert not Partner.objects.filter(name="Bad").exists()
+
+
+def _token(client, partner, **data):
+    return client.post(
+        "/o/token/",
+        {"grant_type": "client_credentials", **data},
+        HTTP_AUTHORIZATION=_basic(partner.client_id, partner.client_secret),
+    )
+
+
+def _basic(user: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def test_client_credentials_token_carries_the_partners_scopes(client, business_date, product):
+    partner = api_partner(scopes=["quotes", "loans:read"])
+
+    response = _token(client, partner)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["token_type"] == "Bearer"
+    assert sorted(body["scope"].split()) == ["loans:read", "quotes"]
+    quote = client.post(
+        "/api/v1/quotes",
+        QUOTE,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {body['access_token']}",
+    )
+    assert quote.status_code == 200
+
+
+def test_a_client_cannot_obtain_a_scope_its_partner_lacks(client):
+    partner = api_partner(scopes=["quotes"])
+
+    response = _token(client, partner, scope="quotes repayments")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_scope"
+    assert not AccessToken.objects.filter(scope__contains="repayments").exists()
+
+
+def test_wrong_secret_gets_no_token(client):
+    partner = api_partner()
+    partner.client_secret = "not-the-secret"
+
+    assert _token(client, partner).status_code == 401
+
+
+def test_no_token_is_401_with_a_bearer_challenge(client_for, business_date, product):
+    response = client_for(None).post("/api/v1/quotes", QUOTE, format="json")
+
+    assert_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_invalid_token_is_401(client_for, business_date, product):
+    client = client_for(None)
+    client.credentials(HTTP_AUTHORIZATION="Bearer nonsense")
+
+    assert_error(client.get("/api/v1/loans"), 401, "not_authenticated")
+
+
+def test_token_without_the_scope_is_403(client_for, business_date, product):
+    partner = api_partner(token_scopes=["loans:read"])
+
+    response = client_for(partner).post("/api/v1/quotes", QUOTE, format="json")
+
+    assert_error(response, 403, "permission_denied")
+
+
+def test_deactivated_partner_is_403(client_for, business_date, product):
+    partner = api_partner()
+    Partner.objects.filter(pk=partner.partner.pk).update(is_active=False)
+
+    assert_error(client_for(partner).get("/api/v1/loans"), 403, "permission_denied")
+
+
+def test_expired_token_is_401(client_for, business_date, product):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    partner = api_partner()
+    AccessToken.objects.filter(application__partner=partner.partner).update(
+        expires=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert_error(client_for(partner).get("/api/v1/loans"), 401, "not_authenticated")
