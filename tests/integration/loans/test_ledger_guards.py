@@ -83,6 +83,15 @@ def raw(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall()) if cursor.description else []
 
 
+def unbalanced_pair_insert(entry: JournalEntry) -> None:
+    """Insert two lines of ``entry`` that miss balancing by one fen, with raw SQL."""
+    raw(
+        "INSERT INTO loans_journalline (entry_id, account, amount) "
+        "VALUES (%s, 'CASH', 100.00), (%s, 'RECOVERIES', -100.01)",
+        [entry.pk, entry.pk],
+    )
+
+
 def new_entry() -> JournalEntry:
     """An entry row without lines yet (what entry_post writes first)."""
     return JournalEntry.objects.create(entry_type=EntryType.RECOVERY, value_date=VALUE_DATE)
@@ -134,12 +143,7 @@ def test_orm_bulk_create_of_unbalanced_lines_is_refused(posted: JournalEntry) ->
 def test_raw_sql_insert_of_unbalanced_lines_is_refused(posted: JournalEntry) -> None:
     before = journal()
     with refused(CHECK_VIOLATION):
-        entry = new_entry()
-        raw(
-            "INSERT INTO loans_journalline (entry_id, account, amount) "
-            "VALUES (%s, 'CASH', 100.00), (%s, 'RECOVERIES', -100.01)",
-            [entry.pk, entry.pk],
-        )
+        unbalanced_pair_insert(new_entry())
     assert journal() == before
 
 
@@ -509,10 +513,5 @@ def test_replica_mode_still_refuses_unbalanced_lines(posted: JournalEntry) -> No
     before = journal()
     with refused(CHECK_VIOLATION):
         raw("SET LOCAL session_replication_role = replica", [])
-        entry = new_entry()
-        raw(
-            "INSERT INTO loans_journalline (entry_id, account, amount) "
-            "VALUES (%s, 'CASH', 100.00), (%s, 'RECOVERIES', -100.01)",
-            [entry.pk, entry.pk],
-        )
+        unbalanced_pair_insert(new_entry())
     assert journal() == before
