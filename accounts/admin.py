@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.models import Borrower, Partner, User
+from accounts.models import AuditEvent, Borrower, Partner, User
 
 admin.site.register(User, UserAdmin)
 
@@ -76,4 +76,26 @@ class BorrowerAdmin(admin.ModelAdmin[Borrower]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Borrower | None = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    """The audit trail, read-only and searchable by action, target and actor."""
+
+    list_display = ["at", "actor", "action", "target_type", "target_id"]
+    list_select_related = ["actor"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["action", "=target_id", "actor__username"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    readonly_fields = ["at", "actor", "action", "target_type", "target_id", "details"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -104,3 +105,28 @@ class Borrower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.id_number_masked})"
+
+
+class AuditEvent(models.Model):
+    """Who did what, to which object, and when: every staff action and every setting change (#6).
+
+    Append-only. ``target_type`` is ``app_label.model`` and ``target_id`` the object's key, so a
+    row outlives the object it names. ``details`` holds only non-personal facts (amounts, ids,
+    changed field names, reason codes): never a name, identity number, card or mobile in clear.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.target_type}#{self.target_id}"
