@@ -6,9 +6,11 @@ from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth2_views
 
+from loans.api.token import ThrottledTokenView
+
 urlpatterns = [
     # Only the token endpoints: partners use client credentials, there is no consent page.
-    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2_provider_token"),
+    path("o/token/", ThrottledTokenView.as_view(), name="oauth2_provider_token"),
     path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2_provider_revoke"),
     path("api/v1/", include("loans.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="loans.api.urls_schema"), name="schema"),

@@ -314,10 +314,14 @@ LENDPORTAL_API_THROTTLE_RATES = {
 LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS = env_int("LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS", 48)
 # Webhooks: retried with exponential backoff (base * 2**(attempt-1), at most the cap) for the
 # retry window; each POST waits at most the timeout.
+# Requests to /o/token/ per client address (guessing secrets is slowed; partners need few).
+LENDPORTAL_API_TOKEN_RATE = env_str("LENDPORTAL_API_TOKEN_RATE", "60/min")
 LENDPORTAL_WEBHOOK_RETRY_HOURS = env_int("LENDPORTAL_WEBHOOK_RETRY_HOURS", 24)
 LENDPORTAL_WEBHOOK_BACKOFF_SECONDS = env_int("LENDPORTAL_WEBHOOK_BACKOFF_SECONDS", 30)
 LENDPORTAL_WEBHOOK_BACKOFF_CAP_SECONDS = env_int("LENDPORTAL_WEBHOOK_BACKOFF_CAP_SECONDS", 3600)
 LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS = env_int("LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Webhook URLs on loopback, private or reserved networks are refused (SSRF) unless this is on.
+LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = env_bool("LENDPORTAL_WEBHOOK_ALLOW_PRIVATE", default=False)
 # Queue the sender as soon as an event commits (beat also runs it every few seconds).
 LENDPORTAL_WEBHOOK_SEND_ON_COMMIT = env_bool("LENDPORTAL_WEBHOOK_SEND_ON_COMMIT", default=True)
 # The contract texts a partner's borrower may accept, by version (hashed into the loan).

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -86,6 +89,9 @@ def webhook_subscription_create(
         raise WebhookSubscriptionRefused(f"Unknown event types: {', '.join(unknown)}.")
     if not url.startswith(("https://", "http://")):
         raise WebhookSubscriptionRefused("The URL must be http:// or https://.")
+    refusal = webhook_destination_refusal(url, resolve_failure_allowed=True)
+    if refusal:
+        raise WebhookSubscriptionRefused(refusal)
     return WebhookSubscription.objects.create(
         partner=partner,
         url=url,
@@ -213,7 +219,36 @@ def _record(delivery_id: int, now: datetime, result: PostResult, duration_ms: in
     delivery.save()
 
 
+def webhook_destination_refusal(url: str, *, resolve_failure_allowed: bool = False) -> str:
+    """Why ``url`` may not receive webhooks, or "" when it may.
+
+    Partners name the URL, so it could point the sender at our own network (SSRF): loopback,
+    private, link-local (cloud metadata), shared, multicast and reserved addresses are refused,
+    whether written literally or resolved from a name, unless the operator allows private
+    networks (``LENDPORTAL_WEBHOOK_ALLOW_PRIVATE``, for a partner inside the same network). A name
+    that does not resolve yet is accepted at subscription (``resolve_failure_allowed``); the
+    sender checks again before every attempt.
+    """
+    host = urlsplit(url).hostname
+    if not host:
+        return "The URL has no host."
+    if settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE:
+        return ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return "" if resolve_failure_allowed else f"The host {host} does not resolve."
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global or address.is_multicast:
+            return f"The host {host} is on a private or reserved network."
+    return ""
+
+
 def _http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> PostResult:
+    refusal = webhook_destination_refusal(url)
+    if refusal:
+        return PostResult(status_code=None, error=refusal)
     try:
         response = requests.post(
             url, data=body, headers=headers, timeout=timeout, allow_redirects=False

@@ -135,3 +135,28 @@ def test_expired_token_is_401(client_for, business_date, product):
     )
 
     assert_error(client_for(partner).get("/api/v1/loans"), 401, "not_authenticated")
+
+
+def test_token_requests_are_rate_limited_per_address(client, settings):
+    settings.LENDPORTAL_API_TOKEN_RATE = "3/min"
+    partner = api_partner()
+    tokens = AccessToken.objects.count()
+
+    def ask(secret: str, address: str):
+        return client.post(
+            "/o/token/",
+            {"grant_type": "client_credentials"},
+            HTTP_AUTHORIZATION=_basic(partner.client_id, secret),
+            REMOTE_ADDR=address,
+        )
+
+    guesses = [ask(f"guess-{n}", "203.0.113.7").status_code for n in range(3)]
+    assert guesses == [401, 401, 401]
+
+    # Over its rate, the address is refused even with the right secret: nothing is checked.
+    limited = ask(partner.client_secret, "203.0.113.7")
+    assert_error(limited, 429, "throttled")
+    assert int(limited["Retry-After"]) > 0
+    assert AccessToken.objects.count() == tokens
+    # Another address keeps its own count.
+    assert ask(partner.client_secret, "203.0.113.8").status_code == 200

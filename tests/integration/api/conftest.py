@@ -5,6 +5,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
@@ -27,7 +28,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(settings: Any) -> Iterator[Receiver]:
+    """A webhook endpoint on 127.0.0.1, which the sender may reach only when allowed."""
+    settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = True
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):

@@ -17,11 +17,13 @@ from loans.models import (
     RepaymentChannel,
     WebhookDelivery,
     WebhookEventType,
+    WebhookSubscription,
 )
 from loans.services import outbox
 from loans.services.cob import cob_chunk_process, cob_run_open
 from loans.services.repayments import repayment_post, repayment_reverse
 from loans.services.webhooks import (
+    WebhookSubscriptionRefused,
     backoff_seconds,
     webhook_deliveries_send,
     webhook_subscription_create,
@@ -127,7 +129,8 @@ def test_a_failing_endpoint_is_retried_with_exponential_backoff(partner, receive
     assert backoff_seconds(20) == 3600  # capped
 
 
-def test_an_unreachable_endpoint_gives_up_after_its_24_hour_window(partner):
+def test_an_unreachable_endpoint_gives_up_after_its_24_hour_window(partner, settings):
+    settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = True
     webhook_subscription_create(partner=partner, url="http://127.0.0.1:9/none", event_types=[])
     partner_loan(partner)
     delivery = WebhookDelivery.objects.get()
@@ -219,3 +222,35 @@ def test_loans_without_a_partner_write_no_events():
     draw()
 
     assert not OutboxEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hooks",
+        "http://localhost/hooks",
+        "https://10.1.2.3/hooks",
+        "https://192.168.0.10/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hooks",
+        "http://0.0.0.0/hooks",
+    ],
+)
+def test_webhook_urls_on_internal_networks_are_refused(partner, url):
+    with pytest.raises(WebhookSubscriptionRefused, match="private or reserved"):
+        webhook_subscription_create(partner=partner, url=url, event_types=[])
+    assert not WebhookSubscription.objects.filter(partner=partner).exists()
+
+
+def test_the_sender_checks_the_destination_again_before_each_attempt(partner, receiver, settings):
+    """A name may resolve to an internal address after subscribing (DNS rebinding)."""
+    webhook_subscription_create(partner=partner, url=receiver.url, event_types=[])
+    partner_loan(partner)
+    settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = False
+
+    webhook_deliveries_send(now=timezone.now())
+
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.received == []
+    assert delivery.status == DeliveryStatus.PENDING
+    assert "private or reserved" in delivery.attempts.get().error

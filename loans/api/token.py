@@ -1,0 +1,42 @@
+"""The OAuth2 token endpoint with a rate limit per client address.
+
+django-oauth-toolkit's TokenView is a plain Django view, outside DRF's throttling, so a guessed
+client secret could be tried without limit. Each address may ask ``LENDPORTAL_API_TOKEN_RATE``
+times (tokens live for hours; a partner needs a few a day); beyond it the answer is 429 with the
+error body of PRODUCT §7 and a Retry-After header, and the secret is not even checked.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from oauth2_provider.views import TokenView
+from rest_framework.throttling import SimpleRateThrottle
+
+from loans.api.errors import error_body
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """DRF's counting on the shared cache, keyed by the client's address (DRF's get_ident)."""
+
+    def __init__(self) -> None:
+        self.rate = settings.LENDPORTAL_API_TOKEN_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return f"api-throttle:token:{self.get_ident(request)}"
+
+
+class ThrottledTokenView(TokenView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        throttle = TokenRateThrottle()
+        if throttle.allow_request(request, self):
+            return super().post(request, *args, **kwargs)
+        wait = math.ceil(throttle.wait() or 1)
+        body = error_body("throttled", f"Too many token requests; try again in {wait} seconds.")
+        response = JsonResponse(body, status=429)
+        response["Retry-After"] = str(wait)
+        return response
