@@ -25,6 +25,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
@@ -122,6 +123,20 @@ class PortfolioSummary:
     def time(self, step: str, seconds: float) -> None:
         self.steps[step] = self.steps.get(step, 0.0) + seconds
 
+    def merge(self, part: PortfolioSummary) -> None:
+        """Add a chunk's counts, money and step times to this summary."""
+        self.loans += part.loans
+        self.borrowers += part.borrowers
+        self.installments += part.installments
+        self.journal_lines += part.journal_lines
+        self.rows += part.rows
+        self.principal_outstanding += part.principal_outstanding
+        self.by_bucket.update(part.by_bucket)
+        self.by_method.update(part.by_method)
+        self.by_status.update(part.by_status)
+        for step, seconds in part.steps.items():
+            self.time(step, seconds)
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -143,26 +158,43 @@ def portfolio_seed(
     as_of: date,
     seed: int = 1,
     chunk_size: int = 50_000,
+    writers: int = 1,
     progress: ProgressCallback | None = None,
 ) -> PortfolioSummary:
     """Seed ``loans`` ACTIVE loans as they stand at the start of business date ``as_of``.
 
     Close of business is taken to have run through as_of - 1: interest accrued through that day
     (PRODUCT §2.3), fees charged and days past due computed on it (§2.4). Each chunk of about
-    ``chunk_size`` loans is committed in its own transaction. Sets the business date to as_of.
-    Raises PortfolioSeedRefused for loans <= 0 or an as_of before the open business date.
+    ``chunk_size`` loans is committed in its own transaction. With ``writers`` > 1, that many
+    threads write chunks at once, each on its own database connection (so the seed must not
+    run inside a transaction); the data is the same, only the ids interleave differently.
+    Sets the business date to as_of. Raises PortfolioSeedRefused for loans <= 0, writers <= 0,
+    an as_of before the open business date, or writers > 1 inside a transaction.
     """
-    _check_arguments(loans=loans, as_of=as_of, chunk_size=chunk_size)
-    run = _Run(loans=loans, as_of=as_of, seed=seed, chunk_size=chunk_size, report=progress)
+    _check_arguments(loans=loans, as_of=as_of, chunk_size=chunk_size, writers=writers)
+    run = _Run(
+        loans=loans,
+        as_of=as_of,
+        seed=seed,
+        chunk_size=chunk_size,
+        writers=writers,
+        report=progress,
+    )
     run.execute()
     return run.summary
 
 
-def _check_arguments(*, loans: int, as_of: date, chunk_size: int) -> None:
+def _check_arguments(*, loans: int, as_of: date, chunk_size: int, writers: int) -> None:
     if loans <= 0:
         raise PortfolioSeedRefused(f"--loans must be a positive number of loans, got {loans}.")
     if chunk_size <= 0:
         raise PortfolioSeedRefused(f"The chunk size must be positive, got {chunk_size}.")
+    if writers <= 0:
+        raise PortfolioSeedRefused(f"--writers must be a positive number, got {writers}.")
+    if writers > 1 and connection.in_atomic_block:
+        raise PortfolioSeedRefused(
+            "Parallel writers commit on their own connections; seed outside a transaction."
+        )
     current = BusinessDate.objects.filter(pk=1).values_list("current_date", flat=True).first()
     if current is not None and as_of < current:
         raise PortfolioSeedRefused(
@@ -634,8 +666,27 @@ FROM seed_loan
 """
 
 
+@dataclass(frozen=True)
+class _SessionData:
+    """What every writer's session loads into its temporary tables (built once)."""
+
+    cash: LoanProduct
+    installment: LoanProduct
+    profiles: list[_Profile]
+    templates: list[str]
+    template_rows: list[str]
+
+
+@dataclass(frozen=True)
+class _Session:
+    """A writer connection's facts: its sequences and whether it may skip deferred FK checks."""
+
+    sequences: dict[str, str]
+    trusted_references: bool
+
+
 class _Run:
-    """One seed: prepares borrowers in a thread, writes chunk by chunk in this one."""
+    """One seed: prepares borrowers in a thread, writes chunks in one or more writer threads."""
 
     def __init__(
         self,
@@ -644,6 +695,7 @@ class _Run:
         as_of: date,
         seed: int,
         chunk_size: int,
+        writers: int,
         report: ProgressCallback | None,
     ) -> None:
         self.loans = loans
@@ -651,15 +703,15 @@ class _Run:
         self.last_closed = as_of - timedelta(days=1)
         self.seed = seed
         self.chunk_size = chunk_size
+        self.writers = writers
         self.report = report
         self.summary = PortfolioSummary()
-        self.sequences: dict[str, str] = {}
-        self.trusted_references = False
+        self.lock = threading.Lock()
+        self.analysed = False
         self.started = time.perf_counter()
 
     def step(self, name: str, began: float, *, announce: bool = True) -> None:
-        now = time.perf_counter()
-        self.summary.time(name, now - began)
+        self.summary.time(name, time.perf_counter() - began)
         if announce:
             self.progress(name)
 
@@ -680,77 +732,153 @@ class _Run:
         counts = _loans_per_borrower(rng, self.loans)
         began = time.perf_counter()
         with connection.cursor() as cursor:
-            self._session(cursor, cash, installment, profiles, templates, template_rows)
             ids = self._reserve(cursor, "accounts_borrower", len(counts))
-        self.step("temporary tables and ids", began)
+        data = _SessionData(cash, installment, profiles, templates, template_rows)
+        self.step("ids", began)
         maker = _BorrowerMaker(as_of=self.as_of, rng=rng, profiles=profiles)
-        for chunk in _prefetched(_chunks(maker, ids, counts, self.chunk_size)):
-            self.summary.time("borrowers: generate and encrypt (overlapped)", chunk.prepared_in)
-            self._write(chunk)
-            self.summary.borrowers += chunk.count
-            self.summary.loans += chunk.loans
-            self.progress(f"chunk {chunk.number}")
+        chunks = _prefetched(_chunks(maker, ids, counts, self.chunk_size))
+        if self.writers == 1:
+            self._write_here(data, chunks)
+        else:
+            self._write_in_parallel(data, chunks)
         began = time.perf_counter()
         BusinessDate.objects.update_or_create(pk=1, defaults={"current_date": self.as_of})
         with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE seed_template, seed_template_row, seed_profile, "
-                           "seed_product, seed_mix")  # fmt: skip
             for table in _ANALYZED:
                 cursor.execute(f"ANALYZE {table}")
-            cursor.execute("RESET work_mem; RESET synchronous_commit")
         self.step("business date and statistics", began)
         self.summary.elapsed = time.perf_counter() - self.started
 
-    def _session(
+    def _write_here(self, data: _SessionData, chunks: Iterator[_Chunk]) -> None:
+        """One writer: this thread and its connection (works inside a test's transaction)."""
+        session = self._session_open(data)
+        try:
+            for chunk in chunks:
+                self._chunk_done(chunk, self._write(session, chunk))
+        finally:
+            self._session_close()
+
+    def _write_in_parallel(self, data: _SessionData, chunks: Iterator[_Chunk]) -> None:
+        """``writers`` threads, each with its own connection and session, take chunks in turn.
+
+        PostgreSQL runs each connection on its own core, so two writers keep both cores busy
+        while the borrower thread encrypts. The first error stops every writer and is raised.
+        """
+        work: queue.Queue[_Chunk | None] = queue.Queue(maxsize=self.writers)
+        results: queue.Queue[tuple[_Chunk, PortfolioSummary] | BaseException | None] = queue.Queue()
+        stop = threading.Event()
+
+        def writer() -> None:
+            try:
+                session = self._session_open(data)
+                while not stop.is_set() and (chunk := work.get()) is not None:
+                    results.put((chunk, self._write(session, chunk)))
+                self._session_close()
+            except BaseException as error:  # noqa: BLE001 - handed to the main thread
+                results.put(error)
+            finally:
+                connection.close()
+                results.put(None)
+
+        threads = [
+            threading.Thread(target=writer, name=f"seed-portfolio-writer-{n}", daemon=True)
+            for n in range(self.writers)
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            self._feed(chunks, work, results, stop)
+        finally:
+            stop.set()
+            for _ in threads:
+                with suppress(queue.Full):
+                    work.put_nowait(None)
+            for thread in threads:
+                thread.join()
+
+    def _feed(
         self,
-        cursor: Any,
-        cash: LoanProduct,
-        installment: LoanProduct,
-        profiles: list[_Profile],
-        templates: list[str],
-        template_rows: list[str],
+        chunks: Iterator[_Chunk],
+        work: queue.Queue[_Chunk | None],
+        results: queue.Queue[tuple[_Chunk, PortfolioSummary] | BaseException | None],
+        stop: threading.Event,
     ) -> None:
-        cursor.execute("SET work_mem = '64MB'")
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("DROP TABLE IF EXISTS seed_template, seed_template_row, seed_profile, "
-                       "seed_product, seed_mix")  # fmt: skip
-        cursor.execute(SESSION_SQL)
-        _copy(cursor, "seed_template", templates)
-        _copy(cursor, "seed_template_row", template_rows)
-        _copy(cursor, "seed_profile", [_profile_row(p) for p in profiles])
-        for product in (cash, installment):
-            rules = rules_to_data(rules_from_data(product.allocation_rules))
-            cursor.execute(
-                "INSERT INTO seed_product VALUES (%s, %s, %s, %s, %s, %s)",
-                [
-                    product.pk,
-                    product.penalty_multiplier,
-                    product.grace_days,
-                    product.write_off_days,
-                    min(product.rate_cap, settings.LENDPORTAL_RATE_CAP),
-                    json.dumps(rules),
-                ],
-            )
-        cash_weights = _amount_weights(CASH_AMOUNTS)
-        shop_weights = _amount_weights(SHOP_PRICES)
-        cursor.execute(
-            "INSERT INTO seed_mix VALUES (%s, %s, %s, %s, %s)",
-            [
-                _slots(METHOD_WEIGHTS),
-                _slots(TERM_WEIGHTS),
-                _slots(STATUS_WEIGHTS),
-                _slots(cash_weights),
-                _slots(shop_weights),
-            ],
-        )
-        cursor.execute("ANALYZE seed_template; ANALYZE seed_template_row")
-        # Only a superuser may set session_replication_role; others keep the deferred checks.
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        self.trusted_references = bool(cursor.fetchone()[0])
-        self.sequences = {
-            table: _sequence(cursor, table)
-            for table in ("loans_loan", "loans_creditapplication", "loans_creditline")
-        }
+        """Hand chunks to the writers and report each finished one; raise a writer's error."""
+        finished = 0
+        for chunk in chunks:
+            while True:
+                finished += self._collect(results, wait=False)
+                try:
+                    work.put(chunk, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+        for _ in range(self.writers):
+            work.put(None)
+        while finished < self.writers:
+            finished += self._collect(results, wait=True)
+
+    def _collect(
+        self,
+        results: queue.Queue[tuple[_Chunk, PortfolioSummary] | BaseException | None],
+        *,
+        wait: bool,
+    ) -> int:
+        """Report the chunks finished so far; return how many writers have stopped."""
+        stopped = 0
+        while True:
+            try:
+                item = results.get(timeout=0.2) if wait else results.get_nowait()
+            except queue.Empty:
+                return stopped
+            if isinstance(item, BaseException):
+                raise item
+            if item is None:
+                stopped += 1
+                if wait:
+                    return stopped
+                continue
+            self._chunk_done(*item)
+            wait = False
+
+    def _chunk_done(self, chunk: _Chunk, part: PortfolioSummary) -> None:
+        part.time("borrowers: generate and encrypt (overlapped)", chunk.prepared_in)
+        part.borrowers += chunk.count
+        part.loans += chunk.loans
+        self.summary.merge(part)
+        self.progress(f"chunk {chunk.number}")
+
+    def _session_open(self, data: _SessionData) -> _Session:
+        with connection.cursor() as cursor:
+            cursor.execute("SET work_mem = '64MB'")
+            cursor.execute("SET synchronous_commit = off")
+            # The temporary tables' row estimates run to billions, which makes PostgreSQL
+            # compile the chunk's queries with JIT: 1.7-2.9 s a chunk, more than the work.
+            cursor.execute("SET jit = off")
+            cursor.execute("DROP TABLE IF EXISTS seed_template, seed_template_row, seed_profile, "
+                           "seed_product, seed_mix")  # fmt: skip
+            cursor.execute(SESSION_SQL)
+            _copy(cursor, "seed_template", data.templates)
+            _copy(cursor, "seed_template_row", data.template_rows)
+            _copy(cursor, "seed_profile", [_profile_row(p) for p in data.profiles])
+            for product in (data.cash, data.installment):
+                _product_load(cursor, product)
+            _mix_load(cursor)
+            cursor.execute("ANALYZE seed_template; ANALYZE seed_template_row")
+            # Only a superuser may set session_replication_role; others keep deferred checks.
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            trusted = bool(cursor.fetchone()[0])
+            sequences = {
+                table: _sequence(cursor, table)
+                for table in ("loans_loan", "loans_creditapplication", "loans_creditline")
+            }
+        return _Session(sequences=sequences, trusted_references=trusted)
+
+    def _session_close(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE seed_template, seed_template_row, seed_profile, "
+                           "seed_product, seed_mix")  # fmt: skip
+            cursor.execute("RESET work_mem; RESET synchronous_commit; RESET jit")
 
     def _reserve(self, cursor: Any, table: str, count: int) -> list[int]:
         cursor.execute(
@@ -759,11 +887,13 @@ class _Run:
         )
         return [row[0] for row in cursor.fetchall()]
 
-    def _write(self, chunk: _Chunk) -> None:
+    def _write(self, session: _Session, chunk: _Chunk) -> PortfolioSummary:
+        """Write one chunk in one transaction; return what it wrote and its step times."""
+        part = PortfolioSummary()
+        lap = _Lap(part)
         with transaction.atomic(), connection.cursor() as cursor:
-            began = time.perf_counter()
             cursor.execute("SELECT setseed(%s)", [_chunk_seed(self.seed, chunk.number)])
-            if self.trusted_references:
+            if session.trusted_references:
                 # Every reference below points at a row this transaction writes from the same
                 # temporary tables: skip the row-by-row deferred foreign-key triggers (half the
                 # time of a chunk). Constraints, unique indexes and the ledger guards (ENABLE
@@ -774,41 +904,38 @@ class _Run:
             cursor.execute(
                 STAGING_SQL,
                 {
-                    "application_sequence": self.sequences["loans_creditapplication"],
-                    "line_sequence": self.sequences["loans_creditline"],
+                    "application_sequence": session.sequences["loans_creditapplication"],
+                    "line_sequence": session.sequences["loans_creditline"],
                 },
             )
             with cursor.copy(f"COPY seed_borrower ({STAGING_COLUMNS}) FROM STDIN") as copy:
                 copy.write(chunk.staging)
-            self.summary.rows += chunk.count
-            began = self._lap("borrowers: copy", began)
-            cursor.execute(LOANS_SQL, self._loan_params())
+            part.rows += chunk.count
+            lap("borrowers: copy")
+            cursor.execute(LOANS_SQL, self._loan_params(session))
             cursor.execute(CREDIT_SQL)
-            self.summary.rows += 2 * chunk.count
-            began = self._lap("loans: draw; applications and credit lines", began)
+            part.rows += 2 * chunk.count
+            lap("loans: draw; applications and credit lines")
             cursor.execute(LOAN_INSERT_SQL, {"contract_hash": _contract_hash()})
             if cursor.rowcount != chunk.loans:
                 raise RuntimeError(
                     f"chunk {chunk.number}: {cursor.rowcount} of {chunk.loans} loans"
                 )
-            self.summary.rows += cursor.rowcount
-            began = self._lap("loans: insert", began)
+            part.rows += cursor.rowcount
+            lap("loans: insert")
             cursor.execute(INSTALLMENT_INSERT_SQL, {"day": self.as_of})
-            self.summary.rows += cursor.rowcount
-            self.summary.installments += cursor.rowcount
-            began = self._lap("installments: insert", began)
-            self._post(cursor, chunk)
-            self._count(cursor)
-            began = self._lap("ledger: post", began)
-            self._reminders(cursor)
-            began = self._lap("reminders already sent", began)
-        self._lap("commit (deferred checks)", began)
+            part.rows += cursor.rowcount
+            part.installments += cursor.rowcount
+            lap("installments: insert")
+            self._post(cursor, chunk, part)
+            _count(cursor, part)
+            lap("ledger: post")
+            self._reminders(cursor, part)
+            lap("reminders already sent")
+        lap("commit (deferred checks)")
+        return part
 
-    def _lap(self, name: str, began: float) -> float:
-        self.step(name, began, announce=False)
-        return time.perf_counter()
-
-    def _loan_params(self) -> dict[str, Any]:
+    def _loan_params(self, session: _Session) -> dict[str, Any]:
         return {
             "day": self.as_of,
             "last_closed": self.last_closed,
@@ -818,10 +945,10 @@ class _Run:
             "grades": len(GRADES),
             "amounts": len(CASH_AMOUNTS),
             "fee_method": FEE_METHOD,
-            "loan_sequence": self.sequences["loans_loan"],
+            "loan_sequence": session.sequences["loans_loan"],
         }
 
-    def _post(self, cursor: Any, chunk: _Chunk) -> None:
+    def _post(self, cursor: Any, chunk: _Chunk, part: PortfolioSummary) -> None:
         """Post the chunk's opening balances: one entry per type, one line per loan and account.
 
         DISBURSEMENT Dr principal receivable / Cr cash (the payout long settled), REPAYMENT
@@ -855,39 +982,83 @@ class _Run:
                 " amount) " + " UNION ALL ".join(selects),
                 {"entry": entry, "offset": -sign * total},
             )
-            self.summary.rows += cursor.rowcount + 1
-            self.summary.journal_lines += cursor.rowcount
+            part.rows += cursor.rowcount + 1
+            part.journal_lines += cursor.rowcount
 
-    def _reminders(self, cursor: Any) -> None:
+    def _reminders(self, cursor: Any, part: PortfolioSummary) -> None:
         """The reminders the nights through D - 1 queued and sent, as close of business would."""
-        if self.summary.loans == 0:
-            # The first chunk: give the planner row counts, or it joins these tables, empty
-            # when last analysed, with nested loops over millions of rows.
+        with self.lock:
+            first_chunk, self.analysed = not self.analysed, True
+        if first_chunk:
+            # Give the planner row counts, or it joins these tables, empty when last analysed,
+            # with nested loops over millions of rows.
             cursor.execute(
                 "ANALYZE loans_loan; ANALYZE loans_installment; ANALYZE accounts_borrower"
             )
         cursor.execute("SELECT min(id), max(id) FROM seed_loan")
         first, last = cursor.fetchone()
         sent_at = timezone.make_aware(datetime.combine(self.last_closed, time_of_day(9)), BEIJING)
-        self.summary.rows += reminders_history_record(
+        part.rows += reminders_history_record(
             first_loan_id=first, last_loan_id=last, through=self.last_closed, sent_at=sent_at
         )
 
-    def _count(self, cursor: Any) -> None:
-        cursor.execute(
-            """
-            SELECT method, CASE WHEN days_past_due = 0 THEN 'CURRENT'
-                WHEN days_past_due <= 30 THEN 'M1' WHEN days_past_due <= 60 THEN 'M2'
-                WHEN days_past_due <= 90 THEN 'M3' ELSE 'M4_PLUS' END,
-                count(*), sum(principal - principal_paid)
-            FROM seed_loan GROUP BY 1, 2
-            """
-        )
-        for method, bucket, count, outstanding in cursor.fetchall():
-            self.summary.by_method[method] += count
-            self.summary.by_bucket[bucket] += count
-            self.summary.by_status["ACTIVE"] += count
-            self.summary.principal_outstanding += outstanding
+
+class _Lap:
+    """Adds the time since the last call to a step of a chunk's summary."""
+
+    def __init__(self, part: PortfolioSummary) -> None:
+        self.part = part
+        self.began = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.part.time(step, now - self.began)
+        self.began = now
+
+
+def _count(cursor: Any, part: PortfolioSummary) -> None:
+    cursor.execute(
+        """
+        SELECT method, CASE WHEN days_past_due = 0 THEN 'CURRENT'
+            WHEN days_past_due <= 30 THEN 'M1' WHEN days_past_due <= 60 THEN 'M2'
+            WHEN days_past_due <= 90 THEN 'M3' ELSE 'M4_PLUS' END,
+            count(*), sum(principal - principal_paid)
+        FROM seed_loan GROUP BY 1, 2
+        """
+    )
+    for method, bucket, count, outstanding in cursor.fetchall():
+        part.by_method[method] += count
+        part.by_bucket[bucket] += count
+        part.by_status["ACTIVE"] += count
+        part.principal_outstanding += outstanding
+
+
+def _product_load(cursor: Any, product: LoanProduct) -> None:
+    rules = rules_to_data(rules_from_data(product.allocation_rules))
+    cursor.execute(
+        "INSERT INTO seed_product VALUES (%s, %s, %s, %s, %s, %s)",
+        [
+            product.pk,
+            product.penalty_multiplier,
+            product.grace_days,
+            product.write_off_days,
+            min(product.rate_cap, settings.LENDPORTAL_RATE_CAP),
+            json.dumps(rules),
+        ],
+    )
+
+
+def _mix_load(cursor: Any) -> None:
+    cursor.execute(
+        "INSERT INTO seed_mix VALUES (%s, %s, %s, %s, %s)",
+        [
+            _slots(METHOD_WEIGHTS),
+            _slots(TERM_WEIGHTS),
+            _slots(STATUS_WEIGHTS),
+            _slots(_amount_weights(CASH_AMOUNTS)),
+            _slots(_amount_weights(SHOP_PRICES)),
+        ],
+    )
 
 
 BEIJING = ZoneInfo("Asia/Shanghai")

@@ -142,6 +142,7 @@ def check_opening_balances_are_posted_per_loan(existing: Loan) -> None:
         (["--loans", "many"], "--loans must be a whole number, got 'many'."),
         (["--loans", "10", "--as-of", "2027-02-30"], "--as-of must be a date as YYYY-MM-DD"),
         (["--loans", "10", "--as-of", "tomorrow"], "--as-of must be a date as YYYY-MM-DD"),
+        (["--loans", "10", "--writers", "0"], "--writers must be a positive whole number, got 0."),
     ],
 )
 def test_bad_arguments_are_refused_in_one_line(args: list[str], message: str) -> None:
@@ -162,3 +163,43 @@ def test_a_date_before_the_open_business_date_is_refused() -> None:
         seed("--loans", "10", "--as-of", AS_OF.isoformat())
 
     assert not Loan.objects.exists()
+
+
+def test_one_writer_and_two_writers_seed_the_same_portfolio() -> None:
+    """Two writers only interleave the ids: every loan, schedule and balance is the same."""
+
+    def fingerprint() -> list[tuple[object, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT b.id_number_digest, l.method, l.principal_amount, l.drawn_date,
+                       l.principal_outstanding_amount, l.interest_receivable_amount,
+                       l.fee_receivable_amount, l.days_past_due,
+                       (SELECT sum(i.interest_accrued_amount) FROM loans_installment i
+                        WHERE i.loan_id = l.id)
+                FROM loans_loan l JOIN accounts_borrower b ON b.id = l.borrower_id
+                ORDER BY 1, 2, 3, 4, 5
+                """
+            )
+            return cursor.fetchall()
+
+    def wipe() -> None:
+        # Borrower ids (and so identity numbers) come from the sequence: start both at 1.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE loans_reminder, loans_journalline, loans_journalentry,"
+                " loans_installment, loans_loan, loans_creditline, loans_creditapplication,"
+                " accounts_borrower, loans_businessdate RESTART IDENTITY CASCADE"
+            )
+
+    args = ("--loans", "900", "--as-of", AS_OF.isoformat(), "--seed", "3", "--chunk-size", "300")
+    wipe()
+    seed(*args, "--writers", "1")
+    one = fingerprint()
+    wipe()
+
+    seed(*args, "--writers", "2")
+
+    assert fingerprint() == one
+    assert len(one) == 900
+    call_command("reconcile", stdout=StringIO())

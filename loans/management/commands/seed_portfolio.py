@@ -1,4 +1,6 @@
-"""`python manage.py seed_portfolio --loans N --as-of YYYY-MM-DD [--seed S]` (PRODUCT §8).
+"""`python manage.py seed_portfolio --loans N --as-of YYYY-MM-DD [--seed S] [--writers W]`.
+
+PRODUCT §8:
 
 N active loans with a realistic spread, as they stand at the start of business date D (close of
 business has run through D - 1), written set-based by ``loans.services.portfolio``; the business
@@ -32,21 +34,33 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", required=True, help="Business date D, YYYY-MM-DD.")
         parser.add_argument("--seed", default="1", help="Random seed (default 1).")
         parser.add_argument("--chunk-size", default="50000", help="Loans per transaction.")
+        parser.add_argument(
+            "--writers", default="2", help="Database connections writing at once (default 2)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         loans = _positive_int(options["loans"], "--loans")
         chunk_size = _positive_int(options["chunk_size"], "--chunk-size")
         seed = _int(options["seed"], "--seed")
+        writers = _positive_int(options["writers"], "--writers")
         try:
             as_of = date.fromisoformat(options["as_of"])
         except ValueError:
             raise CommandError(
                 f"--as-of must be a date as YYYY-MM-DD, got {options['as_of']!r}."
             ) from None
-        self.stdout.write(f"Seeding {loans:,} loans as of the start of {as_of} (seed {seed}).")
+        self.stdout.write(
+            f"Seeding {loans:,} loans as of the start of {as_of} (seed {seed}, "
+            f"{writers} writer{'s' if writers > 1 else ''})."
+        )
         try:
             summary = portfolio_seed(
-                loans=loans, as_of=as_of, seed=seed, chunk_size=chunk_size, progress=self.progress
+                loans=loans,
+                as_of=as_of,
+                seed=seed,
+                chunk_size=chunk_size,
+                writers=writers,
+                progress=self.progress,
             )
         except PortfolioSeedRefused as error:
             raise CommandError(str(error)) from error
