@@ -44,7 +44,9 @@ class LoanBalancesSerializer(serializers.Serializer):
 
 
 class LoanSerializer(serializers.ModelSerializer):
-    product = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    product: serializers.SlugRelatedField[LoanProduct] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     principal = money_output(source="principal_amount")
     annual_rate = rate_output()
     fee_rate = rate_output()
