@@ -274,6 +274,8 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": list(API_SCOPES),
     "SCOPES_BACKEND_CLASS": "loans.api.scopes.PartnerScopes",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("LENDPORTAL_API_TOKEN_SECONDS", 3600),
+    # Remembers a token's row a few seconds per process (loans/api/auth_cache.py).
+    "OAUTH2_VALIDATOR_CLASS": "loans.api.auth_cache.CachedOAuth2Validator",
     # RFC 9700 (OAuth 2.0 Security BCP): every compliant behaviour on; partners use only the
     # client credentials grant, tokens are stored hashed and accepted only in the header.
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
@@ -314,6 +316,9 @@ LENDPORTAL_API_THROTTLE_RATES = {
 LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS = env_int("LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS", 48)
 # Webhooks: retried with exponential backoff (base * 2**(attempt-1), at most the cap) for the
 # retry window; each POST waits at most the timeout.
+# How long a web process remembers a bearer token's row and its partner (0: not at all). A
+# revoked token or deactivated partner keeps working at most this long (loans/api/auth_cache.py).
+LENDPORTAL_API_AUTH_CACHE_SECONDS = env_int("LENDPORTAL_API_AUTH_CACHE_SECONDS", 10)
 # Requests to /o/token/ per client address (guessing secrets is slowed; partners need few).
 LENDPORTAL_API_TOKEN_RATE = env_str("LENDPORTAL_API_TOKEN_RATE", "60/min")
 LENDPORTAL_WEBHOOK_RETRY_HOURS = env_int("LENDPORTAL_WEBHOOK_RETRY_HOURS", 24)

@@ -24,3 +24,6 @@ LENDPORTAL_SMS_BACKEND = "loans.notifications.LocmemSmsBackend"
 CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"  # noqa: F405
 # Webhooks are sent by calling the sender in tests, not by a worker.
 LENDPORTAL_WEBHOOK_SEND_ON_COMMIT = False
+# Tests revoke tokens and deactivate partners and expect it at once (tests/functional/api
+# test_auth.py turns the memory on to test it).
+LENDPORTAL_API_AUTH_CACHE_SECONDS = 0

@@ -9,6 +9,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.models import Partner
+from loans.api.auth_cache import active_partner_for_application
 
 
 def request_partner(request: Request) -> Partner:
@@ -32,11 +33,7 @@ class PartnerHasScope(BasePermission):
         token = request.auth
         if not isinstance(token, AccessToken):
             return False
-        partner = (
-            Partner.objects.filter(oauth_application_id=token.application_id, is_active=True)
-            .only("id", "code", "name", "is_active")
-            .first()
-        )
+        partner = active_partner_for_application(token.application_id)
         if partner is None:
             self.message = "This client's partner is not active."
             return False

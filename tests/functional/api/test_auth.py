@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from oauth2_provider.models import AccessToken, Application
 
@@ -160,3 +162,42 @@ def test_token_requests_are_rate_limited_per_address(client, settings):
     assert AccessToken.objects.count() == tokens
     # Another address keeps its own count.
     assert ask(partner.client_secret, "203.0.113.8").status_code == 200
+
+
+def test_a_web_process_remembers_a_token_and_its_partner_for_a_few_seconds(
+    client_for, business_date, product, settings, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from loans.api import auth_cache
+
+    settings.LENDPORTAL_API_AUTH_CACHE_SECONDS = 10
+    auth_cache.auth_memory_clear()
+    clock = [1000.0]
+    monkeypatch.setattr(auth_cache.time, "monotonic", lambda: clock[0])
+    partner = api_partner()
+    client = client_for(partner)
+
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/api/v1/loans").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert client.get("/api/v1/loans").status_code == 200
+    # The token and partner reads are gone the second time; the loans query remains.
+    assert len(second) == len(first) - 2
+
+    # A deactivated partner keeps working only until the memory expires.
+    Partner.objects.filter(pk=partner.partner.pk).update(is_active=False)
+    clock[0] += 9
+    assert client.get("/api/v1/loans").status_code == 200
+    clock[0] += 2
+    assert_error(client.get("/api/v1/loans"), 403, "permission_denied")
+
+    # Expiry is checked on every call, remembered or not: two hours on, within the memory's
+    # seconds, the remembered token has expired.
+    Partner.objects.filter(pk=partner.partner.pk).update(is_active=True)
+    clock[0] += 11
+    assert client.get("/api/v1/loans").status_code == 200
+    with time_machine.travel(timedelta(hours=2)):
+        assert_error(client.get("/api/v1/loans"), 401, "not_authenticated")
+    auth_cache.auth_memory_clear()
