@@ -1,10 +1,11 @@
 """`make bench`, partner API part (issue #7): gunicorn with 2 workers, wrk at 32 connections.
 
-Seeds the portfolio when it is smaller than BENCH_LOANS (default 1,000,000) and gives its loans
-to a bench partner, then measures, in one run: a bare Django "hello" view, GET
-/api/v1/loans/{id} over random loans, and POST /api/v1/loans/{id}/repayments with a fresh
-Idempotency-Key each. Prints requests/s and p50/p99 latency, and the goals of issue #7.
-Only the loopback interface is used; each load lasts BENCH_SECONDS (default 20).
+Uses the COB bench's database (``lendportal_bench``). Seeds the portfolio when it is smaller
+than BENCH_LOANS (default 1,000,000) and gives its loans to a bench partner, then measures,
+in one run: a bare Django "hello" view, GET /api/v1/loans/{id} over random loans, and POST
+/api/v1/loans/{id}/repayments with a fresh Idempotency-Key each. Prints requests/s and p50/p99
+latency, and the goals of issue #7. Only the loopback interface is used; each load lasts
+BENCH_SECONDS (default 20).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import django
+
+from tests.bench.cob import _environment
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT = int(os.environ.get("BENCH_PORT", "8811"))
@@ -65,6 +68,9 @@ def main() -> int:
         print("make bench needs wrk: apt-get install wrk", file=sys.stderr)
         return 1
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lendportal.settings.bench")
+    # The COB bench's database (lendportal_bench) and broker database, as `make bench` leaves
+    # them: the same 1,000,000 loans, never the development database.
+    _environment()
     django.setup()
     token, loan_ids = _prepare()
     server = _start_gunicorn()
