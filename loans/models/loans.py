@@ -80,6 +80,12 @@ class Loan(models.Model):
             models.Index(fields=["status", "id"]),
             models.Index(fields=["borrower", "status"]),
             models.Index(fields=["bucket", "status"]),
+            # The collections worklist: overdue active loans, worst first (issue #6).
+            models.Index(
+                fields=["-days_past_due", "-id"],
+                condition=Q(status="ACTIVE", days_past_due__gt=0),
+                name="loan_overdue_worklist",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -329,6 +335,7 @@ class Repayment(models.Model):
     class Meta:
         ordering = ["value_date", "id"]
         indexes = [models.Index(fields=["loan", "value_date", "id"])]
+        permissions = [("reverse_repayment", "Can reverse a posted repayment")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive"),
             models.CheckConstraint(
