@@ -307,9 +307,17 @@ class LoanAdmin(ReadOnlyModelAdmin[Loan]):
         "drawn_date",
     ]
     list_select_related = ["borrower", "product", "partner"]
-    list_filter = ["status", "bucket", "product", "partner", "method"]
+    # A date filter, not date_hierarchy: the hierarchy scans the whole table for its years and
+    # months (1.1 s at 1,000,000 loans; issue #6), the filter's choices need no query.
+    list_filter = [
+        "status",
+        "bucket",
+        "product",
+        "partner",
+        "method",
+        ("drawn_date", admin.DateFieldListFilter),
+    ]
     search_fields = ["=id", "borrower__full_name", "borrower__mobile", "borrower__external_id"]
-    date_hierarchy = "drawn_date"
     inlines = [InstallmentInline, RepaymentInline]
     fieldsets = [
         (None, {"fields": ["borrower", "credit_line", "product", "partner", "status"]}),
@@ -442,9 +450,8 @@ class JournalEntryAdmin(ReadOnlyModelAdmin[JournalEntry]):
         "posted_at",
     ]
     list_select_related = ["loan", "reverses", "created_by"]
-    list_filter = ["entry_type"]
+    list_filter = ["entry_type", ("value_date", admin.DateFieldListFilter)]
     search_fields = ["=id", "=loan__id", "key", "memo"]
-    date_hierarchy = "value_date"
     inlines = [JournalLineInline]
     fields = [
         "entry_type",

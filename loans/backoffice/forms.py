@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from loans.models import ContactChannel, Loan, Repayment, RepaymentStatus

@@ -12,11 +12,12 @@ import json
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 
 EXACT_BELOW = 10_000
+DEFERRED_JOIN_FROM = 1_000  # rows skipped before a page fetches its keys first
 
 
 class EstimatedCountPaginator(Paginator):
@@ -34,6 +35,20 @@ class EstimatedCountPaginator(Paginator):
         return estimate
 
     is_estimate = False
+
+    def page(self, number: Any) -> Page:
+        """Fetch a deep page's keys first, then its rows (a deferred join).
+
+        OFFSET over the full select (joins included) costs per skipped row; over the primary
+        key only it stays an index scan, and the joins run for the page's rows alone.
+        """
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        queryset = self.object_list
+        if bottom < DEFERRED_JOIN_FROM or not isinstance(queryset, QuerySet):
+            return super().page(number)
+        keys = list(queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        return self._get_page(list(queryset.filter(pk__in=keys)), number, self)
 
 
 def queryset_estimate(queryset: QuerySet[Any]) -> int | None:

@@ -258,7 +258,7 @@ def _stock() -> dict[str, _Stock]:
         Loan.objects.filter(status=LoanStatus.ACTIVE)
         .values("bucket")
         .annotate(
-            loans=Count("id"),
+            loans=Count("*"),
             principal=Sum("principal_outstanding_amount"),
             interest=Sum("interest_receivable_amount"),
         )

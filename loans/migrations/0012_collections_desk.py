@@ -89,6 +89,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='loan',
+            index=models.Index(condition=models.Q(('status', 'ACTIVE')), fields=['bucket'], include=('principal_outstanding_amount', 'interest_receivable_amount'), name='loan_active_stock'),
+        ),
+        migrations.AddIndex(
+            model_name='loan',
             index=models.Index(condition=models.Q(('days_past_due__gt', 0), ('status', 'ACTIVE')), fields=['-days_past_due', '-id'], name='loan_overdue_worklist'),
         ),
         migrations.AddField(
