@@ -48,7 +48,7 @@ class EstimatedCountPaginator(Paginator):
         if bottom < DEFERRED_JOIN_FROM or not isinstance(queryset, QuerySet):
             return super().page(number)
         keys = list(queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        return self._get_page(list(queryset.filter(pk__in=keys)), number, self)
+        return Page(list(queryset.filter(pk__in=keys)), number, self)
 
 
 def queryset_estimate(queryset: QuerySet[Any]) -> int | None:

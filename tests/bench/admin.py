@@ -17,6 +17,7 @@ import os
 import statistics
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from tests.bench.cob import AS_OF, BENCH_DB, LOG_DIR, _environment, _manage, _safe, _with_database
 
@@ -133,7 +134,7 @@ def _pages() -> list[tuple[str, str]]:
     ]
 
 
-def _client():  # type: ignore[no-untyped-def]
+def _client() -> Any:
     from django.test import Client
 
     from accounts.models import User
