@@ -55,9 +55,11 @@ test: lint
 # times close of business on real workers against a naive baseline (var/bench/cob.txt);
 # BENCH_ARGS="--loans 100000" for a quicker run, "--reuse" keeps the seeded database.
 # Partner API (issue #7): gunicorn -w 2 and wrk against that seeded database.
+# Admin pages (issue #6): each back-office page timed against it (var/bench/admin.txt).
 bench: install
 	$(PY) -m tests.bench.cob $(BENCH_ARGS)
 	$(PY) -m tests.bench.api
+	$(PY) -m tests.bench.admin
 
 # Stops the embedded PostgreSQL and Redis that local/test settings start when
 # DATABASE_URL / CELERY_BROKER_URL are unset (they keep running between commands).

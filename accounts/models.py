@@ -86,6 +86,9 @@ class Borrower(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        permissions = [
+            ("reveal_borrower_identity", "Can reveal a borrower's identity and card numbers")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["partner", "id_number_digest"],

@@ -2,9 +2,11 @@
 
 Each role is data: a group name and the model permissions it holds, written as
 ``"app_label.model": (actions...)`` with the actions of Django's default permissions (``view``,
-``add``, ``change``, ``delete``). ``roles_sync()`` makes the groups say exactly that, and running
-it again changes nothing. Models are named by label, not imported: accounts sits below loans in
-the import layers. The back-office issue (#6) refines these sets and tests them as a matrix.
+``add``, ``change``, ``delete``), or the full codename of a custom permission of that model
+(any name with an underscore, e.g. ``reveal_borrower_identity``). ``roles_sync()`` makes the
+groups say exactly that, and running it again changes nothing. Models are named by label, not
+imported: accounts sits below loans in the import layers. The back-office issue (#6) refines
+these sets and tests them as a matrix.
 """
 
 from __future__ import annotations
@@ -54,6 +56,13 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 "loans.creditapplication": ("view", "change"),
                 "loans.approvalrequest": ("view", "add", "change"),
                 "loans.payout": VIEW,
+                # The loan page (#6): offline repayments, the ledger, reveal for identity checks.
+                "loans.repayment": ("view", "add"),
+                "loans.journalentry": VIEW,
+                "loans.journalline": VIEW,
+                "loans.contactnote": VIEW,
+                "loans.promisetopay": VIEW,
+                "accounts.borrower": ("view", "reveal_borrower_identity"),
             }
         ),
         # Owns the products and the credit policy; sees the whole portfolio and its books.
@@ -64,6 +73,12 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 "loans.creditapplication": VIEW,
                 "loans.journalentry": VIEW,
                 "loans.journalline": VIEW,
+                # The dashboard, and supervising collections: assigning agents (#6).
+                "loans.portfolioday": ("view", "view_portfolio"),
+                "loans.overdueloan": VIEW,
+                "loans.collectionassignment": ("view", "add", "change"),
+                "loans.contactnote": VIEW,
+                "loans.promisetopay": VIEW,
             }
         ),
         # Works the overdue queues: waivers and write-off requests go through the services.
@@ -71,6 +86,11 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
             {
                 **_LOAN_FILE,
                 "loans.approvalrequest": ("view", "add"),
+                # The worklist (#6): take loans, note contacts and promises to pay.
+                "loans.overdueloan": VIEW,
+                "loans.collectionassignment": ("view", "add"),
+                "loans.contactnote": ("view", "add"),
+                "loans.promisetopay": ("view", "add"),
             }
         ),
         # Payouts, the ledger and reconciliation.
@@ -80,6 +100,9 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 "loans.payout": VIEW,
                 "loans.journalentry": VIEW,
                 "loans.journalline": VIEW,
+                # Cash received outside the portal and its corrections; the dashboard (#6).
+                "loans.repayment": ("view", "add", "reverse_repayment"),
+                "loans.portfolioday": ("view", "view_portfolio"),
             }
         ),
         ADMINISTRATOR: ALL_PERMISSIONS,
@@ -116,7 +139,7 @@ def _permissions(wanted: Mapping[str, tuple[str, ...]] | str) -> list[Permission
     for label, actions in wanted.items():
         app_label, model = label.split(".")
         for action in actions:
-            codename = f"{action}_{model}"
+            codename = action if "_" in action else f"{action}_{model}"
             codenames.add((app_label, codename))
             query |= Q(content_type__app_label=app_label, codename=codename)
     found = list(Permission.objects.filter(query).select_related("content_type"))

@@ -10,6 +10,7 @@ handler404 = page_not_found
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/portfolio/", include("loans.backoffice.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("lendportal.api_urls")),

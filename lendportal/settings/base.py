@@ -158,6 +158,9 @@ LENDPORTAL_PAYMENT_BACKEND = env_str(
     "LENDPORTAL_PAYMENT_BACKEND", "loans.services.payments.FakePaymentGateway"
 )
 
+# The business plan's disbursement target for year one (PRODUCT §1), shown on the dashboard.
+LENDPORTAL_PLAN_YEAR_ONE_DISBURSED = "2000000000.00"
+
 # Content-Security-Policy (lendportal.security): no inline or third-party script; styles from
 # our own files (inline style attributes stay allowed for the Django admin's widgets).
 LENDPORTAL_CSP = (

@@ -27,6 +27,8 @@ from loans.errors import LendingError
 from loans.models import BusinessDate, CobChunk, CobChunkStatus, CobRun, CobRunStatus
 from loans.services import cob_steps
 from loans.services.cob_steps import ChunkScope
+from loans.services.collections_desk import promises_resolve
+from loans.services.portfolio_days import portfolio_days_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +165,9 @@ def cob_run_finish(*, run_id: int) -> tuple[CobRun, bool]:
     BusinessDate.objects.filter(id=1, current_date=run.business_date).update(
         current_date=run.business_date + timedelta(days=1)
     )
+    # The back office's day (#6): the dashboard's summary row, and promises to pay now due.
+    portfolio_days_refresh(first=run.business_date, last=run.business_date)
+    promises_resolve(as_of=run.business_date + timedelta(days=1))
     logger.info("COB %s closed", run.business_date)
     return run, True
 

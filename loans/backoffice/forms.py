@@ -1,0 +1,66 @@
+"""Forms of the loan page's actions (issue #6). They check shape only; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from accounts.models import User
+from loans.models import ContactChannel, Loan, Repayment, RepaymentStatus
+
+
+def _amount(label: StrOrPromise) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+class OfflineRepaymentForm(forms.Form):
+    amount = _amount(_("Amount (CNY)"))
+    value_date = forms.DateField(
+        label=_("Value date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(label=_("Bank reference"), max_length=100, required=False)
+
+
+class ReverseRepaymentForm(forms.Form):
+    repayment = forms.ModelChoiceField(label=_("Repayment"), queryset=Repayment.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args: Any, loan: Loan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Repayment]", self.fields["repayment"])
+        field.queryset = loan.repayments.filter(status=RepaymentStatus.POSTED).order_by(
+            "-value_date", "-id"
+        )
+
+
+class PromiseToPayForm(forms.Form):
+    amount = _amount(_("Promised amount (CNY)"))
+    promised_date = forms.DateField(
+        label=_("Promised date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ContactNoteForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
+    text = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea)
+
+
+class WriteOffRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea)
+
+
+class AssignAgentForm(forms.Form):
+    agent: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Agent"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args: Any, agents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Any]", self.fields["agent"])
+        field.queryset = agents

@@ -1,0 +1,391 @@
+"""Reads of the back office (issue #6): the officers' loan page, the worklist, the dashboard.
+
+Every figure of the dashboard comes from a few set-based queries: one GROUP BY over the loans'
+balance columns (stock: outstanding, active, buckets, PAR), one over the ``PortfolioDay``
+summary rows (flows: disbursed, interest accrued and collected) and one over a month of bucket
+change events (roll rates).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from loans.domain.delinquency import Bucket
+from loans.models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    CollectionAssignment,
+    ContactNote,
+    Installment,
+    JournalEntry,
+    JournalLine,
+    Loan,
+    LoanEvent,
+    LoanEventType,
+    LoanStatus,
+    OverdueLoan,
+    PortfolioDay,
+    PromiseToPay,
+    Reminder,
+    Repayment,
+)
+
+ZERO = Decimal("0.00")
+BUCKETS: tuple[str, ...] = tuple(b.value for b in Bucket)
+PAR30_BUCKETS = frozenset({Bucket.M2.value, Bucket.M3.value, Bucket.M4_PLUS.value})  # > 30 DPD
+PAR90_BUCKETS = frozenset({Bucket.M4_PLUS.value})  # > 90 DPD
+LEDGER_PAGE_SIZE = 20
+ROLL_WINDOW_DAYS = 30
+
+
+# --- the loan page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoanDesk:
+    loan: Loan
+    installments: list[Installment]
+    repayments: list[Repayment]
+    bucket_history: list[LoanEvent]
+    reminders: list[Reminder]
+    ledger: Page[JournalEntry]
+    approvals: list[ApprovalRequest]
+    notes: list[ContactNote]
+    promises: list[PromiseToPay]
+    assignment: CollectionAssignment | None
+
+
+def loan_desk_get(*, loan_id: int, ledger_page: int = 1) -> LoanDesk:
+    """Return everything the officers' loan page shows, in a fixed number of queries."""
+    loan = Loan.objects.select_related("borrower", "product", "partner").get(pk=loan_id)
+    entries = (
+        JournalEntry.objects.filter(loan=loan)
+        .order_by("-id")
+        .prefetch_related(Prefetch("lines", queryset=JournalLine.objects.order_by("id")))
+    )
+    return LoanDesk(
+        loan=loan,
+        installments=list(loan.installments.order_by("number")),
+        repayments=list(loan.repayments.order_by("-value_date", "-id")),
+        bucket_history=list(
+            loan.events.filter(event_type=LoanEventType.BUCKET_CHANGED).order_by(
+                "-business_date", "-id"
+            )[:50]
+        ),
+        reminders=list(loan.reminders.order_by("-business_date", "-id")[:50]),
+        ledger=Paginator(entries, LEDGER_PAGE_SIZE).get_page(ledger_page),
+        approvals=list(loan.approval_requests.select_related("requested_by", "decided_by")),
+        notes=list(loan.contact_notes.select_related("author")[:50]),
+        promises=list(loan.promises_to_pay.select_related("created_by")[:50]),
+        assignment=CollectionAssignment.objects.filter(loan=loan).select_related("agent").first(),
+    )
+
+
+def loan_repayments_reversible(*, loan: Loan) -> QuerySet[Repayment]:
+    return loan.repayments.filter(status="POSTED").order_by("-value_date", "-id")
+
+
+def loan_pending_approvals(*, loan: Loan) -> QuerySet[ApprovalRequest]:
+    return loan.approval_requests.filter(status=ApprovalStatus.PENDING)
+
+
+# --- the worklist ------------------------------------------------------------------------------
+
+
+def worklist_queryset() -> QuerySet[OverdueLoan]:
+    """Overdue active loans, worst first (served by the ``loan_overdue_worklist`` index)."""
+    return (
+        OverdueLoan.objects.filter(status=LoanStatus.ACTIVE, days_past_due__gt=0)
+        .select_related("borrower", "product", "collection_assignment__agent")
+        .order_by("-days_past_due", "-id")
+    )
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BucketRow:
+    bucket: str
+    loans: int
+    principal: Decimal
+    share: Decimal  # of the principal outstanding, a fraction
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRow:
+    month: date
+    disbursed: Decimal
+    disbursed_loans: int
+    interest_accrued: Decimal
+    interest_collected: Decimal
+    principal_collected: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Flows:
+    disbursed: Decimal = ZERO
+    disbursed_loans: int = 0
+    interest_accrued: Decimal = ZERO
+    interest_collected: Decimal = ZERO
+    principal_collected: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class RollRow:
+    """Loans in ``bucket`` at the window's start and where they were at its end."""
+
+    bucket: str
+    start_loans: int
+    to: dict[str, int] = field(default_factory=dict)
+
+    def rate(self, bucket: str) -> Decimal | None:
+        if not self.start_loans:
+            return None
+        return _ratio(Decimal(self.to.get(bucket, 0)), Decimal(self.start_loans))
+
+    @property
+    def cells(self) -> list[tuple[int, Decimal | None]]:
+        return [(self.to.get(bucket, 0), self.rate(bucket)) for bucket in BUCKETS]
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    as_of: date
+    active_loans: int
+    principal_outstanding: Decimal
+    interest_receivable: Decimal
+    par30_principal: Decimal
+    par90_principal: Decimal
+    buckets: list[BucketRow]
+    month: Flows
+    year: Flows
+    plan_year_amount: Decimal
+    months: list[MonthRow]
+    roll_start: date
+    roll_rows: list[RollRow]
+
+    @property
+    def par30(self) -> Decimal | None:
+        return _ratio(self.par30_principal, self.principal_outstanding)
+
+    @property
+    def par90(self) -> Decimal | None:
+        return _ratio(self.par90_principal, self.principal_outstanding)
+
+    @property
+    def plan_share(self) -> Decimal | None:
+        return _ratio(self.year.disbursed, self.plan_year_amount)
+
+    @property
+    def par30_percent(self) -> str:
+        return _percent(self.par30)
+
+    @property
+    def par90_percent(self) -> str:
+        return _percent(self.par90)
+
+    @property
+    def plan_percent(self) -> str:
+        return _percent(self.plan_share)
+
+
+def _percent(fraction: Decimal | None) -> str:
+    return "-" if fraction is None else f"{fraction * 100:.2f}%"
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+class _Stock(NamedTuple):
+    loans: int
+    principal: Decimal
+    interest: Decimal
+
+
+_NO_STOCK = _Stock(0, ZERO, ZERO)
+
+
+def portfolio_dashboard(*, as_of: date) -> Dashboard:
+    """Return the portfolio's figures as of the business date ``as_of`` (CNY, fractions)."""
+    stock = _stock()
+    outstanding = sum((row.principal for row in stock.values()), ZERO)
+    buckets = [
+        BucketRow(
+            bucket=bucket,
+            loans=stock.get(bucket, _NO_STOCK).loans,
+            principal=stock.get(bucket, _NO_STOCK).principal,
+            share=_ratio(stock.get(bucket, _NO_STOCK).principal, outstanding) or ZERO,
+        )
+        for bucket in BUCKETS
+    ]
+    month_start, year_start = as_of.replace(day=1), as_of.replace(month=1, day=1)
+    roll_start = as_of - timedelta(days=ROLL_WINDOW_DAYS)
+    loans_now = {row.bucket: row.loans for row in buckets}
+    return Dashboard(
+        as_of=as_of,
+        active_loans=sum(row.loans for row in buckets),
+        principal_outstanding=outstanding,
+        interest_receivable=sum((row.interest for row in stock.values()), ZERO),
+        par30_principal=sum((r.principal for r in buckets if r.bucket in PAR30_BUCKETS), ZERO),
+        par90_principal=sum((r.principal for r in buckets if r.bucket in PAR90_BUCKETS), ZERO),
+        buckets=buckets,
+        month=_flows(month_start, as_of),
+        year=_flows(year_start, as_of),
+        plan_year_amount=Decimal(settings.LENDPORTAL_PLAN_YEAR_ONE_DISBURSED),
+        months=_months(as_of),
+        roll_start=roll_start,
+        roll_rows=_roll_rows(roll_start, as_of, loans_now),
+    )
+
+
+def _stock() -> dict[str, _Stock]:
+    """One GROUP BY over the active loans' balance columns."""
+    rows = (
+        Loan.objects.filter(status=LoanStatus.ACTIVE)
+        .values("bucket")
+        .annotate(
+            loans=Count("*"),
+            principal=Sum("principal_outstanding_amount"),
+            interest=Sum("interest_receivable_amount"),
+        )
+        .order_by()
+    )
+    return {
+        row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO, row["interest"] or ZERO)
+        for row in rows
+    }
+
+
+def _flows(first: date, last: date) -> Flows:
+    totals = PortfolioDay.objects.filter(value_date__gte=first, value_date__lte=last).aggregate(
+        disbursed=Sum("disbursed_amount"),
+        disbursed_loans=Sum("disbursed_count"),
+        interest_accrued=Sum("interest_accrued_amount"),
+        interest_collected=Sum("interest_collected_amount"),
+        principal_collected=Sum("principal_collected_amount"),
+    )
+    return Flows(
+        disbursed=totals["disbursed"] or ZERO,
+        disbursed_loans=totals["disbursed_loans"] or 0,
+        interest_accrued=totals["interest_accrued"] or ZERO,
+        interest_collected=totals["interest_collected"] or ZERO,
+        principal_collected=totals["principal_collected"] or ZERO,
+    )
+
+
+def _months(as_of: date) -> list[MonthRow]:
+    """The last 12 calendar months through ``as_of``, oldest first, empty months included."""
+    firsts = [_month_back(as_of.replace(day=1), back) for back in range(11, -1, -1)]
+    rows = (
+        PortfolioDay.objects.filter(value_date__gte=firsts[0], value_date__lte=as_of)
+        .annotate(month=TruncMonth("value_date"))
+        .values("month")
+        .annotate(
+            disbursed=Sum("disbursed_amount"),
+            disbursed_loans=Sum("disbursed_count"),
+            interest_accrued=Sum("interest_accrued_amount"),
+            interest_collected=Sum("interest_collected_amount"),
+            principal_collected=Sum("principal_collected_amount"),
+        )
+        .order_by()
+    )
+    found = {row["month"]: row for row in rows}
+    return [
+        MonthRow(
+            month=first,
+            disbursed=found.get(first, {}).get("disbursed", ZERO),
+            disbursed_loans=found.get(first, {}).get("disbursed_loans", 0),
+            interest_accrued=found.get(first, {}).get("interest_accrued", ZERO),
+            interest_collected=found.get(first, {}).get("interest_collected", ZERO),
+            principal_collected=found.get(first, {}).get("principal_collected", ZERO),
+        )
+        for first in firsts
+    ]
+
+
+def _month_back(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+# Each loan's bucket before its first change in the window and after its last one.
+_MOVES = """
+SELECT first_from, last_to, count(*) FROM (
+    SELECT loan_id,
+        (array_agg(data->>'from' ORDER BY business_date, id))[1] AS first_from,
+        (array_agg(data->>'to' ORDER BY business_date DESC, id DESC))[1] AS last_to
+    FROM loans_loanevent
+    WHERE event_type = %(type)s AND business_date > %(start)s AND business_date <= %(end)s
+    GROUP BY loan_id
+) moves GROUP BY first_from, last_to
+"""
+
+
+def _roll_rows(start: date, end: date, now: dict[str, int]) -> list[RollRow]:
+    """Roll rates over (start, end]: where the loans of each bucket at ``start`` are at ``end``.
+
+    From the bucket change events: a loan with none stayed where it was. Loans in a bucket at
+    the start = active loans in it now - those that moved in + those that moved out (loans
+    closed in the window without a bucket change are not counted).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVES, {"type": LoanEventType.BUCKET_CHANGED, "start": start, "end": end})
+        moves = {(a, b): n for a, b, n in cursor.fetchall()}
+    arrived: Counter[str] = Counter()
+    left: Counter[str] = Counter()
+    for (origin, target), loans in moves.items():
+        arrived[target] += loans
+        left[origin] += loans
+    rows = []
+    for bucket in BUCKETS:
+        start_loans = max(0, now.get(bucket, 0) - arrived[bucket] + left[bucket])
+        moved = {to: n for (origin, to), n in moves.items() if origin == bucket and to != bucket}
+        stayed = start_loans - sum(moved.values())
+        rows.append(RollRow(bucket, start_loans, {**moved, bucket: max(0, stayed)}))
+    return rows
+
+
+def dashboard_csv_rows(dashboard: Dashboard) -> list[list[str]]:
+    """The dashboard as CSV rows: section, name, value(s); money with two decimals."""
+    d = dashboard
+    rows: list[list[str]] = [["section", "name", "value", "extra"]]
+    rows += [
+        ["summary", "as_of", d.as_of.isoformat(), ""],
+        ["summary", "active_loans", str(d.active_loans), ""],
+        ["summary", "principal_outstanding", str(d.principal_outstanding), ""],
+        ["summary", "interest_receivable", str(d.interest_receivable), ""],
+        ["summary", "par30_principal", str(d.par30_principal), str(d.par30 or "")],
+        ["summary", "par90_principal", str(d.par90_principal), str(d.par90 or "")],
+        ["summary", "disbursed_month", str(d.month.disbursed), str(d.month.disbursed_loans)],
+        ["summary", "disbursed_year", str(d.year.disbursed), str(d.year.disbursed_loans)],
+        ["summary", "plan_year_one", str(d.plan_year_amount), str(d.plan_share or "")],
+        ["summary", "interest_accrued_month", str(d.month.interest_accrued), ""],
+        ["summary", "interest_collected_month", str(d.month.interest_collected), ""],
+        ["summary", "interest_accrued_year", str(d.year.interest_accrued), ""],
+        ["summary", "interest_collected_year", str(d.year.interest_collected), ""],
+    ]
+    rows += [["bucket", b.bucket, str(b.principal), str(b.loans)] for b in d.buckets]
+    rows += [
+        ["month", m.month.strftime("%Y-%m"), str(m.disbursed), str(m.interest_collected)]
+        for m in d.months
+    ]
+    rows += [
+        ["roll", f"{r.bucket}>{to}", str(n), str(r.rate(to) or "")]
+        for r in d.roll_rows
+        for to, n in sorted(r.to.items())
+    ]
+    return rows

@@ -1,0 +1,110 @@
+"""The portfolio dashboard (#6): figures equal to the hand-computed ones on a small portfolio,
+the CSV export, and the summary rows it reads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import FINANCE
+from loans.models import Loan, LoanEvent, LoanEventType, RepaymentChannel
+from loans.services.daily import loan_interest_accrue
+from loans.services.portfolio_days import portfolio_days_refresh
+from loans.services.repayments import repayment_post
+from tests.factories.loans import DRAW_DATE, draw
+from tests.functional.backoffice.conftest import AS_OF, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def portfolio(as_of):
+    """¥10,000 current, ¥5,000 at 45 DPD (M2), ¥3,000 at 100 DPD (M4+), ¥2,000 paid off."""
+    current = draw(principal="10000.00", term=12)
+    m2 = draw(principal="5000.00", term=6)
+    m4 = draw(principal="3000.00", term=6)
+    paid = draw(principal="2000.00", term=3)
+    Loan.objects.filter(pk=m2.pk).update(days_past_due=45, bucket="M2")
+    Loan.objects.filter(pk=m4.pk).update(days_past_due=100, bucket="M4_PLUS")
+    accrued = loan_interest_accrue(loan=current, as_of=DRAW_DATE)  # 4.84 (test_collections)
+    payoff = repayment_post(
+        loan=paid,
+        amount=Decimal("2100.00"),
+        value_date=AS_OF,
+        as_of=AS_OF,
+        channel=RepaymentChannel.BACK_OFFICE,
+    )
+    interest_paid = sum(
+        Decimal(p["amount"]) for p in payoff.allocation["parts"] if p["component"] == "INTEREST"
+    )
+    for day, origin, target in [(date(2027, 1, 5), "CURRENT", "M1"), (AS_OF, "M1", "M2")]:
+        LoanEvent.objects.create(
+            loan=m2,
+            event_type=LoanEventType.BUCKET_CHANGED,
+            business_date=day,
+            data={"from": origin, "to": target, "days_past_due": 45},
+        )
+    portfolio_days_refresh(first=DRAW_DATE, last=AS_OF)
+    return {"accrued": accrued, "interest_paid": interest_paid, "payoff": payoff}
+
+
+def test_the_dashboard_shows_the_hand_computed_figures(staff, portfolio):
+    response = client_for(staff[FINANCE]).get(reverse("backoffice:portfolio"))
+
+    assert response.status_code == 200
+    d = response.context["d"]
+    assert (d.active_loans, d.principal_outstanding) == (3, Decimal("18000.00"))
+    assert (d.par30_principal, d.par30) == (Decimal("8000.00"), Decimal("0.4444"))
+    assert (d.par90_principal, d.par90) == (Decimal("3000.00"), Decimal("0.1667"))
+    assert [(b.bucket, b.loans, b.principal) for b in d.buckets] == [
+        ("CURRENT", 1, Decimal("10000.00")),
+        ("M1", 0, Decimal("0.00")),
+        ("M2", 1, Decimal("5000.00")),
+        ("M3", 0, Decimal("0.00")),
+        ("M4_PLUS", 1, Decimal("3000.00")),
+    ]
+    assert (d.month.disbursed, d.month.disbursed_loans) == (Decimal("20000.00"), 4)
+    assert d.year.disbursed == Decimal("20000.00")
+    assert d.plan_year_amount == Decimal("2000000000.00")
+    assert d.plan_share == Decimal("0.0000")
+    assert portfolio["accrued"] == Decimal("4.84")
+    assert portfolio["interest_paid"] > 0
+    # The payoff trued up its own interest (earned) and paid it (collected).
+    assert d.month.interest_accrued == Decimal("4.84") + portfolio["interest_paid"]
+    assert d.month.interest_collected == portfolio["interest_paid"]
+    assert d.month.principal_collected == Decimal("2000.00")
+    assert d.months[-1].disbursed == Decimal("20000.00")
+    roll = {row.bucket: row for row in d.roll_rows}
+    assert (roll["CURRENT"].start_loans, roll["CURRENT"].to["M2"]) == (2, 1)
+    assert roll["CURRENT"].rate("M2") == Decimal("0.5000")
+    assert "<svg" in response.content.decode()
+
+
+def test_the_csv_export_carries_the_same_figures(staff, portfolio):
+    response = client_for(staff[FINANCE]).get(reverse("backoffice:portfolio_csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="portfolio-2027-01-20.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    figures = {(r[0], r[1]): r[2:] for r in rows[1:]}
+    assert figures["summary", "principal_outstanding"] == ["18000.00", ""]
+    assert figures["summary", "par30_principal"] == ["8000.00", "0.4444"]
+    assert figures["summary", "disbursed_month"] == ["20000.00", "4"]
+    assert figures["bucket", "M4_PLUS"] == ["3000.00", "1"]
+    assert figures["roll", "CURRENT>M2"] == ["1", "0.5000"]
+
+
+def test_refreshing_a_date_twice_changes_nothing(portfolio):
+    from loans.models import PortfolioDay
+
+    first = list(PortfolioDay.objects.order_by("value_date").values_list())
+    portfolio_days_refresh(first=DRAW_DATE, last=AS_OF)
+
+    again = list(PortfolioDay.objects.order_by("value_date").values_list())
+    assert [row[:-1] for row in again] == [row[:-1] for row in first]  # all but refreshed_at
+    assert len(again) == (AS_OF - DRAW_DATE).days + 1
