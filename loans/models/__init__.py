@@ -9,6 +9,12 @@ from loans.models.api import (
     WebhookEventType,
     WebhookSubscription,
 )
+from loans.models.backoffice import (
+    DecidedApproval,
+    PendingApproval,
+    PendingDisbursement,
+    ReferredApplication,
+)
 from loans.models.calendar import BusinessDate
 from loans.models.cob import (
     CobChunk,
@@ -33,6 +39,7 @@ from loans.models.ledger import (
     JournalLine,
 )
 from loans.models.loans import (
+    APPROVAL_PERMISSIONS,
     ApprovalKind,
     ApprovalRequest,
     ApprovalStatus,
@@ -58,6 +65,7 @@ from loans.models.reminders import (
 
 __all__ = [
     "ACCOUNT_KINDS",
+    "APPROVAL_PERMISSIONS",
     "REMINDER_BEFORE_DUE_KINDS",
     "REMINDER_OFFSET_DAYS",
     "AccountCode",
@@ -74,6 +82,7 @@ __all__ = [
     "CreditApplication",
     "CreditLine",
     "CreditLineStatus",
+    "DecidedApproval",
     "DeliveryStatus",
     "EntryType",
     "IdempotencyRecord",
@@ -90,7 +99,10 @@ __all__ = [
     "PaymentStatus",
     "Payout",
     "PayoutStatus",
+    "PendingApproval",
+    "PendingDisbursement",
     "PortalPayment",
+    "ReferredApplication",
     "Reminder",
     "ReminderChannel",
     "ReminderKind",
