@@ -135,9 +135,9 @@ def write_off_approve(*, request: ApprovalRequest, officer: User, as_of: date) -
     request = approval_decide(
         request=request, kind=ApprovalKind.WRITE_OFF, officer=officer, approve=True
     )
-    assert request.loan_id is not None  # a write-off request names its loan (DB constraint)
+    # A write-off request always names its loan (constraint approval_names_its_loan_or_product).
     return write_off_post(
-        loan_id=request.loan_id, officer=officer, as_of=as_of, memo=request.reason
+        loan_id=int(request.loan_id or 0), officer=officer, as_of=as_of, memo=request.reason
     )
 
 
