@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import Borrower, Partner, User
@@ -236,6 +237,31 @@ def credit_application_review(
         },
     )
     return application
+
+
+def credit_review_effect(
+    *,
+    approve: bool,
+    grade: str = "",
+    credit_limit: Decimal | None = None,
+    reasons: tuple[str, ...] = (),
+) -> list[str]:
+    """Describe an officer's decision for its confirmation page; raise CreditReviewRefused if
+    it is outside policy."""
+    if not approve:
+        if set(reasons) - set(OFFICER_DECLINE_REASONS):
+            raise CreditReviewRefused(f"Decline with reasons from {OFFICER_DECLINE_REASONS}.")
+        return [
+            _("Decline with reasons: %(reasons)s.")
+            % {"reasons": ", ".join(reasons or ("OFFICER_DECLINED",))},
+            _("The applicant is told the reasons and may apply again in 30 days."),
+        ]
+    credit_review_check(grade=grade, credit_limit=credit_limit)
+    return [
+        _("Approve: grade %(grade)s, credit limit ¥%(limit)s, annual rate %(rate)s.")
+        % {"grade": grade, "limit": credit_limit, "rate": f"{GRADE_RATES[Grade(grade)]:.2%}"},
+        _("The borrower's credit line opens at once."),
+    ]
 
 
 def credit_review_check(*, grade: str, credit_limit: Decimal | None) -> None:
