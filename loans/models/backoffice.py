@@ -6,6 +6,8 @@ the queues it works (accounts.roles). The managers filter on indexed columns onl
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,7 @@ class ReferredApplicationManager(models.Manager["ReferredApplication"]):
 class ReferredApplication(CreditApplication):
     """Applications the scorecard referred to an officer, not yet decided."""
 
-    objects = ReferredApplicationManager()
+    objects: ClassVar[ReferredApplicationManager] = ReferredApplicationManager()
 
     class Meta:
         proxy = True
@@ -41,7 +43,7 @@ class PendingDisbursementManager(models.Manager["PendingDisbursement"]):
 class PendingDisbursement(Loan):
     """Drawn loans above the auto-disbursement threshold, waiting to be disbursed."""
 
-    objects = PendingDisbursementManager()
+    objects: ClassVar[PendingDisbursementManager] = PendingDisbursementManager()
 
     class Meta:
         proxy = True
@@ -57,7 +59,7 @@ class PendingApprovalManager(models.Manager["PendingApproval"]):
 class PendingApproval(ApprovalRequest):
     """Requests waiting for a second approver."""
 
-    objects = PendingApprovalManager()
+    objects: ClassVar[PendingApprovalManager] = PendingApprovalManager()
 
     class Meta:
         proxy = True
@@ -73,7 +75,7 @@ class DecidedApprovalManager(models.Manager["DecidedApproval"]):
 class DecidedApproval(ApprovalRequest):
     """The approvals history: every approved or rejected request."""
 
-    objects = DecidedApprovalManager()
+    objects: ClassVar[DecidedApprovalManager] = DecidedApprovalManager()
 
     class Meta:
         proxy = True

@@ -248,7 +248,7 @@ class ApprovalStatus(models.TextChoices):
 
 # Who may ask for and who may decide each kind: permission codenames on ApprovalRequest, given
 # to roles in accounts.roles (maker-checker, PRODUCT §2.4, §6).
-APPROVAL_PERMISSIONS = [
+APPROVAL_PERMISSIONS = (
     ("request_disbursement", "Can request a disbursement above the threshold"),
     ("approve_disbursement", "Can approve a disbursement"),
     ("request_write_off", "Can request a write-off"),
@@ -259,7 +259,7 @@ APPROVAL_PERMISSIONS = [
     ("approve_manual_adjustment", "Can approve a manual ledger adjustment"),
     ("request_product_change", "Can request a product change"),
     ("approve_product_change", "Can approve a product change"),
-]
+)
 
 
 class ApprovalRequest(models.Model):

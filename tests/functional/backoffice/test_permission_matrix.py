@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.test import Client
@@ -154,7 +154,7 @@ def _decide(
 
 
 def _change_product(world: World, client: Client) -> object:
-    product = LoanProduct.objects.get(pk=world.product_change.product_id)
+    product = cast(LoanProduct, world.product_change.product)
     ApprovalRequest.objects.filter(pk=world.product_change.pk).delete()  # free the product
     data = product_form(
         code=product.code,
@@ -216,13 +216,13 @@ def test_each_role_does_exactly_its_actions_and_each_is_audited(
     audited = AuditEvent.objects.filter(actor=user).count()
     assert audited == sum(done.values()) + done["approve a product change"]
     disbursed = Loan.objects.filter(
-        pk=world.disbursement.loan_id, status=LoanStatus.ACTIVE
+        pk=cast(Loan, world.disbursement.loan).pk, status=LoanStatus.ACTIVE
     ).exists()
     assert disbursed == done["approve a disbursement"]
-    assert Payout.objects.filter(loan_id=world.disbursement.loan_id).exists() == disbursed
+    assert Payout.objects.filter(loan=world.disbursement.loan).exists() == disbursed
     assert (
         JournalEntry.objects.filter(
-            loan_id=world.adjustment.loan_id, entry_type="MANUAL_ADJUSTMENT"
+            loan=world.adjustment.loan, entry_type="MANUAL_ADJUSTMENT"
         ).exists()
         == done["approve an adjustment"]
     )
