@@ -13,6 +13,7 @@ from accounts.roles import (
     FINANCE,
     LOAN_OFFICER,
     RISK_MANAGER,
+    role_assign,
     roles_sync,
     staff_member_create,
 )
@@ -255,3 +256,16 @@ def test_one_pending_product_change_at_a_time():
 
     assert ApprovalRequest.objects.filter(kind=ApprovalKind.PRODUCT_CHANGE).count() == 1
     assert LoanProduct.objects.get(pk=product.pk).grace_days == 3
+
+
+def test_a_role_change_is_audited_without_personal_data():
+    admin_user = staff("boss", FINANCE)
+    user = staff("new-officer", LOAN_OFFICER)
+
+    role_assign(user=user, role=RISK_MANAGER, actor=admin_user)
+
+    event = AuditEvent.objects.filter(action="user.roles_change", actor=admin_user).get()
+    assert (event.target_id, event.details) == (
+        str(user.pk),
+        {"added": [RISK_MANAGER], "removed": []},
+    )
