@@ -40,6 +40,13 @@ def test_staff_without_totp_is_sent_to_set_it_up_first(client: Client):
     assert signed_in.status_code == 302
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    # allauth asks for the password again before an authenticator is added.
+    reauthenticate = client.get(response["Location"])
+    assert reauthenticate["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reauthenticate["Location"], {"password": PASSWORD})
+    setup = client.get(response["Location"])
+    assert setup.status_code == 200
+    assert 'name="code"' in setup.content.decode()  # the QR code and the first code to enter
     assert client.get(reverse("admin:loans_pendingapproval_changelist")).status_code == 302
 
 
