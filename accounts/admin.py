@@ -1,11 +1,23 @@
+from typing import Any, cast
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import AuditEvent, Borrower, Partner, User
+from accounts.roles import roles_change_record
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    """Django's user admin; a change of a user's roles (groups) is audited (issue #6)."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        roles_change_record(actor=cast(User, request.user), user=user, before=before)
 
 
 @admin.register(Partner)

@@ -3,7 +3,7 @@
 Each role is data: a group name and the model permissions it holds, written as
 ``"app_label.model": (actions...)`` with the actions of Django's default permissions (``view``,
 ``add``, ``change``, ``delete``), or the full codename of a custom permission of that model
-(any name with an underscore, e.g. ``reveal_borrower_identity``). ``roles_sync()`` makes the
+(any other name, e.g. ``reveal_borrower_identity``). ``roles_sync()`` makes the
 groups say exactly that, and running it again changes nothing. Models are named by label, not
 imported: accounts sits below loans in the import layers. The back-office issue (#6) refines
 these sets and tests them as a matrix.
@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
+from accounts.audit import audit_record
 from accounts.models import User
 
 LOAN_OFFICER = "Loan officer"
@@ -31,6 +32,7 @@ ADMINISTRATOR = "Administrator"
 ALL_PERMISSIONS = "*"  # every permission of every installed app
 
 VIEW = ("view",)
+DEFAULT_ACTIONS = ("view", "add", "change", "delete")
 
 # What every role reads to find its way around a borrower and a loan.
 _LOAN_FILE: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -43,18 +45,31 @@ _LOAN_FILE: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "loans.installment": VIEW,
         "loans.repayment": VIEW,
         "loans.approvalrequest": VIEW,
+        "loans.decidedapproval": VIEW,  # the approvals history
         "loans.businessdate": VIEW,
     }
 )
 
+# Maker-checker (issue #6): who asks for each kind of request and who decides it. Actions other
+# than Django's default four are permission codenames (loans.models.APPROVAL_PERMISSIONS).
 ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingProxyType(
     {
-        # Reviews referred applications, requests and approves disbursements (maker-checker).
+        # Reviews referred applications; requests and (as the second officer) approves
+        # disbursements above the threshold; approves waivers and write-offs.
         LOAN_OFFICER: MappingProxyType(
             {
                 **_LOAN_FILE,
-                "loans.creditapplication": ("view", "change"),
-                "loans.approvalrequest": ("view", "add", "change"),
+                "loans.creditapplication": ("view", "review_creditapplication"),
+                "loans.referredapplication": VIEW,
+                "loans.pendingdisbursement": VIEW,
+                "loans.pendingapproval": VIEW,
+                "loans.approvalrequest": (
+                    "view",
+                    "request_disbursement",
+                    "approve_disbursement",
+                    "approve_write_off",
+                    "approve_waiver",
+                ),
                 "loans.payout": VIEW,
                 # The loan page (#6): offline repayments, the ledger, reveal for identity checks.
                 "loans.repayment": ("view", "add"),
@@ -65,12 +80,21 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 "accounts.borrower": ("view", "reveal_borrower_identity"),
             }
         ),
-        # Owns the products and the credit policy; sees the whole portfolio and its books.
+        # Owns the products and the credit policy: product changes need a second risk manager.
         RISK_MANAGER: MappingProxyType(
             {
                 **_LOAN_FILE,
                 "loans.loanproduct": ("view", "add", "change"),
-                "loans.creditapplication": VIEW,
+                "loans.creditapplication": ("view", "review_creditapplication"),
+                "loans.referredapplication": VIEW,
+                "loans.pendingapproval": VIEW,
+                "loans.approvalrequest": (
+                    "view",
+                    "request_product_change",
+                    "approve_product_change",
+                    "approve_write_off",
+                    "approve_waiver",
+                ),
                 "loans.journalentry": VIEW,
                 "loans.journalline": VIEW,
                 # The dashboard, and supervising collections: assigning agents (#6).
@@ -81,11 +105,12 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 "loans.promisetopay": VIEW,
             }
         ),
-        # Works the overdue queues: waivers and write-off requests go through the services.
+        # Works the overdue queues: asks for waivers and write-offs, never decides them.
         COLLECTIONS_AGENT: MappingProxyType(
             {
                 **_LOAN_FILE,
-                "loans.approvalrequest": ("view", "add"),
+                "loans.pendingapproval": VIEW,
+                "loans.approvalrequest": ("view", "request_waiver", "request_write_off"),
                 # The worklist (#6): take loans, note contacts and promises to pay.
                 "loans.overdueloan": VIEW,
                 "loans.collectionassignment": ("view", "add"),
@@ -93,13 +118,19 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 "loans.promisetopay": ("view", "add"),
             }
         ),
-        # Payouts, the ledger and reconciliation.
+        # Payouts, the ledger and reconciliation; manual adjustments with a second finance user.
         FINANCE: MappingProxyType(
             {
                 **_LOAN_FILE,
                 "loans.payout": VIEW,
                 "loans.journalentry": VIEW,
                 "loans.journalline": VIEW,
+                "loans.pendingapproval": VIEW,
+                "loans.approvalrequest": (
+                    "view",
+                    "request_manual_adjustment",
+                    "approve_manual_adjustment",
+                ),
                 # Cash received outside the portal and its corrections; the dashboard (#6).
                 "loans.repayment": ("view", "add", "reverse_repayment"),
                 "loans.portfolioday": ("view", "view_portfolio"),
@@ -139,7 +170,7 @@ def _permissions(wanted: Mapping[str, tuple[str, ...]] | str) -> list[Permission
     for label, actions in wanted.items():
         app_label, model = label.split(".")
         for action in actions:
-            codename = action if "_" in action else f"{action}_{model}"
+            codename = f"{action}_{model}" if action in DEFAULT_ACTIONS else action
             codenames.add((app_label, codename))
             query |= Q(content_type__app_label=app_label, codename=codename)
     found = list(Permission.objects.filter(query).select_related("content_type"))
@@ -160,10 +191,37 @@ def staff_member_create(*, username: str, password: str, role: str, email: str =
         username=username, password=password, email=email, is_staff=True
     )
     user.groups.add(group)
+    staff_email_verify(user=user)
+    audit_record(actor=None, action="user.roles_change", target=user, details={"added": [role]})
     return user
 
 
+def staff_email_verify(*, user: User) -> None:
+    """Mark a staff member's address verified: the administrator who created the account
+    vouches for it, and allauth's mandatory verification would otherwise block the sign-in."""
+    from allauth.account.models import EmailAddress
+
+    if user.email:
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+        )
+
+
 @transaction.atomic
-def role_assign(*, user: User, role: str) -> None:
-    """Add a user to the group of ``role``. Raises Group.DoesNotExist for an unknown role."""
+def role_assign(*, user: User, role: str, actor: User | None = None) -> None:
+    """Add a user to the group of ``role`` and audit it. Raises Group.DoesNotExist."""
+    before = set(user.groups.values_list("name", flat=True))
     user.groups.add(Group.objects.get(name=role))
+    roles_change_record(actor=actor, user=user, before=before)
+
+
+def roles_change_record(*, actor: User | None, user: User, before: set[str]) -> None:
+    """Audit a change of ``user``'s groups from ``before`` to what they are now (if any)."""
+    after = set(user.groups.values_list("name", flat=True))
+    if after != before:
+        audit_record(
+            actor=actor,
+            action="user.roles_change",
+            target=user,
+            details={"added": sorted(after - before), "removed": sorted(before - after)},
+        )

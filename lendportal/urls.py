@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,10 @@ from lendportal.health import healthz
 
 # Unmatched /api/ URLs answer with the API's error body (PRODUCT §7), others with the page.
 handler404 = page_not_found
+
+# The admin's login is allauth's (rate limits, TOTP step); staff without TOTP are sent to set it
+# up (accounts.middleware.StaffTotpRequiredMiddleware).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import construct_instance
-from django.http import HttpRequest
-from django.urls import URLPattern
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
+from accounts.models import User
 from loans.backoffice.admin import desk_urls, loan_desk_link
 from loans.backoffice.paginator import EstimatedCountPaginator
+from loans.errors import LendingError
 from loans.models import (
     ApprovalRequest,
     BusinessDate,
@@ -40,7 +43,8 @@ from loans.models import (
     Reminder,
     Repayment,
 )
-from loans.services.products import product_save, product_validate
+from loans.services.maker_checker import product_change_request
+from loans.services.products import product_create, product_validate
 
 
 class ReadOnlyModelAdmin[M: models.Model](admin.ModelAdmin[M]):
@@ -86,6 +90,8 @@ class ReadOnlyTabularInline[C: models.Model, P: models.Model](admin.TabularInlin
     ) -> bool:
         return False
 
+
+PRODUCT_REFUSAL = "lendportal.product_change_refusal"
 
 # --- products ----------------------------------------------------------------------------------
 
@@ -157,7 +163,29 @@ class LoanProductAdmin(admin.ModelAdmin[LoanProduct]):
         form: forms.ModelForm[LoanProduct],
         change: bool,
     ) -> None:
-        product_save(product=obj)
+        # A new product is saved (and audited) at once; a change to a product on offer waits for
+        # a second approver (maker-checker, issue #6), so nothing is saved here.
+        user = cast(User, request.user)
+        if not change:
+            product_create(product=obj, user=user)
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            product_change_request(
+                product=LoanProduct.objects.get(pk=obj.pk), changes=changes, officer=user
+            )
+        except LendingError as error:
+            # Per request, not on this shared ModelAdmin: response_change shows it.
+            request.META[PRODUCT_REFUSAL] = str(error)
+
+    def response_change(self, request: HttpRequest, obj: LoanProduct) -> HttpResponse:
+        if refusal := request.META.get(PRODUCT_REFUSAL):
+            self.message_user(request, refusal, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        self.message_user(
+            request, _("The change of %(code)s waits for a second approver.") % {"code": obj.code}
+        )
+        return HttpResponseRedirect(reverse("admin:loans_pendingapproval_changelist"))
 
 
 # --- credit ------------------------------------------------------------------------------------
@@ -495,3 +523,7 @@ class ReminderAdmin(ReadOnlyModelAdmin[Reminder]):
     list_filter = ["status", "kind", "channel"]
     list_select_related = ["loan"]
     search_fields = ["=loan__id"]
+
+
+# The officers' queues (issue #6).
+import loans.admin_queues  # noqa: E402, F401

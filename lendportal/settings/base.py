@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTotpRequiredMiddleware",
     "lendportal.security.ContentSecurityPolicyMiddleware",
 ]
 
@@ -112,9 +113,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Everyone signs in through allauth (the admin's login too, lendportal/urls.py): borrowers by
+# email, staff by username, with allauth's rate limits and the TOTP step (required for staff,
+# accounts.middleware). ModelBackend answers has_perm for the admin.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # staff sign in to /admin/ by username
-    "allauth.account.auth_backends.AuthenticationBackend",  # borrowers by email
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 # Borrower accounts (django-allauth 65.x, issue #5, docs/portal.md). Sign-up by email and
@@ -122,7 +126,7 @@ AUTHENTICATION_BACKENDS = [
 # new one; optional TOTP with recovery codes.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
-ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

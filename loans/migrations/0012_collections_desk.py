@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_reveal_permission'),
-        ('loans', '0010_partner_api'),
+        ('accounts', '0005_reveal_permission'),
+        ('loans', '0011_backoffice_approvals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,6 +9,12 @@ from loans.models.api import (
     WebhookEventType,
     WebhookSubscription,
 )
+from loans.models.backoffice import (
+    DecidedApproval,
+    PendingApproval,
+    PendingDisbursement,
+    ReferredApplication,
+)
 from loans.models.calendar import BusinessDate
 from loans.models.cob import (
     CobChunk,
@@ -42,6 +48,7 @@ from loans.models.ledger import (
     JournalLine,
 )
 from loans.models.loans import (
+    APPROVAL_PERMISSIONS,
     ApprovalKind,
     ApprovalRequest,
     ApprovalStatus,
@@ -67,6 +74,7 @@ from loans.models.reminders import (
 
 __all__ = [
     "ACCOUNT_KINDS",
+    "APPROVAL_PERMISSIONS",
     "REMINDER_BEFORE_DUE_KINDS",
     "REMINDER_OFFSET_DAYS",
     "AccountCode",
@@ -86,6 +94,7 @@ __all__ = [
     "CreditApplication",
     "CreditLine",
     "CreditLineStatus",
+    "DecidedApproval",
     "DeliveryStatus",
     "EntryType",
     "IdempotencyRecord",
@@ -103,10 +112,13 @@ __all__ = [
     "PaymentStatus",
     "Payout",
     "PayoutStatus",
+    "PendingApproval",
+    "PendingDisbursement",
     "PortalPayment",
     "PortfolioDay",
     "PromiseOutcome",
     "PromiseToPay",
+    "ReferredApplication",
     "Reminder",
     "ReminderChannel",
     "ReminderKind",

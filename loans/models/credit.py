@@ -45,6 +45,7 @@ class CreditApplication(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        permissions = [("review_creditapplication", "Can decide a referred application")]
         indexes = [models.Index(fields=["status", "id"])]
         constraints = [
             models.CheckConstraint(

@@ -62,6 +62,7 @@ class EntryType(models.TextChoices):
     RECOVERY = "RECOVERY", "Recovery"
     REFUND = "REFUND", "Overpayment refund"
     REVERSAL = "REVERSAL", "Reversal"
+    MANUAL_ADJUSTMENT = "MANUAL_ADJUSTMENT", "Manual adjustment"
 
 
 class JournalEntry(models.Model):

@@ -1,12 +1,22 @@
-"""Maker-checker (PRODUCT §2.4, §6): a request by one officer, decided by another."""
+"""Maker-checker (PRODUCT §2.4, §6): a request by one officer, decided by another.
+
+``approval_open`` records a request with its payload; ``approval_decide`` records the decision
+under a row lock, so a request is decided exactly once however many checkers click at the same
+moment. What an approval *does* is replayed by ``loans.services.maker_checker``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import User
 from loans.errors import LendingError
-from loans.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Loan
+from loans.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Loan, LoanProduct
 
 
 class MakerCheckerViolation(LendingError):
@@ -17,11 +27,40 @@ class ApprovalRefused(LendingError):
     code = "approval_refused"
 
 
-def approval_open(*, loan: Loan, kind: ApprovalKind, officer: User, reason: str) -> ApprovalRequest:
-    """Open a request for a second officer; one pending request per loan and kind."""
-    if ApprovalRequest.objects.filter(loan=loan, kind=kind, status=ApprovalStatus.PENDING).exists():
-        raise ApprovalRefused(f"Loan {loan.pk} already waits for a second officer.")
-    return ApprovalRequest.objects.create(kind=kind, loan=loan, requested_by=officer, reason=reason)
+@transaction.atomic
+def approval_open(
+    *,
+    kind: ApprovalKind,
+    officer: User,
+    reason: str,
+    loan: Loan | None = None,
+    product: LoanProduct | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> ApprovalRequest:
+    """Open a request for a second officer; one pending request per loan (or product) and kind.
+
+    ``payload`` is what approving will replay (no personal data). Raises ApprovalRefused.
+    """
+    try:
+        with transaction.atomic():
+            request = ApprovalRequest.objects.create(
+                kind=kind,
+                loan=loan,
+                product=product,
+                payload=dict(payload or {}),
+                requested_by=officer,
+                reason=reason,
+            )
+    except IntegrityError as error:
+        target = f"Loan {loan.pk}" if loan else f"Product {product.pk if product else '?'}"
+        raise ApprovalRefused(f"{target} already waits for a second officer.") from error
+    audit_record(
+        actor=officer,
+        action="approval.request",
+        target=request,
+        details={"kind": kind, "loan": request.loan_id, "product": request.product_id},
+    )
+    return request
 
 
 def approval_decide(
@@ -29,10 +68,15 @@ def approval_decide(
 ) -> ApprovalRequest:
     """Record the second officer's decision on a pending request (call inside a transaction).
 
-    Raises ApprovalRefused when the request is not a pending one of ``kind``, and
-    MakerCheckerViolation when ``officer`` made it.
+    Locks the request first: a second click, or a second checker at the same moment, waits and
+    then finds it decided. Raises ApprovalRefused when the request is not a pending one of
+    ``kind``, and MakerCheckerViolation when ``officer`` made it.
     """
-    request = ApprovalRequest.objects.select_for_update().select_related("loan").get(pk=request.pk)
+    request = (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("loan", "product")
+        .get(pk=request.pk)
+    )
     if request.kind != kind or request.status != ApprovalStatus.PENDING:
         raise ApprovalRefused(f"Request {request.pk} is not a pending {kind} request.")
     if request.requested_by_id == officer.pk:
@@ -40,6 +84,12 @@ def approval_decide(
     request.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     request.decided_by = officer
     request.decided_at = timezone.now()
-    request.reason = (request.reason + "\n" + note).strip()
-    request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    request.decision_note = note.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=officer,
+        action="approval.approve" if approve else "approval.reject",
+        target=request,
+        details={"kind": kind, "loan": request.loan_id, "product": request.product_id},
+    )
     return request

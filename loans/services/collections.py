@@ -72,16 +72,9 @@ def waiver_post(
     Raises WaiverRefused for principal, a closed loan, or more than is owed.
     """
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
-    if component not in WAIVABLE:
-        raise WaiverRefused(
-            "Only penalty, fees and interest can be waived; principal is written off."
-        )
-    if loan.status != LoanStatus.ACTIVE:
-        raise WaiverRefused(f"Loan {loan.pk} is {loan.status}.")
-    row = Installment.objects.get(loan=loan, number=installment_number)
-    owed = installment_balance(row).outstanding(component)
-    if not Decimal("0") < amount <= owed or amount != amount.quantize(Decimal("0.01")):
-        raise WaiverRefused(f"Waive between ¥0.01 and the ¥{owed} owed, in whole fen.")
+    row = waiver_check(
+        loan=loan, installment_number=installment_number, component=component, amount=amount
+    )
     account, field = WAIVABLE[component]
     entry_post(
         entry_type=EntryType.WAIVER,
@@ -95,6 +88,28 @@ def waiver_post(
     paid_dates_refresh(loan=loan, as_of=as_of)
     logger.info("waiver of %s on loan %s by user %s", component, loan.pk, user.pk)
     return loan
+
+
+def waiver_check(
+    *, loan: Loan, installment_number: int, component: Component, amount: Decimal
+) -> Installment:
+    """Return the installment to waive on, or raise WaiverRefused.
+
+    Only penalty, fees and interest, on an active loan, at most what is owed, in whole fen.
+    """
+    if component not in WAIVABLE:
+        raise WaiverRefused(
+            "Only penalty, fees and interest can be waived; principal is written off."
+        )
+    if loan.status != LoanStatus.ACTIVE:
+        raise WaiverRefused(f"Loan {loan.pk} is {loan.status}.")
+    row = Installment.objects.filter(loan=loan, number=installment_number).first()
+    if row is None:
+        raise WaiverRefused(f"Loan {loan.pk} has no installment {installment_number}.")
+    owed = installment_balance(row).outstanding(component)
+    if not Decimal("0") < amount <= owed or amount != amount.quantize(Decimal("0.01")):
+        raise WaiverRefused(f"Waive between ¥0.01 and the ¥{owed} owed, in whole fen.")
+    return row
 
 
 @transaction.atomic
@@ -115,13 +130,25 @@ def write_off_request(*, loan: Loan, officer: User, as_of: date, reason: str) ->
 def write_off_approve(*, request: ApprovalRequest, officer: User, as_of: date) -> Loan:
     """Write the loan off as the second officer (PRODUCT §3).
 
-    Principal to credit losses; accrued interest, fees and penalty back against their income.
     Raises MakerCheckerViolation, ApprovalRefused.
     """
     request = approval_decide(
         request=request, kind=ApprovalKind.WRITE_OFF, officer=officer, approve=True
     )
-    loan = Loan.objects.select_for_update().get(pk=request.loan_id)
+    # A write-off request always names its loan (constraint approval_names_its_loan_or_product).
+    return write_off_post(
+        loan_id=int(request.loan_id or 0), officer=officer, as_of=as_of, memo=request.reason
+    )
+
+
+@transaction.atomic
+def write_off_post(*, loan_id: int, officer: User, as_of: date, memo: str) -> Loan:
+    """Post the write-off of an approved request (call only through an approval).
+
+    Principal to credit losses; accrued interest, fees and penalty back against their income;
+    the credit line is frozen. Raises LoanTransitionRefused when the loan is no longer active.
+    """
+    loan = Loan.objects.select_for_update().get(pk=loan_id)
     loan_transition(loan=loan, to=LoanStatus.WRITTEN_OFF)
     principal = loan.principal_outstanding_amount
     entry_post(
@@ -138,7 +165,7 @@ def write_off_approve(*, request: ApprovalRequest, officer: User, as_of: date) -
             debit(AccountCode.PENALTY_INCOME, loan.penalty_receivable_amount),
             credit(AccountCode.PENALTY_RECEIVABLE, loan.penalty_receivable_amount),
         ],
-        memo=request.reason,
+        memo=memo,
         user=officer,
     )
     loan.closed_date = as_of

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
 from accounts.models import Borrower, Partner, User
 from accounts.selectors import borrower_identity_conflicts
 from loans.domain.dates import age_on
@@ -38,6 +40,14 @@ from loans.services.outbox import outbox_event_write
 logger = logging.getLogger(__name__)
 
 REAPPLY_AFTER_DECLINE = timedelta(days=30)
+# Reason codes an officer may give when declining a referred application (shown to the applicant).
+OFFICER_DECLINE_REASONS = (
+    "OFFICER_DECLINED",
+    "IDENTITY_NOT_VERIFIED",
+    "INCOME_NOT_VERIFIED",
+    "DEBT_TOO_HIGH",
+    "SUSPECTED_FRAUD",
+)
 STATUS_BY_OUTCOME = {
     Outcome.APPROVE: ApplicationStatus.APPROVED,
     Outcome.REFER: ApplicationStatus.REFERRED,
@@ -199,12 +209,14 @@ def credit_application_review(
     if application.status != ApplicationStatus.REFERRED or application.decided_by_id:
         raise CreditReviewRefused(f"Application {application.pk} is not waiting for review.")
     if approve:
-        _check_policy(grade, credit_limit)
+        credit_review_check(grade=grade, credit_limit=credit_limit)
         application.status = ApplicationStatus.APPROVED
         application.grade = grade
         application.credit_limit_amount = credit_limit or Decimal("0")
         application.annual_rate = GRADE_RATES[Grade(grade)]
     else:
+        if set(reasons) - set(OFFICER_DECLINE_REASONS):
+            raise CreditReviewRefused(f"Decline with reasons from {OFFICER_DECLINE_REASONS}.")
         application.status = ApplicationStatus.DECLINED
         application.reasons = list(application.reasons) + list(reasons or ("OFFICER_DECLINED",))
     application.decided_by = officer
@@ -214,10 +226,46 @@ def credit_application_review(
     if approve:
         _credit_line_open(application)
     _decided_event_write(application)
+    audit_record(
+        actor=officer,
+        action="credit_application.approve" if approve else "credit_application.decline",
+        target=application,
+        details={
+            "grade": application.grade,
+            "credit_limit": str(application.credit_limit_amount),
+            "reasons": list(reasons),
+        },
+    )
     return application
 
 
-def _check_policy(grade: str, credit_limit: Decimal | None) -> None:
+def credit_review_effect(
+    *,
+    approve: bool,
+    grade: str = "",
+    credit_limit: Decimal | None = None,
+    reasons: tuple[str, ...] = (),
+) -> list[str]:
+    """Describe an officer's decision for its confirmation page; raise CreditReviewRefused if
+    it is outside policy."""
+    if not approve:
+        if set(reasons) - set(OFFICER_DECLINE_REASONS):
+            raise CreditReviewRefused(f"Decline with reasons from {OFFICER_DECLINE_REASONS}.")
+        return [
+            _("Decline with reasons: %(reasons)s.")
+            % {"reasons": ", ".join(reasons or ("OFFICER_DECLINED",))},
+            _("The applicant is told the reasons and may apply again in 30 days."),
+        ]
+    credit_review_check(grade=grade, credit_limit=credit_limit)
+    return [
+        _("Approve: grade %(grade)s, credit limit ¥%(limit)s, annual rate %(rate)s.")
+        % {"grade": grade, "limit": credit_limit, "rate": f"{GRADE_RATES[Grade(grade)]:.2%}"},
+        _("The borrower's credit line opens at once."),
+    ]
+
+
+def credit_review_check(*, grade: str, credit_limit: Decimal | None) -> None:
+    """Raise CreditReviewRefused unless an officer's approval is within policy (PRODUCT §6)."""
     if grade not in Grade.__members__:
         raise CreditReviewRefused("Choose a grade from A to E.")
     if (

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -326,7 +327,7 @@ def disbursement_approve(*, request: ApprovalRequest, officer: User, as_of: date
     request = approval_decide(
         request=request, kind=ApprovalKind.DISBURSEMENT, officer=officer, approve=True
     )
-    return loan_disburse(loan=request.loan, as_of=as_of, user=officer)
+    return loan_disburse(loan=cast(Loan, request.loan), as_of=as_of, user=officer)
 
 
 @transaction.atomic
@@ -335,7 +336,7 @@ def disbursement_reject(*, request: ApprovalRequest, officer: User, reason: str 
     request = approval_decide(
         request=request, kind=ApprovalKind.DISBURSEMENT, officer=officer, approve=False, note=reason
     )
-    return loan_cancel(loan=request.loan)
+    return loan_cancel(loan=cast(Loan, request.loan))
 
 
 @transaction.atomic

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.audit import audit_record
+from accounts.models import User
 from loans.domain.allocation import rules_from_data
 from loans.domain.errors import DomainError
 from loans.domain.quote import make_quote
@@ -102,3 +106,75 @@ def product_save(*, product: LoanProduct) -> LoanProduct:
     product_validate(product)
     product.save()
     return product
+
+
+# The settings a product change may touch (a PRODUCT_CHANGE approval carries them as JSON).
+CHANGEABLE_FIELDS = (
+    "name",
+    "is_active",
+    "methods",
+    "terms",
+    "min_amount",
+    "max_amount",
+    "annual_rate",
+    "rates_by_grade",
+    "fee_rate",
+    "rate_cap",
+    "grace_days",
+    "penalty_multiplier",
+    "write_off_days",
+    "allocation_rules",
+)
+
+
+def product_changes_to_payload(changes: dict[str, Any]) -> dict[str, Any]:
+    """Return ``changes`` as JSON values (Decimal as a string); refuse unknown fields."""
+    unknown = set(changes) - set(CHANGEABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These product settings cannot be changed: {sorted(unknown)}.")
+    return {
+        name: str(value) if isinstance(value, Decimal) else value for name, value in changes.items()
+    }
+
+
+def product_with_changes(product: LoanProduct, payload: dict[str, Any]) -> LoanProduct:
+    """Return an unsaved copy of ``product`` with the payload's values applied."""
+    candidate = copy.copy(product)
+    for name, value in payload.items():
+        field = LoanProduct._meta.get_field(name)
+        setattr(candidate, name, field.to_python(value))  # type: ignore[union-attr]
+    return candidate
+
+
+@transaction.atomic
+def product_create(*, product: LoanProduct, user: User) -> LoanProduct:
+    """Validate, save and audit a new product. Raises ValidationError."""
+    product = product_save(product=product)
+    audit_record(
+        actor=user, action="product.create", target=product, details={"code": product.code}
+    )
+    return product
+
+
+@transaction.atomic
+def product_change_apply(
+    *, product: LoanProduct, payload: dict[str, Any], user: User
+) -> LoanProduct:
+    """Apply an approved product change (call only through an approval) and audit it.
+
+    Validates again against the caps in force now. Raises ValidationError.
+    """
+    locked = LoanProduct.objects.select_for_update().get(pk=product.pk)
+    before = {name: getattr(locked, name) for name in payload}
+    changed = product_save(product=product_with_changes(locked, payload))
+    audit_record(
+        actor=user,
+        action="product.change",
+        target=changed,
+        details={
+            "fields": sorted(payload),
+            "before": product_changes_to_payload(before),
+            "after": dict(payload),
+        },
+    )
+    return changed

@@ -17,7 +17,7 @@ from factory.base import Factory
 from factory.django import DjangoModelFactory
 from stdnum import luhn
 
-from accounts.models import Borrower, Partner
+from accounts.models import Borrower, Partner, User
 from accounts.services import borrower_register
 from accounts.validators import id_number_check_character
 
@@ -88,3 +88,22 @@ class BorrowerFactory(Factory[Borrower]):
     @classmethod
     def _build(cls, model_class: type[Borrower], *args: Any, **kwargs: Any) -> Borrower:
         raise NotImplementedError("a borrower is only created, through borrower_register")
+
+
+def totp_enable(user: User) -> str:
+    """Give ``user`` a TOTP authenticator (as setting it up in allauth would); return the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The current TOTP code for ``secret`` (allauth's own algorithm)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

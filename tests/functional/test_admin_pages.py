@@ -19,7 +19,12 @@ from django.urls import reverse
 from accounts.models import Borrower, User
 from loans.models import JournalEntry, JournalLine, Loan, LoanProduct
 from loans.models.products import default_allocation_rules
-from tests.factories.accounts import borrower_create, make_bank_card, make_id_number
+from tests.factories.accounts import (
+    borrower_create,
+    make_bank_card,
+    make_id_number,
+    totp_enable,
+)
 from tests.factories.loans import ProductFactory, draw
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +39,7 @@ def superuser_client(client: Client) -> Client:
     user = User.objects.filter(username="admin").first() or User.objects.create_superuser(
         "admin", "admin@example.com", "x"
     )
+    totp_enable(user)  # staff must have TOTP to use the admin (issue #6)
     client.force_login(user)
     return client
 
@@ -45,7 +51,9 @@ def admin_url(model: type[Model], view: str, *args: object) -> str:
 
 def test_every_registered_model_has_working_pages_without_a_query_per_row(client: Client):
     call_command("seed_demo", stdout=StringIO())
-    client.force_login(User.objects.get(username="admin"))
+    admin_user = User.objects.get(username="admin")
+    totp_enable(admin_user)
+    client.force_login(admin_user)
     failures = []
     for model in admin.site._registry:
         with CaptureQueriesContext(connection) as queries:

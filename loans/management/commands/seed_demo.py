@@ -32,6 +32,7 @@ from accounts.roles import (
     RISK_MANAGER,
     role_assign,
     roles_sync,
+    staff_email_verify,
     staff_member_create,
 )
 from accounts.services import borrower_register, demo_admin_create, demo_portal_user_create
@@ -191,7 +192,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Back office at /admin/: user {DEMO_ADMIN!r} (password from DEMO_ADMIN_PASSWORD, "
-                f"default 'lendportal-demo'); staff {staff} with password 'lendportal-demo'."
+                f"default 'lendportal-demo'); staff {staff} with password 'lendportal-demo'. "
+                "Staff sign in by username and must set up TOTP (an authenticator app) on "
+                "their first visit (docs/backoffice.md)."
             )
         )
 
@@ -217,6 +220,7 @@ def staff_create(demo: Demo) -> None:
     roles_sync()
     password = os.environ.get("DEMO_ADMIN_PASSWORD", STAFF_PASSWORD)
     admin = demo_admin_create(username=DEMO_ADMIN, password=password, email="admin@example.com")
+    staff_email_verify(user=admin)  # allauth's sign-in needs a verified address
     role_assign(user=admin, role=ADMINISTRATOR)
     demo.staff[DEMO_ADMIN] = admin
     for username, role in STAFF:

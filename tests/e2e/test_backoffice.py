@@ -1,0 +1,99 @@
+"""The back office in a real browser (issue #6): an officer signs in with TOTP and approves a
+referred application; the borrower draws ¥25,000 (above the auto-disbursement threshold); the
+officer requests the disbursement and a second officer, signed in with TOTP too, approves it;
+the loan becomes active."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+
+from accounts.roles import LOAN_OFFICER
+from loans.domain.schedule import RepaymentMethod
+from loans.models import BusinessDate, LoanStatus
+from loans.services.origination import loan_draw
+from tests.factories.accounts import totp_code, totp_enable
+from tests.factories.loans import ProductFactory, contract_for
+from tests.functional.backoffice.conftest import referred_application, staff
+
+TODAY = date(2027, 1, 15)
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def officer_page(browser, base_url: str, username: str, secret: str):
+    """A browser page signed in to the admin as ``username``, through allauth and TOTP."""
+    page = browser.new_context(viewport=DESKTOP, locale="en-US").new_page()
+    page.goto(base_url + "/admin/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", "staff-pass-1")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
+    assert page.locator("input[name=code]").count() == 1, page.inner_text("main")
+    page.fill("input[name=code]", totp_code(secret))
+    with page.expect_navigation():
+        page.locator("form:has(input[name=code]) button[type=submit]").first.click()
+    page.goto(base_url + "/admin/")
+    assert page.url.rstrip("/").endswith("/admin"), page.url
+    return page
+
+
+def confirm(page) -> None:
+    with page.expect_navigation():
+        page.click("input[name=_confirm]")
+
+
+def test_two_officers_approve_an_application_and_a_large_disbursement(
+    live_server, browser, screenshots
+):
+    BusinessDate.objects.update_or_create(id=1, defaults={"current_date": TODAY})
+    product = ProductFactory.create()
+    maker_secret = totp_enable(staff("officer", LOAN_OFFICER))
+    checker_secret = totp_enable(staff("officer2", LOAN_OFFICER))
+    application = referred_application()
+    base = live_server.url
+
+    maker = officer_page(browser, base, "officer", maker_secret)
+    maker.goto(base + reverse("admin:loans_referredapplication_changelist"))
+    with maker.expect_navigation():
+        maker.click(f"a[href$='/{application.pk}/review/']")
+    maker.select_option("select[name=decision]", "approve")
+    maker.select_option("select[name=grade]", "B")
+    maker.fill("input[name=credit_limit]", "30000")
+    confirm(maker)  # preview: the effect is shown before anything is saved
+    assert "credit limit ¥30000" in maker.content()
+    confirm(maker)
+    application.refresh_from_db()
+    assert application.status == "APPROVED"
+
+    borrower = application.borrower
+    loan = loan_draw(
+        borrower=borrower,
+        product=product,
+        principal=Decimal("25000.00"),
+        term=12,
+        method=RepaymentMethod.EQUAL_INSTALLMENT,
+        contract=contract_for(borrower),
+        as_of=TODAY,
+    )
+    assert loan.status == LoanStatus.PENDING_DISBURSEMENT
+
+    maker.goto(base + reverse("admin:loans_pendingdisbursement_changelist"))
+    with maker.expect_navigation():
+        maker.click(f"a[href$='/{loan.pk}/request-disbursement/']")
+    confirm(maker)
+
+    checker = officer_page(browser, base, "officer2", checker_secret)
+    checker.goto(base + reverse("admin:loans_pendingapproval_changelist"))
+    with checker.expect_navigation():
+        checker.click("a[href$='/approve/']")
+    assert f"Disburse loan {loan.pk}: ¥25000.00" in checker.content()
+    confirm(checker)
+    checker.screenshot(path=str(screenshots / "backoffice-approved.png"), full_page=True)
+
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.ACTIVE
+    decider = loan.approval_requests.get().decided_by
+    assert decider is not None
+    assert decider.username == "officer2"

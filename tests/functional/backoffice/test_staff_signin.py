@@ -1,0 +1,86 @@
+"""Staff sign in to the admin through allauth, by username, with TOTP required (issue #6)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.roles import LOAN_OFFICER
+from tests.factories.accounts import totp_code, totp_enable
+from tests.functional.backoffice.conftest import staff_member
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "staff-pass-1"
+ADMIN = "/admin/"
+
+
+def sign_in(client: Client, username: str, password: str = PASSWORD):
+    return client.post(
+        reverse("account_login"),
+        {"login": username, "password": password},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_the_admin_login_is_allauths():
+    response = Client().get(reverse("admin:login"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_staff_without_totp_is_sent_to_set_it_up_first(client: Client):
+    staff_member("officer", LOAN_OFFICER)
+
+    signed_in = sign_in(client, "officer")
+    response = client.get(ADMIN)
+
+    assert signed_in.status_code == 302
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    # allauth asks for the password again before an authenticator is added.
+    reauthenticate = client.get(response["Location"])
+    assert reauthenticate["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reauthenticate["Location"], {"password": PASSWORD})
+    setup = client.get(response["Location"])
+    assert setup.status_code == 200
+    assert 'name="code"' in setup.content.decode()  # the QR code and the first code to enter
+    assert client.get(reverse("admin:loans_pendingapproval_changelist")).status_code == 302
+
+
+def test_staff_with_totp_must_pass_the_totp_step(client: Client):
+    secret = totp_enable(staff_member("officer", LOAN_OFFICER))
+
+    response = sign_in(client, "officer")
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(ADMIN).status_code == 302  # not signed in before the code
+
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert client.get(ADMIN).status_code == 302
+
+    right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert right.status_code == 302
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_failed_staff_logins_are_rate_limited(client: Client):
+    totp_enable(staff_member("officer", LOAN_OFFICER))
+
+    failures = [sign_in(client, "officer", "wrong").status_code for _ in range(5)]
+    blocked = sign_in(client, "officer")
+
+    assert failures == [200] * 5
+    assert blocked.status_code == 200  # the right password is refused now
+    assert "Too many failed login attempts" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_borrower_cannot_open_the_admin(client: Client, django_user_model):
+    borrower = django_user_model.objects.create_user("b1", "b1@example.com", PASSWORD)
+    client.force_login(borrower)
+
+    assert client.get(ADMIN).status_code in (302, 403)
+    assert client.get(reverse("admin:loans_pendingapproval_changelist")).status_code in (302, 403)
