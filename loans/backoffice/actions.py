@@ -68,11 +68,18 @@ LOAN_ACTIONS: list[LoanAction] = [
         "admin:loans_loan_desk_note",
         "loans.add_contactnote",
     ),
+    # Both need a second approver: they open a request for the approvals queue (#6).
+    LoanAction(
+        "waiver_request",
+        _("Request a waiver"),
+        "admin:loans_loan_desk_waive",
+        "loans.request_waiver",
+    ),
     LoanAction(
         "write_off_request",
         _("Request write-off"),
         "admin:loans_loan_desk_write_off",
-        "loans.add_approvalrequest",
+        "loans.request_write_off",
     ),
 ]
 

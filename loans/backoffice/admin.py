@@ -46,6 +46,7 @@ def desk_urls(site: admin.AdminSite) -> list[URLPattern]:
         ("promise_to_pay", "promise"),
         ("contact_note", "note"),
         ("write_off_request", "write_off"),
+        ("waiver_request", "waive"),
     ]:
         urls.append(
             path(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
+from loans.domain.allocation import Component
 from loans.models import ContactChannel, Loan, Repayment, RepaymentStatus
 
 
@@ -49,6 +50,32 @@ class PromiseToPayForm(forms.Form):
 class ContactNoteForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
     text = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea)
+
+
+class WaiverRequestForm(forms.Form):
+    """What to waive on one installment; a second officer approves it (maker-checker)."""
+
+    installment_number = forms.TypedChoiceField(label=_("Installment"), coerce=int, choices=[])
+    component = forms.ChoiceField(
+        label=_("Component"),
+        choices=[
+            (Component.PENALTY.value, _("Penalty")),
+            (Component.FEE.value, _("Fee")),
+            (Component.INTEREST.value, _("Interest")),
+        ],
+    )
+    amount = _amount(_("Amount (CNY)"))
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, loan: Loan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.TypedChoiceField", self.fields["installment_number"])
+        field.choices = [
+            (number, f"{number} ({due})")
+            for number, due in loan.installments.filter(paid_date__isnull=True)
+            .order_by("number")
+            .values_list("number", "due_date")
+        ]
 
 
 class WriteOffRequestForm(forms.Form):

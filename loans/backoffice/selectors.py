@@ -164,7 +164,6 @@ class Dashboard:
     as_of: date
     active_loans: int
     principal_outstanding: Decimal
-    interest_receivable: Decimal
     par30_principal: Decimal
     par90_principal: Decimal
     buckets: list[BucketRow]
@@ -213,10 +212,9 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
 class _Stock(NamedTuple):
     loans: int
     principal: Decimal
-    interest: Decimal
 
 
-_NO_STOCK = _Stock(0, ZERO, ZERO)
+_NO_STOCK = _Stock(0, ZERO)
 
 
 def portfolio_dashboard(*, as_of: date) -> Dashboard:
@@ -239,7 +237,6 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         as_of=as_of,
         active_loans=sum(row.loans for row in buckets),
         principal_outstanding=outstanding,
-        interest_receivable=sum((row.interest for row in stock.values()), ZERO),
         par30_principal=sum((r.principal for r in buckets if r.bucket in PAR30_BUCKETS), ZERO),
         par90_principal=sum((r.principal for r in buckets if r.bucket in PAR90_BUCKETS), ZERO),
         buckets=buckets,
@@ -260,12 +257,11 @@ def _stock() -> dict[str, _Stock]:
         .annotate(
             loans=Count("*"),
             principal=Sum("principal_outstanding_amount"),
-            interest=Sum("interest_receivable_amount"),
         )
         .order_by()
     )
     return {
-        row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO, row["interest"] or ZERO)
+        row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO)
         for row in rows
     }
 
@@ -367,7 +363,6 @@ def dashboard_csv_rows(dashboard: Dashboard) -> list[list[str]]:
         ["summary", "as_of", d.as_of.isoformat(), ""],
         ["summary", "active_loans", str(d.active_loans), ""],
         ["summary", "principal_outstanding", str(d.principal_outstanding), ""],
-        ["summary", "interest_receivable", str(d.interest_receivable), ""],
         ["summary", "par30_principal", str(d.par30_principal), str(d.par30 or "")],
         ["summary", "par90_principal", str(d.par90_principal), str(d.par90 or "")],
         ["summary", "disbursed_month", str(d.month.disbursed), str(d.month.disbursed_loans)],

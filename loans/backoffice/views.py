@@ -34,9 +34,11 @@ from loans.backoffice.forms import (
     OfflineRepaymentForm,
     PromiseToPayForm,
     ReverseRepaymentForm,
+    WaiverRequestForm,
     WriteOffRequestForm,
 )
 from loans.backoffice.selectors import dashboard_csv_rows, loan_desk_get, portfolio_dashboard
+from loans.domain.allocation import Component
 from loans.errors import LendingError
 from loans.models import ContactChannel, Loan
 from loans.selectors import business_date_current
@@ -46,6 +48,7 @@ from loans.services.desk import (
     repayment_staff_reverse,
     write_off_staff_request,
 )
+from loans.services.maker_checker import waiver_request
 
 DASHBOARD_PERMISSION = "loans.view_portfolio"
 
@@ -187,6 +190,21 @@ ACTIONS: dict[str, ActionSpec] = {
             _("Write-off request %(id)s opened; a second officer must approve it.") % {"id": r.pk}
         ],
         done="Write-off requested.",
+    ),
+    "waiver_request": ActionSpec(
+        form=lambda loan, **kw: WaiverRequestForm(loan=loan, **kw),
+        run=lambda loan, data, user, as_of: waiver_request(
+            loan=loan,
+            installment_number=data["installment_number"],
+            component=Component(data["component"]),
+            amount=data["amount"],
+            officer=user,
+            reason=data["reason"],
+        ),
+        describe=lambda r: [
+            _("Waiver request %(id)s opened; a second officer must approve it.") % {"id": r.pk}
+        ],
+        done="Waiver requested.",
     ),
 }
 

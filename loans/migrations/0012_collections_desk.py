@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='loan',
-            index=models.Index(condition=models.Q(('status', 'ACTIVE')), fields=['bucket'], include=('principal_outstanding_amount', 'interest_receivable_amount'), name='loan_active_stock'),
+            index=models.Index(condition=models.Q(('status', 'ACTIVE')), fields=['bucket'], include=('principal_outstanding_amount',), name='loan_active_stock'),
         ),
         migrations.AddIndex(
             model_name='loan',

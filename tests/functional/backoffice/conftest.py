@@ -43,12 +43,15 @@ AS_OF = date(2027, 1, 20)
 
 @pytest.fixture
 def staff(db) -> dict[str, User]:
-    """One staff member per role (accounts.roles), by role name."""
+    """One staff member per role (accounts.roles), by role name, each with TOTP set up."""
     roles_sync()
-    return {
+    members = {
         role: staff_member_create(username=f"staff-{index}", password="x", role=role)
         for index, role in enumerate(ROLE_PERMISSIONS)
     }
+    for member in members.values():
+        totp_enable(member)
+    return members
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from accounts.roles import COLLECTIONS_AGENT, FINANCE, LOAN_OFFICER
 from loans.models import (
     ApprovalRequest,
     ContactNote,
+    Installment,
     JournalEntry,
     Loan,
     PromiseToPay,
@@ -21,6 +22,7 @@ from loans.models import (
     RepaymentChannel,
     RepaymentStatus,
 )
+from loans.services.daily import loan_interest_accrue
 from loans.services.desk import offline_repayment_record
 from tests.functional.backoffice.conftest import AS_OF, client_for
 from tests.integration.loans.conftest import assert_books_reconcile
@@ -34,6 +36,10 @@ def _url(name: str, loan: Loan) -> str:
 
 def _written() -> tuple[int, int, int]:
     return (Repayment.objects.count(), JournalEntry.objects.count(), AuditEvent.objects.count())
+
+
+# Creating the staff of the fixtures records their roles; the tests look at what came after.
+ROLE_CHANGE = "user.roles_change"
 
 
 def test_the_loan_page_shows_the_identity_masked_and_its_sections(staff, loan):
@@ -87,7 +93,7 @@ def test_reveal_without_the_permission_is_refused_and_records_nothing(staff, loa
     assert "Reveal identity" not in page
     assert response.status_code == 403
     assert decrypt(loan.borrower.id_number_ciphertext) not in response.content.decode()
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(action=ROLE_CHANGE).exists()
 
 
 def test_an_offline_repayment_is_previewed_then_posted_on_confirmation(staff, loan):
@@ -175,6 +181,34 @@ def test_a_write_off_request_needs_the_days_past_due_and_opens_an_approval(staff
     assert AuditEvent.objects.filter(action="write_off.request").count() == 1
 
 
+def test_a_waiver_request_is_previewed_then_waits_for_a_second_officer(staff, loan):
+    loan_interest_accrue(loan=loan, as_of=AS_OF)
+    owed = Installment.objects.get(loan=loan, number=1).interest_accrued_amount
+    client = client_for(staff[COLLECTIONS_AGENT])
+    data = {"installment_number": "1", "component": "INTEREST", "amount": "1.00",
+            "reason": "goodwill"}  # fmt: skip
+
+    preview = client.post(_url("_waive", loan), data)
+    assert preview.status_code == 200
+    assert preview.context["effect"] is not None
+    assert not ApprovalRequest.objects.exists()
+    too_much = client.post(_url("_waive", loan), {**data, "amount": str(owed + 1)})
+    assert too_much.context["form"].non_field_errors()
+
+    done = client.post(_url("_waive", loan), {**data, "confirm": "1"})
+
+    assert done.status_code == 302
+    request = ApprovalRequest.objects.get(loan=loan)
+    assert (request.kind, request.status, request.requested_by) == (
+        "WAIVER",
+        "PENDING",
+        staff[COLLECTIONS_AGENT],
+    )
+    assert request.payload == {"installment_number": 1, "component": "INTEREST", "amount": "1.00"}
+    # Nothing is waived until a second officer approves it.
+    assert Installment.objects.get(loan=loan, number=1).interest_waived_amount == 0
+
+
 def test_promises_and_notes_are_recorded_from_the_page(staff, loan):
     client = client_for(staff[COLLECTIONS_AGENT])
 
@@ -197,6 +231,6 @@ def test_promises_and_notes_are_recorded_from_the_page(staff, loan):
         "PENDING",
     )
     assert ContactNote.objects.get(loan=loan).text == "Will pay on payday"
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    actions = set(AuditEvent.objects.exclude(action=ROLE_CHANGE).values_list("action", flat=True))
     assert actions == {"collections.promise", "collections.note"}
     assert "Will pay" not in str(AuditEvent.objects.get(action="collections.note").details)

@@ -105,7 +105,8 @@ PAGES: list[tuple[str, Callable[[World], str], frozenset[str]]] = [
     ),
     ("approvals history", page("loans_decidedapproval_changelist"), ALL),
     ("add product", page("loans_loanproduct_add"), frozenset({RISK, ADMIN})),
-    ("journal", page("loans_journalentry_changelist"), frozenset({RISK, FIN, ADMIN})),
+    # Loan officers read a loan's ledger entries (the officers' loan page shows them too).
+    ("journal", page("loans_journalentry_changelist"), frozenset({OFFICER, RISK, FIN, ADMIN})),
     ("payouts", page("loans_payout_changelist"), frozenset({OFFICER, FIN, ADMIN})),
     ("audit trail", page("accounts_auditevent_changelist"), frozenset({ADMIN})),
     ("users", page("accounts_user_changelist"), frozenset({ADMIN})),
