@@ -44,7 +44,7 @@ from loans.models import (
     Repayment,
 )
 from loans.services.maker_checker import product_change_request
-from loans.services.products import product_create, product_validate
+from loans.services.products import CHANGEABLE_FIELDS, product_create, product_validate
 
 
 class ReadOnlyModelAdmin[M: models.Model](admin.ModelAdmin[M]):
@@ -99,23 +99,8 @@ PRODUCT_REFUSAL = "lendportal.product_change_refusal"
 class LoanProductForm(forms.ModelForm[LoanProduct]):
     class Meta:
         model = LoanProduct
-        fields = [
-            "code",
-            "name",
-            "is_active",
-            "methods",
-            "terms",
-            "min_amount",
-            "max_amount",
-            "annual_rate",
-            "rates_by_grade",
-            "fee_rate",
-            "rate_cap",
-            "grace_days",
-            "penalty_multiplier",
-            "write_off_days",
-            "allocation_rules",
-        ]
+        # The code, then what a product change may touch (the same list the approval replays).
+        fields = ["code", *CHANGEABLE_FIELDS]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
