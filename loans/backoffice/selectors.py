@@ -260,10 +260,7 @@ def _stock() -> dict[str, _Stock]:
         )
         .order_by()
     )
-    return {
-        row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO)
-        for row in rows
-    }
+    return {row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO) for row in rows}
 
 
 def _flows(first: date, last: date) -> Flows:

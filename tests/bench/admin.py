@@ -135,13 +135,17 @@ def _pages() -> list[tuple[str, str]]:
 
 
 def _client() -> Any:
+    from allauth.mfa.models import Authenticator
     from django.test import Client
 
     from accounts.models import User
+    from tests.factories.accounts import totp_enable
 
     user = User.objects.filter(username="bench-admin").first()
     if user is None:
         user = User.objects.create_superuser("bench-admin", "bench@example.invalid", None)
+    if not Authenticator.objects.filter(user=user).exists():
+        totp_enable(user)  # staff without TOTP are sent to set it up (docs/backoffice.md)
     client = Client()
     client.force_login(user)
     return client

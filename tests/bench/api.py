@@ -42,12 +42,19 @@ request = function()
 end
 """
 POST_SCRIPT = """
-math.randomseed(os.time())
+-- Every wrk thread gets its own number: without it the threads, seeded in the same second,
+-- sent the same Idempotency-Keys and measured replays and 409s instead of repayments.
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
 local n = 0
 request = function()
+  if n == 0 then math.randomseed(os.time() + thread_id) end
   n = n + 1
   local id = ids[math.random(#ids)]
-  local key = "bench-" .. math.random(1, 1000000000) .. "-" .. n
+  local key = "bench-" .. os.time() .. "-" .. thread_id .. "-" .. n
   return wrk.format("POST", "/api/v1/loans/" .. id .. "/repayments",
     {["Authorization"] = "Bearer TOKEN", ["Content-Type"] = "application/json",
      ["Idempotency-Key"] = key}, '{"amount": "1.00", "reference": "bench"}')
