@@ -16,7 +16,7 @@ from loans.models import BusinessDate, LoanStatus
 from loans.services.origination import loan_draw
 from tests.factories.accounts import totp_code, totp_enable
 from tests.factories.loans import ProductFactory, contract_for
-from tests.functional.backoffice.conftest import referred_application, staff
+from tests.functional.backoffice.conftest import referred_application, staff_member
 
 TODAY = date(2027, 1, 15)
 DESKTOP = {"width": 1280, "height": 800}
@@ -49,8 +49,8 @@ def test_two_officers_approve_an_application_and_a_large_disbursement(
 ):
     BusinessDate.objects.update_or_create(id=1, defaults={"current_date": TODAY})
     product = ProductFactory.create()
-    maker_secret = totp_enable(staff("officer", LOAN_OFFICER))
-    checker_secret = totp_enable(staff("officer2", LOAN_OFFICER))
+    maker_secret = totp_enable(staff_member("officer", LOAN_OFFICER))
+    checker_secret = totp_enable(staff_member("officer2", LOAN_OFFICER))
     application = referred_application()
     base = live_server.url
 
