@@ -42,6 +42,7 @@ from loans.models import (
     ReferredApplication,
 )
 from loans.selectors import business_date_current
+from loans.services.approvals import approval_permission
 from loans.services.credit import (
     OFFICER_DECLINE_REASONS,
     credit_application_review,
@@ -50,7 +51,6 @@ from loans.services.credit import (
 from loans.services.maker_checker import (
     approval_approve,
     approval_effect,
-    approval_permission,
     approval_reject,
     rejection_effect,
 )

@@ -19,6 +19,21 @@ from loans.errors import LendingError
 from loans.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Loan, LoanProduct
 
 
+class ApprovalNotPermitted(LendingError):
+    code = "approval_not_permitted"
+
+
+def approval_permission(kind: str, action: str) -> str:
+    """The permission to ``action`` ("request" or "approve") a request of ``kind``."""
+    return f"loans.{action}_{kind.lower()}"
+
+
+def approval_permission_require(officer: User, kind: str, action: str) -> None:
+    """Raise ApprovalNotPermitted unless ``officer`` may ``action`` requests of ``kind``."""
+    if not officer.has_perm(approval_permission(kind, action)):
+        raise ApprovalNotPermitted(f"You may not {action} {kind.lower()} requests.")
+
+
 class MakerCheckerViolation(LendingError):
     code = "second_approver_required"
 

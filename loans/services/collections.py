@@ -25,7 +25,11 @@ from loans.models import (
     WebhookEventType,
 )
 from loans.selectors import installment_balance
-from loans.services.approvals import approval_decide, approval_open
+from loans.services.approvals import (
+    approval_decide,
+    approval_open,
+    approval_permission_require,
+)
 from loans.services.installments import Change, changes_apply, paid_dates_refresh
 from loans.services.ledger import credit, debit, entry_post
 from loans.services.outbox import outbox_event_write
@@ -114,7 +118,11 @@ def waiver_check(
 
 @transaction.atomic
 def write_off_request(*, loan: Loan, officer: User, as_of: date, reason: str) -> ApprovalRequest:
-    """Ask a second officer to write a loan off; it must be ``write_off_days`` past due."""
+    """Ask a second officer to write a loan off; it must be ``write_off_days`` past due.
+
+    Raises ApprovalNotPermitted (without ``loans.request_write_off``), WriteOffRefused.
+    """
+    approval_permission_require(officer, ApprovalKind.WRITE_OFF, "request")
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     if loan.status != LoanStatus.ACTIVE:
         raise WriteOffRefused(f"Loan {loan.pk} is {loan.status}.")
@@ -130,8 +138,10 @@ def write_off_request(*, loan: Loan, officer: User, as_of: date, reason: str) ->
 def write_off_approve(*, request: ApprovalRequest, officer: User, as_of: date) -> Loan:
     """Write the loan off as the second officer (PRODUCT §3).
 
-    Raises MakerCheckerViolation, ApprovalRefused.
+    Raises ApprovalNotPermitted (without ``loans.approve_write_off``), MakerCheckerViolation,
+    ApprovalRefused.
     """
+    approval_permission_require(officer, ApprovalKind.WRITE_OFF, "approve")
     request = approval_decide(
         request=request, kind=ApprovalKind.WRITE_OFF, officer=officer, approve=True
     )

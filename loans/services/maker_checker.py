@@ -26,7 +26,12 @@ from loans.domain.allocation import Component
 from loans.errors import LendingError
 from loans.models import ApprovalKind, ApprovalRequest, Loan, LoanProduct
 from loans.services.adjustments import Adjustment, adjustment_check, adjustment_post
-from loans.services.approvals import ApprovalRefused, approval_decide, approval_open
+from loans.services.approvals import (
+    ApprovalRefused,
+    approval_decide,
+    approval_open,
+    approval_permission_require,
+)
 from loans.services.collections import waiver_check, waiver_post, write_off_post
 from loans.services.origination import loan_cancel, loan_disburse
 from loans.services.products import (
@@ -37,22 +42,11 @@ from loans.services.products import (
 )
 
 
-class ApprovalNotPermitted(LendingError):
-    code = "approval_not_permitted"
-
-
 class ProductChangeRefused(LendingError):
     code = "product_change_refused"
 
 
-def approval_permission(kind: str, action: str) -> str:
-    """The permission to ``action`` ("request" or "approve") a request of ``kind``."""
-    return f"loans.{action}_{kind.lower()}"
-
-
-def _require(officer: User, kind: str, action: str) -> None:
-    if not officer.has_perm(approval_permission(kind, action)):
-        raise ApprovalNotPermitted(f"You may not {action} {kind.lower()} requests.")
+_require = approval_permission_require
 
 
 # --- requests ----------------------------------------------------------------------------------

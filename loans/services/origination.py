@@ -38,7 +38,11 @@ from loans.models import (
     PayoutStatus,
     WebhookEventType,
 )
-from loans.services.approvals import approval_decide, approval_open
+from loans.services.approvals import (
+    approval_decide,
+    approval_open,
+    approval_permission_require,
+)
 from loans.services.ledger import credit, debit, entry_post
 from loans.services.outbox import outbox_event_write
 from loans.services.payouts import payout_backend
@@ -310,7 +314,11 @@ def payout_settle(*, payout: Payout, reference: str, as_of: date) -> Payout:
 
 @transaction.atomic
 def disbursement_request(*, loan: Loan, officer: User, reason: str = "") -> ApprovalRequest:
-    """Ask for a second officer's approval to disburse a large pending loan."""
+    """Ask for a second officer's approval to disburse a large pending loan.
+
+    Raises ApprovalNotPermitted without ``loans.request_disbursement``, DisbursementRefused.
+    """
+    approval_permission_require(officer, ApprovalKind.DISBURSEMENT, "request")
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     if loan.status != LoanStatus.PENDING_DISBURSEMENT:
         raise DisbursementRefused(f"Loan {loan.pk} is {loan.status}, not pending disbursement.")
@@ -324,6 +332,7 @@ def disbursement_approve(*, request: ApprovalRequest, officer: User, as_of: date
     Raises MakerCheckerViolation when ``officer`` made the request, ApprovalRefused when the
     request is not pending.
     """
+    approval_permission_require(officer, ApprovalKind.DISBURSEMENT, "approve")
     request = approval_decide(
         request=request, kind=ApprovalKind.DISBURSEMENT, officer=officer, approve=True
     )
@@ -333,6 +342,7 @@ def disbursement_approve(*, request: ApprovalRequest, officer: User, as_of: date
 @transaction.atomic
 def disbursement_reject(*, request: ApprovalRequest, officer: User, reason: str = "") -> Loan:
     """Reject a requested disbursement as the second officer: the loan is cancelled."""
+    approval_permission_require(officer, ApprovalKind.DISBURSEMENT, "approve")
     request = approval_decide(
         request=request, kind=ApprovalKind.DISBURSEMENT, officer=officer, approve=False, note=reason
     )

@@ -67,7 +67,7 @@ def test_seed_creates_a_loan_in_every_state(seeded):
     written_off = Loan.objects.get(status=LoanStatus.WRITTEN_OFF)
     assert written_off.days_past_due >= 180
     approval = ApprovalRequest.objects.get(loan=written_off, kind=ApprovalKind.WRITE_OFF)
-    assert approval.requested_by.username == "officer"
+    assert approval.requested_by.username == "collections"
     assert approval.decided_by is not None
     assert approval.decided_by.username == "officer2"
     pending = Loan.objects.get(status=LoanStatus.PENDING_DISBURSEMENT)

@@ -526,9 +526,9 @@ def loan_written_off(demo: Demo) -> None:
     delinquency_set(loan, as_of=demo.last_closed)
     request = write_off_request(
         loan=loan,
-        officer=demo.staff["officer"],
+        officer=demo.staff["collections"],
         as_of=demo.today,
         reason=f"{loan.days_past_due} days past due, no contact",
     )
     write_off_approve(request=request, officer=demo.staff["officer2"], as_of=demo.today)
-    demo.say(f"    written off at {loan.days_past_due} days past due (officer, then officer2)")
+    demo.say(f"    written off at {loan.days_past_due} days past due (collections, then officer2)")

@@ -30,11 +30,10 @@ from loans.models import (
     LoanStatus,
 )
 from loans.services.adjustments import Adjustment, AdjustmentRefused
-from loans.services.approvals import ApprovalRefused, MakerCheckerViolation
+from loans.services.approvals import ApprovalNotPermitted, ApprovalRefused, MakerCheckerViolation
 from loans.services.collections import WaiverRefused
 from loans.services.daily import loan_interest_accrue
 from loans.services.maker_checker import (
-    ApprovalNotPermitted,
     adjustment_request,
     approval_approve,
     approval_reject,

@@ -6,6 +6,13 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
+from accounts.roles import (
+    ADMINISTRATOR,
+    COLLECTIONS_AGENT,
+    LOAN_OFFICER,
+    roles_sync,
+    staff_member_create,
+)
 from loans.domain.allocation import Component
 from loans.domain.schedule import RepaymentMethod
 from loans.models import (
@@ -43,9 +50,12 @@ def accrue(loan: Loan, days: int) -> None:
 
 @pytest.fixture
 def officers() -> tuple[User, User]:
+    """An administrator (may ask and approve: self-approval is refused by maker-checker, not by
+    a missing permission) and a loan officer (approves write-offs)."""
+    roles_sync()
     return (
-        User.objects.create_user("maker", is_staff=True),
-        User.objects.create_user("checker", is_staff=True),
+        staff_member_create(username="maker", password="x", role=ADMINISTRATOR),
+        staff_member_create(username="checker", password="x", role=LOAN_OFFICER),
     )
 
 
@@ -243,3 +253,17 @@ def test_a_loan_settled_by_a_waiver_closes_at_close_of_business(officers):
     loan.refresh_from_db()
     assert (loan.status, loan.closed_date) == (LoanStatus.PAID_OFF, last_due)
     assert_books_reconcile()
+
+
+def test_a_loan_officer_may_approve_a_write_off_but_not_ask_for_one(officers):
+    from loans.services.approvals import ApprovalNotPermitted
+
+    _, loan_officer = officers
+    agent = staff_member_create(username="agent", password="x", role=COLLECTIONS_AGENT)
+    loan = draw(principal="1000.00", term=3)
+    Loan.objects.filter(pk=loan.pk).update(days_past_due=200)
+
+    with pytest.raises(ApprovalNotPermitted):
+        write_off_request(loan=loan, officer=loan_officer, as_of=date(2027, 8, 1), reason="")
+    request = write_off_request(loan=loan, officer=agent, as_of=date(2027, 8, 1), reason="200")
+    assert request.requested_by == agent

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
+from accounts.roles import LOAN_OFFICER, roles_sync, staff_member_create
 from loans.domain.schedule import RepaymentMethod, build_schedule
 from loans.models import (
     ApprovalRequest,
@@ -152,9 +153,11 @@ def test_a_product_rate_above_the_cap_refuses_the_draw():
 
 
 def _officers() -> tuple[User, User]:
+    """Two loan officers: the role may request and approve disbursements (accounts.roles)."""
+    roles_sync()
     return (
-        User.objects.create_user("maker", is_staff=True),
-        User.objects.create_user("checker", is_staff=True),
+        staff_member_create(username="maker", password="x", role=LOAN_OFFICER),
+        staff_member_create(username="checker", password="x", role=LOAN_OFFICER),
     )
 
 
@@ -219,3 +222,23 @@ def test_an_active_loan_cannot_be_cancelled():
 
     loan.refresh_from_db()
     assert loan.status == LoanStatus.ACTIVE
+
+
+def test_only_a_role_with_the_permission_may_request_or_approve_a_disbursement():
+    from loans.services.approvals import ApprovalNotPermitted
+
+    maker, _checker = _officers()
+    outsider = User.objects.create_user("outsider", is_staff=True)
+    loan = draw(principal="25000.00")
+
+    with pytest.raises(ApprovalNotPermitted):
+        disbursement_request(loan=loan, officer=outsider)
+    assert not ApprovalRequest.objects.exists()
+
+    request = disbursement_request(loan=loan, officer=maker)
+    with pytest.raises(ApprovalNotPermitted):
+        disbursement_approve(request=request, officer=outsider, as_of=date(2027, 1, 18))
+    with pytest.raises(ApprovalNotPermitted):
+        disbursement_reject(request=request, officer=outsider, reason="no")
+    request.refresh_from_db()
+    assert request.status == ApprovalStatus.PENDING
