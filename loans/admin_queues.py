@@ -313,7 +313,8 @@ APPROVAL_COLUMNS = ["id", "kind", "loan", "product", "requested_by", "requested_
 class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
     list_display = [*APPROVAL_COLUMNS, "decide"]
     list_select_related = ["loan", "product", "requested_by"]
-    list_filter = ["kind", "requested_by"]
+    # Only the staff who made requests, not every user (millions of borrowers are users too).
+    list_filter = ["kind", ("requested_by", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=id", "=loan__id", "product__code", "requested_by__username"]
     count_filter = "kind"
     fields = ["kind", "loan", "product", "payload", "requested_by", "requested_at", "reason"]
@@ -405,7 +406,12 @@ class DecidedApprovalAdmin(ReadOnlyModelAdmin[DecidedApproval]):
 
     list_display = [*APPROVAL_COLUMNS, "status", "decided_by", "decided_at", "decision_note"]
     list_select_related = ["loan", "product", "requested_by", "decided_by"]
-    list_filter = ["status", "kind", "decided_by", "requested_by"]
+    list_filter = [
+        "status",
+        "kind",
+        ("decided_by", admin.RelatedOnlyFieldListFilter),
+        ("requested_by", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["=id", "=loan__id", "product__code", "decision_note"]
     date_hierarchy = "decided_at"
     show_full_result_count = False

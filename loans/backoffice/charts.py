@@ -47,7 +47,7 @@ def bar_chart(
         bars.append(
             Bar(
                 label=label,
-                value=f"{Decimal(value) / unit:,.0f}",
+                value=_shown(Decimal(value) / unit),
                 x=x,
                 y=PLOT_BOTTOM - height,
                 width=bar_width,
@@ -56,3 +56,10 @@ def bar_chart(
             )
         )
     return BarChart(title=title, bars=tuple(bars))
+
+
+def _shown(amount: Decimal) -> str:
+    """Whole units with separators; small non-zero amounts keep two decimals (not a bare 0)."""
+    if amount and abs(amount) < 10:
+        return f"{amount:,.2f}"
+    return f"{amount:,.0f}"

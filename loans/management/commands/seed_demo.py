@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.db.models import Min
 from stdnum import luhn
 
 from accounts.models import Borrower, Partner, User
@@ -43,6 +44,7 @@ from loans.domain.schedule import RepaymentMethod
 from loans.models import (
     BusinessDate,
     CreditApplication,
+    JournalEntry,
     Loan,
     LoanProduct,
     LoanStatus,
@@ -62,6 +64,7 @@ from loans.services.origination import (
     loan_draw,
     payout_send,
 )
+from loans.services.portfolio_days import portfolio_days_refresh
 from loans.services.products import product_save
 from loans.services.repayments import repayment_post, repayment_reverse
 
@@ -174,6 +177,11 @@ class Command(BaseCommand):
             "pk", flat=True
         ):
             payout_send(payout_id=payout_id)
+        # The dashboard's flows come from the daily summary that close of business writes; the
+        # demo's history was posted directly, so the summary of its dates is written once here.
+        first = JournalEntry.objects.aggregate(first=Min("value_date"))["first"]
+        if first is not None:
+            portfolio_days_refresh(first=first, last=business_date_current())
         self.summary()
 
     def summary(self) -> None:
