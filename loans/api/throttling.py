@@ -1,10 +1,21 @@
-"""Rate limits per partner: one bucket per OAuth2 client and read/write (settings)."""
+"""Rate limits per partner: one counter per OAuth2 client and read/write (settings).
+
+DRF's SimpleRateThrottle keeps, per client, the list of every request's time in the last
+window, reads it from the cache and writes it back on every call. At a busy partner's
+6,000/min that is a list of up to 6,000 floats (about 50 KB) pickled and sent to Redis twice
+per request; under the bench's rate it grew to 20,000. This throttle keeps one integer per
+client and window instead: ``add`` starts a window when none is open (it expires ``duration``
+seconds after that first request), ``incr`` counts. Two small round trips, whatever the rate.
+A fixed window lets a client send up to twice its rate across a window's edge; for a limit
+meant to protect the service from a runaway client that is acceptable.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
@@ -25,10 +36,23 @@ class PartnerRateThrottle(SimpleRateThrottle):
         self.scope = "read" if request.method in SAFE_METHODS else "write"
         self.rate = settings.LENDPORTAL_API_THROTTLE_RATES[self.scope]
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return bool(super().allow_request(request, view))
+        key = self.get_cache_key(request, view)
+        if key is None or self.num_requests is None or self.duration is None:
+            return True
+        cache.add(key, 0, timeout=self.duration)  # opens a window unless one is open
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window expired between the two calls: open the next one
+            cache.add(key, 1, timeout=self.duration)
+            count = 1
+        return count <= self.num_requests
+
+    def wait(self) -> float | None:
+        """Seconds until the client may try again: at most one window."""
+        return float(self.duration) if self.duration else None
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         token = request.auth
         if token is None or not hasattr(token, "application"):
             return None
-        return f"api-throttle:{token.application.client_id}:{self.scope}"
+        return f"api-throttle:{token.application.client_id}:{self.scope}:window"

@@ -186,3 +186,16 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
     )
 
     assert "/api/v1/loans/{loan_id}/repayments" in (tmp_path / "schema.yaml").read_text()
+
+
+def test_a_throttled_partner_may_call_again_when_its_window_has_passed(api, settings):
+    import time
+
+    settings.LENDPORTAL_API_THROTTLE_RATES = {"read": "2/s", "write": "2/s"}
+
+    assert [api.get("/api/v1/loans").status_code for _ in range(3)] == [200, 200, 429]
+    # Reads and writes count apart: a write is still allowed.
+    assert api.post("/api/v1/quotes", {}, format="json").status_code != 429
+
+    time.sleep(1.1)
+    assert api.get("/api/v1/loans").status_code == 200
