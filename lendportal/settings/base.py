@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -191,11 +192,17 @@ STORAGES = {
 
 # Redis: the Celery broker, and the cache (rate limits need a cache shared by every process).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("CACHE_URL", cache_url_for_broker(CELERY_BROKER_URL)),
         "KEY_PREFIX": "lendportal",
+    },
+    # Per web process: the partner API's memory of bearer tokens (loans/api/auth_cache.py).
+    "api-auth": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "api-auth",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
     },
 }
 

@@ -2,64 +2,37 @@
 
 Every API call would otherwise read its token (with the OAuth2 application) and its partner:
 two of the three queries of a loan lookup. For ``LENDPORTAL_API_AUTH_CACHE_SECONDS`` (default
-10; 0 turns the memory off, as the test settings do) a process reuses what it read. The price:
-a revoked token or a deactivated partner keeps working for at most that long in a process that
-has just seen it. A token's expiry and scopes are still checked on every call (``is_valid``
-reads the remembered token's own ``expires`` and ``scope``). Keys are SHA-256 checksums, so the
-memory holds no bearer token in clear.
+10; 0 turns the memory off, as the test settings do) a process reuses what it read, kept in
+Django's per-process memory cache (``CACHES["api-auth"]``). The price: a revoked token or a
+deactivated partner keeps working for at most that long in a process that has just seen it. A
+token's expiry and scopes are still checked on every call (``is_valid`` reads the remembered
+token's own ``expires`` and ``scope``). Keys are SHA-256 checksums, so the memory holds no
+bearer token in clear.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from accounts.models import Partner
 
-_MAX_ENTRIES = 10_000
 
-
-class _Memory:
-    """key → (value, moment it was read); forgets everything when full (rare: one per token)."""
-
-    def __init__(self) -> None:
-        self._entries: dict[object, tuple[Any, float]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: object, load: Any) -> Any:
-        seconds = settings.LENDPORTAL_API_AUTH_CACHE_SECONDS
-        if not seconds:
-            return load()
-        now = time.monotonic()
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry is not None and now - entry[1] < seconds:
-            return entry[0]
-        value = load()
-        with self._lock:
-            if len(self._entries) >= _MAX_ENTRIES:
-                self._entries.clear()
-            self._entries[key] = (value, now)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-_tokens = _Memory()
-_partners = _Memory()
+def _remembered(key: str, load: Callable[[], Any]) -> Any:
+    seconds = settings.LENDPORTAL_API_AUTH_CACHE_SECONDS
+    if not seconds:
+        return load()
+    return caches["api-auth"].get_or_set(key, load, timeout=seconds)
 
 
 def auth_memory_clear() -> None:
     """Forget every remembered token and partner (tests; a deploy restarts processes anyway)."""
-    _tokens.clear()
-    _partners.clear()
+    caches["api-auth"].clear()
 
 
 class CachedOAuth2Validator(OAuth2Validator):
@@ -68,7 +41,7 @@ class CachedOAuth2Validator(OAuth2Validator):
     def _load_access_token(self, token: str) -> Any:
         checksum = hashlib.sha256(token.encode()).hexdigest()
         load = super()._load_access_token
-        return _tokens.get(checksum, lambda: load(token))
+        return _remembered(f"token:{checksum}", lambda: load(token))
 
 
 def active_partner_for_application(application_id: int) -> Partner | None:
@@ -81,5 +54,5 @@ def active_partner_for_application(application_id: int) -> Partner | None:
             .first()
         )
 
-    partner: Partner | None = _partners.get(application_id, load)
+    partner: Partner | None = _remembered(f"partner:{application_id}", load)
     return partner

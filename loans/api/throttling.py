@@ -21,6 +21,17 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 
+def window_allows(key: str, *, limit: int, seconds: int) -> bool:
+    """Count one request under ``key``; False once the window holds more than ``limit``."""
+    cache.add(key, 0, timeout=seconds)  # opens a window unless one is open
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between the two calls: open the next one
+        cache.add(key, 1, timeout=seconds)
+        count = 1
+    return count <= limit
+
+
 class PartnerRateThrottle(SimpleRateThrottle):
     """LENDPORTAL_API_THROTTLE_RATES["read"] for GET, ["write"] for the rest, per client.
 
@@ -39,13 +50,7 @@ class PartnerRateThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None or self.num_requests is None or self.duration is None:
             return True
-        cache.add(key, 0, timeout=self.duration)  # opens a window unless one is open
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window expired between the two calls: open the next one
-            cache.add(key, 1, timeout=self.duration)
-            count = 1
-        return count <= self.num_requests
+        return window_allows(key, limit=self.num_requests, seconds=self.duration)
 
     def wait(self) -> float | None:
         """Seconds until the client may try again: at most one window."""

@@ -2,8 +2,9 @@
 
 django-oauth-toolkit's TokenView is a plain Django view, outside DRF's throttling, so a guessed
 client secret could be tried without limit. Each address may ask ``LENDPORTAL_API_TOKEN_RATE``
-times (tokens live for hours; a partner needs a few a day); beyond it the answer is 429 with the
-error body of PRODUCT §7 and a Retry-After header, and the secret is not even checked.
+times (tokens live for hours; a partner needs a few a day), counted like the API's own limits
+(``loans.api.throttling.window_allows``); beyond it the answer is 429 with the error body of
+PRODUCT §7 and a Retry-After header, and the secret is not even checked.
 """
 
 from __future__ import annotations
@@ -17,24 +18,31 @@ from oauth2_provider.views import TokenView
 from rest_framework.throttling import SimpleRateThrottle
 
 from loans.api.errors import error_body
+from loans.api.throttling import window_allows
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    """DRF's counting on the shared cache, keyed by the client's address (DRF's get_ident)."""
+    """A fixed window per client address (DRF's get_ident, which reads only request.META)."""
 
     def __init__(self) -> None:
         self.rate = settings.LENDPORTAL_API_TOKEN_RATE
         self.num_requests, self.duration = self.parse_rate(self.rate)
 
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return f"api-throttle:token:{self.get_ident(request)}"
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if self.num_requests is None or self.duration is None:
+            return True
+        key = f"api-throttle:token:{self.get_ident(request)}"
+        return window_allows(key, limit=self.num_requests, seconds=self.duration)
+
+    def wait(self) -> float | None:
+        """At most one window."""
+        return float(self.duration) if self.duration else None
 
 
 class ThrottledTokenView(TokenView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = TokenRateThrottle()
-        # DRF's counting reads only request.META, which a plain Django request has too.
-        if throttle.allow_request(request, self):  # type: ignore[arg-type]
+        if throttle.allow_request(request, self):
             return super().post(request, *args, **kwargs)
         wait = math.ceil(throttle.wait() or 1)
         body = error_body("throttled", f"Too many token requests; try again in {wait} seconds.")

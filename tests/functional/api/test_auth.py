@@ -165,39 +165,42 @@ def test_token_requests_are_rate_limited_per_address(client, settings):
 
 
 def test_a_web_process_remembers_a_token_and_its_partner_for_a_few_seconds(
-    client_for, business_date, product, settings, monkeypatch
+    client_for, business_date, product, settings
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from loans.api import auth_cache
 
     settings.LENDPORTAL_API_AUTH_CACHE_SECONDS = 10
     auth_cache.auth_memory_clear()
-    clock = [1000.0]
-    monkeypatch.setattr(auth_cache.time, "monotonic", lambda: clock[0])
     partner = api_partner()
     client = client_for(partner)
 
-    with CaptureQueriesContext(connection) as first:
-        assert client.get("/api/v1/loans").status_code == 200
-    with CaptureQueriesContext(connection) as second:
-        assert client.get("/api/v1/loans").status_code == 200
-    # The token and partner reads are gone the second time; the loans query remains.
-    assert len(second) == len(first) - 2
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        with CaptureQueriesContext(connection) as first:
+            assert client.get("/api/v1/loans").status_code == 200
+        with CaptureQueriesContext(connection) as second:
+            assert client.get("/api/v1/loans").status_code == 200
+        # The token and partner reads are gone the second time; the loans query remains.
+        assert len(second) == len(first) - 2
 
-    # A deactivated partner keeps working only until the memory expires.
-    Partner.objects.filter(pk=partner.partner.pk).update(is_active=False)
-    clock[0] += 9
-    assert client.get("/api/v1/loans").status_code == 200
-    clock[0] += 2
-    assert_error(client.get("/api/v1/loans"), 403, "permission_denied")
+        # A deactivated partner keeps working only until the memory expires.
+        Partner.objects.filter(pk=partner.partner.pk).update(is_active=False)
+        clock.shift(9)
+        assert client.get("/api/v1/loans").status_code == 200
+        clock.shift(2)
+        assert_error(client.get("/api/v1/loans"), 403, "permission_denied")
 
-    # Expiry is checked on every call, remembered or not: two hours on, within the memory's
-    # seconds, the remembered token has expired.
-    Partner.objects.filter(pk=partner.partner.pk).update(is_active=True)
-    clock[0] += 11
-    assert client.get("/api/v1/loans").status_code == 200
-    with time_machine.travel(timedelta(hours=2)):
+        # Expiry is checked on every call: a token remembered a moment ago that expires
+        # within the memory's 10 seconds is refused as soon as it expires.
+        Partner.objects.filter(pk=partner.partner.pk).update(is_active=True)
+        clock.shift(11)  # the memory has forgotten partner and token
+        AccessToken.objects.filter(application__partner=partner.partner).update(
+            expires=timezone.now() + timedelta(seconds=5)
+        )
+        assert client.get("/api/v1/loans").status_code == 200  # remembered again, valid
+        clock.shift(6)  # within the memory's 10 seconds, past the token's expiry
         assert_error(client.get("/api/v1/loans"), 401, "not_authenticated")
     auth_cache.auth_memory_clear()
