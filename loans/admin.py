@@ -141,6 +141,12 @@ class LoanProductAdmin(admin.ModelAdmin[LoanProduct]):
     search_fields = ["code", "name"]
     readonly_fields = ["created_at", "updated_at"]
 
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: LoanProduct | None = None
+    ) -> list[str]:
+        # A product's code names it everywhere (loans, the API); only its settings change.
+        return [*self.readonly_fields, "code"] if obj else list(self.readonly_fields)
+
     def save_model(
         self,
         request: HttpRequest,

@@ -245,6 +245,10 @@ class PendingDisbursementAdmin(QueueAdmin[PendingDisbursement]):
     def queue_counts(self) -> dict[str, int]:
         return disbursement_queue_counts()
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # The counts above the list link by product code (Django allows only list_filter's).
+        return lookup == self.count_filter or super().lookup_allowed(lookup, value, request)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[PendingDisbursement]:
         pending = ApprovalRequest.objects.filter(
             loan=OuterRef("pk"), kind=ApprovalKind.DISBURSEMENT, status=ApprovalStatus.PENDING

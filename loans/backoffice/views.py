@@ -42,11 +42,11 @@ from loans.domain.allocation import Component
 from loans.errors import LendingError
 from loans.models import ContactChannel, Loan
 from loans.selectors import business_date_current
+from loans.services.collections import write_off_request
 from loans.services.collections_desk import contact_note_add, promise_to_pay_record
 from loans.services.desk import (
     offline_repayment_record,
     repayment_staff_reverse,
-    write_off_staff_request,
 )
 from loans.services.maker_checker import waiver_request
 
@@ -183,8 +183,8 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "write_off_request": ActionSpec(
         form=lambda loan, **kw: WriteOffRequestForm(**kw),
-        run=lambda loan, data, user, as_of: write_off_staff_request(
-            loan=loan, user=user, as_of=as_of, reason=data["reason"]
+        run=lambda loan, data, user, as_of: write_off_request(
+            loan=loan, officer=user, as_of=as_of, reason=data["reason"]
         ),
         describe=lambda r: [
             _("Write-off request %(id)s opened; a second officer must approve it.") % {"id": r.pk}

@@ -1,8 +1,8 @@
 """The officers' actions on a loan page (issue #6): each one the portal's or the API's own
 service, plus an AuditEvent in the same transaction.
 
-Nothing here decides a money rule; ``repayment_post``, ``repayment_reverse`` and
-``write_off_request`` do, and refuse exactly as they do elsewhere.
+Nothing here decides a money rule; ``repayment_post`` and ``repayment_reverse`` do, and refuse
+exactly as they do elsewhere.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from django.db import transaction
 
 from accounts.audit import audit_record
 from accounts.models import User
-from loans.models import ApprovalRequest, Loan, Repayment, RepaymentChannel
-from loans.services.collections import write_off_request
+from loans.models import Loan, Repayment, RepaymentChannel
 from loans.services.repayments import repayment_post, repayment_reverse
 
 
@@ -73,16 +72,3 @@ def repayment_staff_reverse(
         details={"repayment": repayment.pk, "amount": str(repayment.amount)},
     )
     return reversed_repayment
-
-
-@transaction.atomic
-def write_off_staff_request(*, loan: Loan, user: User, as_of: date, reason: str) -> ApprovalRequest:
-    """Ask a second officer to write the loan off. Raises WriteOffRefused, ApprovalRefused."""
-    request = write_off_request(loan=loan, officer=user, as_of=as_of, reason=reason)
-    audit_record(
-        actor=user,
-        action="write_off.request",
-        target=loan,
-        details={"approval_request": request.pk, "days_past_due": loan.days_past_due},
-    )
-    return request

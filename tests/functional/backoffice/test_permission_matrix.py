@@ -227,3 +227,17 @@ def test_each_role_does_exactly_its_actions_and_each_is_audited(
         ).exists()
         == done["approve an adjustment"]
     )
+
+
+def test_the_counts_above_a_queue_link_to_their_filtered_list(client: Client, staff_client: Any):
+    world = world_build()
+    staff_client(ADMIN)
+    product = world.pending_loan.product
+
+    listing = client.get(reverse("admin:loans_pendingdisbursement_changelist"))
+    link = reverse("admin:loans_pendingdisbursement_changelist") + f"?product__code={product.code}"
+    assert link.split("?")[1] in listing.content.decode()
+    filtered = client.get(link)
+
+    assert filtered.status_code == 200
+    assert world.pending_loan in filtered.context["cl"].result_list
