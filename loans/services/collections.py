@@ -26,7 +26,6 @@ from loans.models import (
 )
 from loans.selectors import installment_balance
 from loans.services.approvals import (
-    approval_decide,
     approval_open,
     approval_permission_require,
 )
@@ -132,23 +131,6 @@ def write_off_request(*, loan: Loan, officer: User, as_of: date, reason: str) ->
             f"{loan.write_off_days}."
         )
     return approval_open(loan=loan, kind=ApprovalKind.WRITE_OFF, officer=officer, reason=reason)
-
-
-@transaction.atomic
-def write_off_approve(*, request: ApprovalRequest, officer: User, as_of: date) -> Loan:
-    """Write the loan off as the second officer (PRODUCT §3).
-
-    Raises ApprovalNotPermitted (without ``loans.approve_write_off``), MakerCheckerViolation,
-    ApprovalRefused.
-    """
-    approval_permission_require(officer, ApprovalKind.WRITE_OFF, "approve")
-    request = approval_decide(
-        request=request, kind=ApprovalKind.WRITE_OFF, officer=officer, approve=True
-    )
-    # A write-off request always names its loan (constraint approval_names_its_loan_or_product).
-    return write_off_post(
-        loan_id=int(request.loan_id or 0), officer=officer, as_of=as_of, memo=request.reason
-    )
 
 
 @transaction.atomic

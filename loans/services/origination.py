@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -39,7 +38,6 @@ from loans.models import (
     WebhookEventType,
 )
 from loans.services.approvals import (
-    approval_decide,
     approval_open,
     approval_permission_require,
 )
@@ -323,30 +321,6 @@ def disbursement_request(*, loan: Loan, officer: User, reason: str = "") -> Appr
     if loan.status != LoanStatus.PENDING_DISBURSEMENT:
         raise DisbursementRefused(f"Loan {loan.pk} is {loan.status}, not pending disbursement.")
     return approval_open(loan=loan, kind=ApprovalKind.DISBURSEMENT, officer=officer, reason=reason)
-
-
-@transaction.atomic
-def disbursement_approve(*, request: ApprovalRequest, officer: User, as_of: date) -> Loan:
-    """Approve a requested disbursement as the second officer, and disburse.
-
-    Raises MakerCheckerViolation when ``officer`` made the request, ApprovalRefused when the
-    request is not pending.
-    """
-    approval_permission_require(officer, ApprovalKind.DISBURSEMENT, "approve")
-    request = approval_decide(
-        request=request, kind=ApprovalKind.DISBURSEMENT, officer=officer, approve=True
-    )
-    return loan_disburse(loan=cast(Loan, request.loan), as_of=as_of, user=officer)
-
-
-@transaction.atomic
-def disbursement_reject(*, request: ApprovalRequest, officer: User, reason: str = "") -> Loan:
-    """Reject a requested disbursement as the second officer: the loan is cancelled."""
-    approval_permission_require(officer, ApprovalKind.DISBURSEMENT, "approve")
-    request = approval_decide(
-        request=request, kind=ApprovalKind.DISBURSEMENT, officer=officer, approve=False, note=reason
-    )
-    return loan_cancel(loan=cast(Loan, request.loan))
 
 
 @transaction.atomic

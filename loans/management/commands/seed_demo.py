@@ -54,9 +54,10 @@ from loans.models import (
     RepaymentChannel,
 )
 from loans.selectors import business_date_current, installment_balance, loan_payoff_quote
-from loans.services.collections import write_off_approve, write_off_request
+from loans.services.collections import write_off_request
 from loans.services.credit import credit_application_submit
 from loans.services.daily import loan_advance_apply, loan_fees_charge, loan_interest_accrue
+from loans.services.maker_checker import approval_approve
 from loans.services.origination import (
     ContractAcceptance,
     disbursement_request,
@@ -538,5 +539,5 @@ def loan_written_off(demo: Demo) -> None:
         as_of=demo.today,
         reason=f"{loan.days_past_due} days past due, no contact",
     )
-    write_off_approve(request=request, officer=demo.staff["officer2"], as_of=demo.today)
+    approval_approve(request=request, officer=demo.staff["officer2"], as_of=demo.today)
     demo.say(f"    written off at {loan.days_past_due} days past due (collections, then officer2)")

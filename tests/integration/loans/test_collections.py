@@ -32,10 +32,10 @@ from loans.services.collections import (
     WriteOffRefused,
     recovery_post,
     waiver_post,
-    write_off_approve,
     write_off_request,
 )
 from loans.services.daily import loan_close_if_paid, loan_fees_charge, loan_interest_accrue
+from loans.services.maker_checker import approval_approve
 from loans.services.repayments import repayment_post
 from tests.factories.loans import DRAW_DATE, ProductFactory, draw, installment_product
 from tests.integration.loans.conftest import assert_books_reconcile, loan_state
@@ -171,10 +171,10 @@ def test_write_off_needs_a_second_officer_and_moves_principal_to_losses(officers
     request = write_off_request(loan=loan, officer=maker, as_of=date(2027, 8, 1), reason="180 DPD")
 
     with pytest.raises(MakerCheckerViolation):
-        write_off_approve(request=request, officer=maker, as_of=date(2027, 8, 1))
+        approval_approve(request=request, officer=maker, as_of=date(2027, 8, 1))
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.ACTIVE
 
-    write_off_approve(request=request, officer=checker, as_of=date(2027, 8, 1))
+    approval_approve(request=request, officer=checker, as_of=date(2027, 8, 1))
 
     loan.refresh_from_db()
     assert loan.status == LoanStatus.WRITTEN_OFF

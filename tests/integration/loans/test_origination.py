@@ -19,13 +19,12 @@ from loans.models import (
     PayoutStatus,
 )
 from loans.services.approvals import ApprovalRefused, MakerCheckerViolation
+from loans.services.maker_checker import approval_approve, approval_reject
 from loans.services.origination import (
     ContractNotAccepted,
     CreditLimitExceeded,
     DisbursementRefused,
     LoanDrawRefused,
-    disbursement_approve,
-    disbursement_reject,
     disbursement_request,
     loan_cancel,
     loan_draw,
@@ -169,13 +168,13 @@ def test_a_large_draw_waits_for_two_officers(django_capture_on_commit_callbacks)
 
     request = disbursement_request(loan=loan, officer=maker)
     with pytest.raises(MakerCheckerViolation):
-        disbursement_approve(request=request, officer=maker, as_of=date(2027, 1, 18))
+        approval_approve(request=request, officer=maker, as_of=date(2027, 1, 18))
     request.refresh_from_db()
     assert request.status == ApprovalStatus.PENDING
     assert not JournalEntry.objects.filter(loan=loan).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        disbursement_approve(request=request, officer=checker, as_of=date(2027, 1, 18))
+        approval_approve(request=request, officer=checker, as_of=date(2027, 1, 18))
 
     loan.refresh_from_db()
     assert loan.status == LoanStatus.ACTIVE
@@ -204,7 +203,7 @@ def test_a_rejected_disbursement_cancels_the_loan_and_frees_the_line():
     loan = draw(principal="25000.00")
     request = disbursement_request(loan=loan, officer=maker)
 
-    disbursement_reject(request=request, officer=checker, reason="income not verified")
+    approval_reject(request=request, officer=checker, reason="income not verified")
 
     loan.refresh_from_db()
     assert loan.status == LoanStatus.CANCELLED
@@ -237,8 +236,8 @@ def test_only_a_role_with_the_permission_may_request_or_approve_a_disbursement()
 
     request = disbursement_request(loan=loan, officer=maker)
     with pytest.raises(ApprovalNotPermitted):
-        disbursement_approve(request=request, officer=outsider, as_of=date(2027, 1, 18))
+        approval_approve(request=request, officer=outsider, as_of=date(2027, 1, 18))
     with pytest.raises(ApprovalNotPermitted):
-        disbursement_reject(request=request, officer=outsider, reason="no")
+        approval_reject(request=request, officer=outsider, reason="no")
     request.refresh_from_db()
     assert request.status == ApprovalStatus.PENDING
