@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -91,7 +92,13 @@ class JournalEntry(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "journal entries"
-        indexes = [models.Index(fields=["loan", "id"]), models.Index(fields=["value_date"])]
+        indexes = [
+            models.Index(fields=["loan", "id"]),
+            models.Index(fields=["value_date"]),
+            # Entries posted since a moment (the dashboard's summary refresh at close of
+            # business): posted_at grows with the table, so a block range index is enough.
+            BrinIndex(fields=["posted_at"], name="journal_entry_posted_brin"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.entry_type} {self.value_date}"

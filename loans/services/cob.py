@@ -28,7 +28,7 @@ from loans.models import BusinessDate, CobChunk, CobChunkStatus, CobRun, CobRunS
 from loans.services import cob_steps
 from loans.services.cob_steps import ChunkScope
 from loans.services.collections_desk import promises_resolve
-from loans.services.portfolio_days import portfolio_days_refresh
+from loans.services.portfolio_days import portfolio_days_refresh_since
 
 logger = logging.getLogger(__name__)
 
@@ -165,8 +165,15 @@ def cob_run_finish(*, run_id: int) -> tuple[CobRun, bool]:
     BusinessDate.objects.filter(id=1, current_date=run.business_date).update(
         current_date=run.business_date + timedelta(days=1)
     )
-    # The back office's day (#6): the dashboard's summary row, and promises to pay now due.
-    portfolio_days_refresh(first=run.business_date, last=run.business_date)
+    # The back office's day (#6): the dashboard's summary rows (the date's, and those of earlier
+    # dates that entries posted since the previous close reached back to), and promises due.
+    previous = (
+        CobRun.objects.filter(status=CobRunStatus.DONE, business_date__lt=run.business_date)
+        .order_by("-business_date")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    portfolio_days_refresh_since(since=previous, through=run.business_date)
     promises_resolve(as_of=run.business_date + timedelta(days=1))
     logger.info("COB %s closed", run.business_date)
     return run, True

@@ -10,9 +10,12 @@ reversals of those put back). Close of business refreshes the date it closes;
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.db.models import Min
+
+from loans.models import JournalEntry
 
 _COLLECTING = "('REPAYMENT', 'ADVANCE_APPLIED')"
 # A receivable settled: a credit in a collecting entry, or a debit in the reversal of one (a
@@ -63,3 +66,20 @@ def portfolio_days_refresh(*, first: date, last: date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_REFRESH, {"first": first, "last": last})
         return int(cursor.rowcount)
+
+
+def portfolio_days_refresh_since(*, since: datetime | None, through: date) -> int:
+    """Refresh every value date touched by entries posted since ``since``, through ``through``.
+
+    Close of business calls it with the previous close's start: a repayment back-dated into an
+    earlier date, a reversal and the repayments replayed after it keep their value dates, and
+    their rows are written again with the date being closed. Without ``since``, only
+    ``through``. Returns the rows written.
+    """
+    first = through
+    if since is not None:
+        earliest = JournalEntry.objects.filter(posted_at__gte=since).aggregate(
+            first=Min("value_date")
+        )["first"]
+        first = min(first, earliest) if earliest else first
+    return portfolio_days_refresh(first=first, last=through)

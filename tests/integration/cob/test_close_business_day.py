@@ -108,3 +108,35 @@ def test_close_of_business_queues_the_reminders_of_the_date(loan):
     kinds = set(Reminder.objects.filter(loan=loan).values_list("kind", "channel"))
     assert ("DUE_SOON", "SMS") in kinds
     assert f"reminders queued {Reminder.objects.count()}" in out.getvalue()
+
+
+def test_closing_a_date_rewrites_the_summary_of_earlier_dates_a_late_entry_reached(loan):
+    from django.db.models import Sum
+
+    from loans.domain.prepayment import PrepaymentMode
+    from loans.models import JournalLine, PortfolioDay, RepaymentChannel
+    from loans.services.repayments import repayment_post
+
+    call_command("close_business_day", "--through", "2027-01-16", "--inline", stdout=StringIO())
+    before = PortfolioDay.objects.get(value_date=date(2027, 1, 16)).principal_collected_amount
+
+    # A prepayment that arrived on the 16th is recorded on the 17th, dated the 16th.
+    repayment_post(
+        loan=loan,
+        amount=Decimal("1000.00"),
+        value_date=date(2027, 1, 16),
+        as_of=date(2027, 1, 17),
+        channel=RepaymentChannel.BACK_OFFICE,
+        prepayment_mode=PrepaymentMode.SHORTEN_TERM,
+    )
+    call_command("close_business_day", "--date", "2027-01-17", "--inline", stdout=StringIO())
+
+    after = PortfolioDay.objects.get(value_date=date(2027, 1, 16))
+    # The principal the repayment's entry took off the receivable (its interest, 4.84, is not).
+    principal_credited = -JournalLine.objects.filter(
+        entry__entry_type="REPAYMENT",
+        entry__value_date=date(2027, 1, 16),
+        account="PRINCIPAL_RECEIVABLE",
+    ).aggregate(total=Sum("amount"))["total"]
+    assert before == 0
+    assert after.principal_collected_amount == principal_credited == Decimal("995.16")
