@@ -1,9 +1,10 @@
-"""Input fields shared by the API's serializers, bounded so that PostgreSQL can store them."""
+"""Fields shared by the API's serializers (inputs bounded so that PostgreSQL can store them),
+and a mixin that builds an output serializer's fields once per class."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from rest_framework import serializers
 
@@ -32,3 +33,23 @@ def money_output(**kwargs: Any) -> serializers.DecimalField:
 
 def rate_output(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True, **kwargs)
+
+
+class SharedFieldsMixin:
+    """Build an output serializer's fields once per class instead of once per instance.
+
+    DRF builds a serializer's fields (for a ModelSerializer, by introspecting the model) each
+    time one is created: about a millisecond for a loan, a fifth of a loan lookup. Only for
+    read-only serializers used without context: the fields are bound to a template instance.
+    """
+
+    _shared_fields: ClassVar[Any] = None
+
+    @property
+    def fields(self) -> Any:
+        cls = type(self)
+        shared = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            shared = serializers.Serializer.fields.func(cls())  # type: ignore[attr-defined]
+            cls._shared_fields = shared
+        return shared

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import F
+from django.utils import timezone
+
 from loans.domain.allocation import Component
 from loans.errors import LendingError
 from loans.models import AccountCode, CreditLine, JournalEntry, Loan
@@ -34,15 +37,17 @@ def credit_line_release(loan: Loan, principal: Decimal) -> None:
     Raises CreditLineOverdrawn when taking it again would put the line above its limit (a
     correction after the freed amount was drawn again): the caller's transaction rolls back.
     """
-    if principal:
-        line = CreditLine.objects.select_for_update().get(pk=loan.credit_line_id)
-        if line.used_amount - principal > line.limit_amount:
-            raise CreditLineOverdrawn(
-                "The repaid amount has been drawn again on the credit line; this correction "
-                "would put the line above its limit. Collect the amount first, or raise the limit."
-            )
-        line.used_amount -= principal
-        line.save(update_fields=["used_amount", "updated_at"])
+    if not principal:
+        return
+    # One conditional UPDATE: the loan's row is locked by the caller, the line's row by this.
+    moved = CreditLine.objects.filter(
+        pk=loan.credit_line_id, used_amount__lte=F("limit_amount") + principal
+    ).update(used_amount=F("used_amount") - principal, updated_at=timezone.now())
+    if not moved:
+        raise CreditLineOverdrawn(
+            "The repaid amount has been drawn again on the credit line; this correction "
+            "would put the line above its limit. Collect the amount first, or raise the limit."
+        )
 
 
 def payments_in(entry: JournalEntry) -> list[Change]:

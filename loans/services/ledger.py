@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from accounts.models import User
 from loans.errors import LendingError
@@ -108,9 +107,23 @@ def _move_loan_balances(loan: Loan, lines: Iterable[Line]) -> None:
         if line.account in BALANCE_FIELDS:
             field, sign = BALANCE_FIELDS[line.account]
             moves[field] += sign * line.amount
-    if moves:
-        Loan.objects.filter(pk=loan.pk).update(**{f: F(f) + d for f, d in moves.items()})
-        loan.refresh_from_db(fields=list(moves))
+    if not moves:
+        return
+    # UPDATE ... RETURNING: the new balances come back with the update, in one round trip.
+    columns = list(moves)  # the balance fields are named as their columns
+    assignments = ", ".join(f'"{column}" = "{column}" + %s' for column in columns)
+    returned = ", ".join(f'"{column}"' for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{Loan._meta.db_table}" SET {assignments} WHERE "id" = %s '  # noqa: S608 - BALANCE_FIELDS names
+            f"RETURNING {returned}",
+            [*moves.values(), loan.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Loan.DoesNotExist(f"Loan {loan.pk} does not exist.")
+    for name, value in zip(moves, row, strict=True):
+        setattr(loan, name, value)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ loan's row is locked, so a loan's events are numbered in the order they commit.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -14,12 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from loans.models import (
-    OutboxEvent,
-    WebhookDelivery,
-    WebhookEventType,
-    WebhookSubscription,
-)
+from loans.models import WebhookEventType
 
 # Close-of-business events partners hear of (the write-off candidate flag is internal).
 COB_EVENT_TYPES = (
@@ -29,28 +25,79 @@ COB_EVENT_TYPES = (
 )
 
 
+# The deliveries of the events in ``new`` (id, partner_id, loan_id, event_type): one per
+# matching active subscription of the event's partner.
+_DELIVERIES_INSERT = """
+    INSERT INTO loans_webhookdelivery
+        (event_id, subscription_id, loan_id, status, attempt_count, next_attempt_at,
+         deadline_at, last_error, created_at)
+    SELECT new.id, s.id, new.loan_id, 'PENDING', 0, now(), %(deadline)s, '', now()
+    FROM new JOIN loans_webhooksubscription s
+         ON s.partner_id = new.partner_id AND s.is_active
+        AND (s.event_types = '[]'::jsonb OR s.event_types ? new.event_type)
+"""
+
+
+_EVENT_INSERT = (
+    """
+    WITH new AS (
+        INSERT INTO loans_outboxevent (partner_id, loan_id, event_type, data)
+        VALUES (%(partner)s, %(loan)s, %(type)s, %(data)s::jsonb)
+        RETURNING id, partner_id, loan_id, event_type
+    )
+    """  # noqa: S608 - constant SQL; the values are parameters
+    + _DELIVERIES_INSERT
+)
+# The chunk's close-of-business events of partners' loans, each copied once.
+_COB_EVENTS_INSERT = (
+    """
+    WITH new AS (
+        INSERT INTO loans_outboxevent
+            (partner_id, loan_id, event_type, data, source_event_id)
+        SELECT l.partner_id, e.loan_id, e.event_type,
+               jsonb_build_object('loan', e.loan_id, 'business_date', e.business_date)
+               || CASE WHEN e.installment_number > 0
+                       THEN jsonb_build_object('installment', e.installment_number)
+                       ELSE '{}'::jsonb END
+               || e.data,
+               e.id
+        FROM loans_loanevent e JOIN loans_loan l ON l.id = e.loan_id
+        WHERE e.business_date = %(day)s AND e.loan_id BETWEEN %(first)s AND %(last)s
+          AND l.partner_id IS NOT NULL AND e.event_type = ANY(%(types)s)
+        ORDER BY e.id
+        ON CONFLICT (source_event_id) DO NOTHING
+        RETURNING id, partner_id, loan_id, event_type
+    )
+    """  # noqa: S608 - constant SQL; the values are parameters
+    + _DELIVERIES_INSERT
+)
+
+
 def outbox_event_write(
     *,
     partner_id: int | None,
     event_type: WebhookEventType,
     data: dict[str, Any],
     loan_id: int | None = None,
-) -> OutboxEvent | None:
-    """Record an event for the partner and queue its deliveries; nothing without a partner."""
+) -> None:
+    """Record an event for the partner and queue its deliveries; nothing without a partner.
+
+    One statement writes the event and its deliveries (it runs in every repayment).
+    """
     if partner_id is None:
-        return None
-    event = OutboxEvent.objects.create(
-        partner_id=partner_id, loan_id=loan_id, event_type=event_type, data=data
-    )
-    deadline = timezone.now() + timedelta(hours=settings.LENDPORTAL_WEBHOOK_RETRY_HOURS)
-    subscriptions = WebhookSubscription.objects.filter(partner_id=partner_id, is_active=True)
-    WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(event=event, subscription=s, loan_id=loan_id, deadline_at=deadline)
-        for s in subscriptions
-        if not s.event_types or event_type in s.event_types
-    )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EVENT_INSERT,
+            {
+                "partner": partner_id,
+                "loan": loan_id,
+                "type": str(event_type),
+                "data": json.dumps(data),
+                "deadline": _deadline(),
+            },
+        )
     _send_after_commit()
-    return event
 
 
 def outbox_from_loan_events(*, first_loan_id: int, last_loan_id: int, business_date: Any) -> int:
@@ -60,45 +107,23 @@ def outbox_from_loan_events(*, first_loan_id: int, last_loan_id: int, business_d
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            WITH new AS (
-                INSERT INTO loans_outboxevent
-                    (partner_id, loan_id, event_type, data, source_event_id)
-                SELECT l.partner_id, e.loan_id, e.event_type,
-                       jsonb_build_object('loan', e.loan_id, 'business_date', e.business_date)
-                       || CASE WHEN e.installment_number > 0
-                               THEN jsonb_build_object('installment', e.installment_number)
-                               ELSE '{}'::jsonb END
-                       || e.data,
-                       e.id
-                FROM loans_loanevent e JOIN loans_loan l ON l.id = e.loan_id
-                WHERE e.business_date = %(day)s AND e.loan_id BETWEEN %(first)s AND %(last)s
-                  AND l.partner_id IS NOT NULL AND e.event_type = ANY(%(types)s)
-                ORDER BY e.id
-                ON CONFLICT (source_event_id) DO NOTHING
-                RETURNING id, partner_id, loan_id, event_type
-            )
-            INSERT INTO loans_webhookdelivery
-                (event_id, subscription_id, loan_id, status, attempt_count, next_attempt_at,
-                 deadline_at, last_error, created_at)
-            SELECT new.id, s.id, new.loan_id, 'PENDING', 0, now(), %(deadline)s, '', now()
-            FROM new JOIN loans_webhooksubscription s
-                 ON s.partner_id = new.partner_id AND s.is_active
-                AND (s.event_types = '[]'::jsonb OR s.event_types ? new.event_type)
-            """,
+            _COB_EVENTS_INSERT,
             {
                 "day": business_date,
                 "first": first_loan_id,
                 "last": last_loan_id,
                 "types": [str(t) for t in COB_EVENT_TYPES],
-                "deadline": timezone.now()
-                + timedelta(hours=settings.LENDPORTAL_WEBHOOK_RETRY_HOURS),
+                "deadline": _deadline(),
             },
         )
         count = int(cursor.rowcount)
     if count:
         _send_after_commit()
     return count
+
+
+def _deadline() -> Any:
+    return timezone.now() + timedelta(hours=settings.LENDPORTAL_WEBHOOK_RETRY_HOURS)
 
 
 # One sequencer at a time: numbers are handed out in the order rows became visible.

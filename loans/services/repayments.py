@@ -115,18 +115,21 @@ def repayment_post(
     for event in later:
         _redo_event(event, as_of=as_of, user=user)
     if replay_of is None:
-        _posted_events_write(loan, repayment)
+        # The replays worked on rows of their own; without any, ``loan`` is up to date.
+        status = (
+            Loan.objects.values_list("status", flat=True).get(pk=loan.pk) if later else loan.status
+        )
+        _posted_events_write(loan, repayment, status)
     return repayment
 
 
-def _posted_events_write(loan: Loan, repayment: Repayment) -> None:
+def _posted_events_write(loan: Loan, repayment: Repayment, status: str) -> None:
     outbox_event_write(
         partner_id=loan.partner_id,
         loan_id=loan.pk,
         event_type=WebhookEventType.REPAYMENT_POSTED,
         data=repayment_event_data(repayment),
     )
-    status = Loan.objects.values_list("status", flat=True).get(pk=loan.pk)
     if status == LoanStatus.PAID_OFF:
         outbox_event_write(
             partner_id=loan.partner_id,
@@ -406,9 +409,9 @@ def _write_plan(loan: Loan, plan: _Plan, value_date: date) -> None:
     changes_apply(loan=loan, changes=plan.changes)
     if plan.schedule_after is not None and plan.schedule_before is not None:
         _schedule_write(loan, plan.schedule_after, plan.schedule_before)
-    paid_dates_refresh(loan=loan, as_of=value_date)
+    if plan.changes or plan.schedule_after is not None:  # else no installment moved
+        paid_dates_refresh(loan=loan, as_of=value_date)
     credit_line_release(loan, plan.principal_repaid)
-    loan.refresh_from_db()
     if plan.pays_off and loan.status == LoanStatus.ACTIVE:
         loan_transition(loan=loan, to=LoanStatus.PAID_OFF)
         loan.closed_date = value_date
@@ -477,23 +480,38 @@ def _events_after(loan: Loan, value_date: date, *, after: Repayment | None = Non
     Raises RepaymentRefused when an overpayment refund follows: money paid out cannot be
     replayed, so such a correction is refused.
     """
-    if JournalEntry.objects.filter(
-        loan=loan, entry_type=EntryType.REFUND, value_date__gte=value_date
-    ).exists():
+    # One look at the loan's journal first: usually nothing follows and neither list below is
+    # read. The dates are compared here, not in SQL: with "value_date >= today" PostgreSQL
+    # takes the date index (today is past its statistics) and reads all of today's entries.
+    later = [
+        (kind, day)
+        for kind, day in JournalEntry.objects.filter(
+            loan=loan,
+            entry_type__in=[EntryType.REFUND, EntryType.REPAYMENT, EntryType.ADVANCE_APPLIED],
+        ).values_list("entry_type", "value_date")
+        if day >= value_date
+    ]
+    kinds = {kind for kind, day in later if kind != EntryType.REPAYMENT or day > value_date}
+    if after is not None and any(kind == EntryType.REPAYMENT for kind, _ in later):
+        kinds.add(EntryType.REPAYMENT)  # a reversal replays the same day's later repayments
+    if EntryType.REFUND in kinds:
         raise RepaymentRefused("An overpayment refund follows this date; it cannot be replayed.")
-    repayments = loan.repayments.filter(status=RepaymentStatus.POSTED).filter(
-        Q(value_date__gt=value_date) | Q(value_date=value_date, id__gt=after.pk if after else 0)
-    )
-    if after is None:
-        repayments = repayments.filter(value_date__gt=value_date)
-    advances = JournalEntry.objects.filter(
-        loan=loan,
-        entry_type=EntryType.ADVANCE_APPLIED,
-        value_date__gte=value_date,
-        reversed_by__isnull=True,
-    )
-    events = [_Event(r.value_date, 0, r.pk, loan.pk, repayment=r) for r in repayments]
-    events += [_Event(e.value_date, 1, e.pk, loan.pk, entry=e) for e in advances]
+    events: list[_Event] = []
+    if EntryType.REPAYMENT in kinds:
+        repayments = loan.repayments.filter(status=RepaymentStatus.POSTED).filter(
+            Q(value_date__gt=value_date) | Q(value_date=value_date, id__gt=after.pk if after else 0)
+        )
+        if after is None:
+            repayments = repayments.filter(value_date__gt=value_date)
+        events += [_Event(r.value_date, 0, r.pk, loan.pk, repayment=r) for r in repayments]
+    if EntryType.ADVANCE_APPLIED in kinds:
+        advances = JournalEntry.objects.filter(
+            loan=loan,
+            entry_type=EntryType.ADVANCE_APPLIED,
+            value_date__gte=value_date,
+            reversed_by__isnull=True,
+        )
+        events += [_Event(e.value_date, 1, e.pk, loan.pk, entry=e) for e in advances]
     return sorted(events, key=lambda e: (e.value_date, e.order, e.ident))
 
 

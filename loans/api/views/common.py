@@ -18,8 +18,10 @@ def partner_borrower(request: Request, borrower_id: int) -> Borrower:
     return borrower
 
 
-def partner_loan(request: Request, loan_id: int) -> Loan:
-    loan = Loan.objects.filter(partner=request_partner(request), pk=loan_id).first()
+def partner_loan(request: Request, loan_id: int, *, only: tuple[str, ...] = ()) -> Loan:
+    """The caller's loan with this id (404 otherwise); ``only``: just these columns."""
+    loans = Loan.objects.filter(partner=request_partner(request), pk=loan_id)
+    loan = (loans.only(*only) if only else loans).first()
     if loan is None:
         raise NotFound(f"Loan {loan_id} not found.")
     return loan

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from loans.api.fields import money_input, money_output
+from loans.api.fields import SharedFieldsMixin, money_input, money_output
 from loans.api.idempotency import idempotent
 from loans.api.views.common import partner_loan
 from loans.models import Repayment, RepaymentChannel
@@ -16,7 +16,7 @@ from loans.selectors import business_date_current
 from loans.services.repayments import repayment_post
 
 
-class RepaymentSerializer(serializers.ModelSerializer):
+class RepaymentSerializer(SharedFieldsMixin, serializers.ModelSerializer):
     amount = money_output()
     advance = money_output(source="advance_amount")
     overpayment = money_output(source="overpayment_amount")
@@ -73,7 +73,7 @@ class RepaymentCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        loan = partner_loan(request, loan_id)
+        loan = partner_loan(request, loan_id, only=("id",))  # the service locks and reads it
         today = business_date_current()
         repayment = repayment_post(
             loan=loan,

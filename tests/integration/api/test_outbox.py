@@ -216,6 +216,47 @@ def test_reversal_and_credit_decisions_are_events_of_the_partner(partner):
     assert reversed_event.data["status"] == "REVERSED"
 
 
+def test_an_event_is_queued_for_each_active_subscription_that_wants_it(partner):
+    everything = webhook_subscription_create(
+        partner=partner, url="https://a.example/h", event_types=[]
+    )
+    repayments = webhook_subscription_create(
+        partner=partner, url="https://b.example/h", event_types=["repayment.posted"]
+    )
+    webhook_subscription_create(
+        partner=partner, url="https://c.example/h", event_types=["loan.paid_off"]
+    )
+    stopped = webhook_subscription_create(
+        partner=partner, url="https://d.example/h", event_types=[]
+    )
+    WebhookSubscription.objects.filter(pk=stopped.pk).update(is_active=False)
+    other = api_partner().partner
+    webhook_subscription_create(partner=other, url="https://e.example/h", event_types=[])
+    loan = partner_loan(partner)
+    WebhookDelivery.objects.all().delete()
+
+    outbox.outbox_event_write(
+        partner_id=partner.pk,
+        loan_id=loan.pk,
+        event_type=WebhookEventType.REPAYMENT_POSTED,
+        data={"repayment": 7, "amount": "1.00"},
+    )
+
+    event = OutboxEvent.objects.get(event_type="repayment.posted")
+    assert (event.partner_id, event.loan_id) == (partner.pk, loan.pk)
+    assert event.data == {"repayment": 7, "amount": "1.00"}
+    deliveries = WebhookDelivery.objects.filter(event=event)
+    assert {d.subscription_id for d in deliveries} == {everything.pk, repayments.pk}
+    for delivery in deliveries:
+        assert (delivery.status, delivery.attempt_count, delivery.loan_id) == (
+            DeliveryStatus.PENDING,
+            0,
+            loan.pk,
+        )
+        window = delivery.deadline_at - delivery.next_attempt_at
+        assert abs(window - timedelta(hours=24)) < timedelta(minutes=1)
+
+
 def test_loans_without_a_partner_write_no_events():
     business_date_set()
 
