@@ -15,10 +15,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from loans.errors import LendingError
-from loans.models import AccountCode, EntryType, JournalEntry, JournalLine, Loan
+from loans.models import AccountCode, EntryType, JournalEntry, Loan
 
 # Loan balance column ← account, with the sign that turns a line amount (debit > 0) into the
 # balance's movement: assets grow with debits, liabilities with credits.
@@ -77,7 +78,7 @@ def entry_post(
     kept = [line for line in lines if line.amount != 0]
     if len(kept) < 2 or sum((line.amount for line in kept), Decimal("0")) != 0:
         raise EntryNotBalanced(f"{entry_type} entry is not balanced: {kept}")
-    entry = JournalEntry.objects.create(
+    entry = JournalEntry(
         entry_type=entry_type,
         value_date=value_date,
         loan=loan,
@@ -85,20 +86,58 @@ def entry_post(
         reverses=reverses,
         memo=memo[:200],
         created_by=user,
+        posted_at=timezone.now(),
     )
-    JournalLine.objects.bulk_create(
-        JournalLine(
-            entry=entry,
-            account=line.account,
-            loan=loan,
-            installment_number=line.installment_number,
-            amount=line.amount,
-        )
-        for line in kept
-    )
+    _entry_and_lines_insert(entry, kept)
     if loan is not None:
         _move_loan_balances(loan, kept)
     return entry
+
+
+# The entry and its lines in one statement (every money movement runs it).
+_ENTRY_INSERT = """
+    WITH entry AS (
+        INSERT INTO loans_journalentry
+            (entry_type, value_date, loan_id, reverses_id, key, memo, created_by_id, posted_at)
+        VALUES (%(entry_type)s, %(value_date)s, %(loan)s, %(reverses)s, %(key)s, %(memo)s,
+                %(user)s, %(posted_at)s)
+        RETURNING id
+    ), lines AS (
+        INSERT INTO loans_journalline (entry_id, account, loan_id, installment_number, amount)
+        SELECT entry.id, line.account, %(loan)s, line.number, line.amount
+        FROM entry, unnest(%(accounts)s::varchar[], %(numbers)s::smallint[], %(amounts)s::numeric[])
+             WITH ORDINALITY AS line(account, number, amount, n)
+        ORDER BY line.n
+    )
+    SELECT id FROM entry
+"""
+
+
+def _entry_and_lines_insert(entry: JournalEntry, lines: Sequence[Line]) -> None:
+    """Insert ``entry`` (unsaved) and its lines; the entry gets its id and is saved."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ENTRY_INSERT,
+            {
+                "entry_type": str(entry.entry_type),
+                "value_date": entry.value_date,
+                "loan": entry.loan_id,
+                "reverses": entry.reverses_id,
+                "key": entry.key,
+                "memo": entry.memo,
+                "user": entry.created_by_id,
+                "posted_at": entry.posted_at,
+                "accounts": [str(line.account) for line in lines],
+                "numbers": [line.installment_number for line in lines],
+                "amounts": [line.amount for line in lines],
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:  # pragma: no cover - INSERT ... RETURNING returns its row or raises
+        raise RuntimeError("The journal entry was not inserted.")
+    entry.pk = row[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 def _move_loan_balances(loan: Loan, lines: Iterable[Line]) -> None:

@@ -460,6 +460,42 @@ def test_entry_post_moves_the_loan_balances_by_its_lines(loan: Loan) -> None:
     assert balances(loan) == before | {"interest_receivable_amount": Decimal("12.34")}
 
 
+def test_entry_post_returns_the_stored_entry_with_its_lines_in_order(loan: Loan) -> None:
+    lines = [
+        debit(AccountCode.CASH, Decimal("100.00")),
+        credit(AccountCode.PRINCIPAL_RECEIVABLE, Decimal("60.00"), 2),
+        credit(AccountCode.ADVANCE_LIABILITY, Decimal("10.00")),
+        credit(AccountCode.PRINCIPAL_RECEIVABLE, Decimal("30.00"), 1),
+    ]
+
+    entry = entry_post(
+        entry_type=EntryType.REPAYMENT,
+        value_date=VALUE_DATE,
+        loan=loan,
+        lines=lines,
+        key="repayment-test-1",
+        memo="Repayment r-1",
+    )
+
+    stored = JournalEntry.objects.get(pk=entry.pk)
+    fields = ["entry_type", "value_date", "loan_id", "key", "memo", "posted_at", "reverses_id"]
+    assert [getattr(entry, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert not entry._state.adding
+    assert list(
+        stored.lines.order_by("id").values_list("account", "installment_number", "amount", "loan")
+    ) == [(line.account, line.installment_number, line.amount, loan.pk) for line in lines]
+    after = journal()
+    with pytest.raises(IntegrityError), transaction.atomic():  # the key posts once
+        entry_post(
+            entry_type=EntryType.REPAYMENT,
+            value_date=VALUE_DATE,
+            loan=loan,
+            lines=lines,
+            key="repayment-test-1",
+        )
+    assert journal() == after
+
+
 def test_entry_reverse_posts_the_mirror_once(loan: Loan) -> None:
     before = balances(loan)
     original = entry_post(
