@@ -15,6 +15,7 @@ meant to protect the service from a runaway client that is acceptable.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,10 +34,22 @@ return count
 def window_allows(key: str, *, limit: int, seconds: int) -> bool:
     """Count one request under ``key``; False once the window holds more than ``limit``."""
     full_key = cache.make_and_validate_key(key)
-    # Django's Redis cache has no "increment or create with a timeout"; its own client does.
-    client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
-    count = client.eval(_COUNT_IN_WINDOW, 1, full_key, seconds)
+    count = _redis_client().eval(_COUNT_IN_WINDOW, 1, full_key, seconds)
     return int(count) <= limit
+
+
+# Django's Redis cache has no "increment, or create with a timeout"; its redis-py client does.
+# Django builds a new client (with its table of ~170 reply parsers) on every cache call; one
+# per cache connection is kept here instead.
+_clients: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+
+
+def _redis_client() -> Any:
+    backend = cache._cache  # type: ignore[attr-defined]  # django's RedisCacheClient
+    client = _clients.get(backend)
+    if client is None:
+        client = _clients[backend] = backend.get_client(write=True)
+    return client
 
 
 class PartnerRateThrottle(SimpleRateThrottle):

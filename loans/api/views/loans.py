@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -172,6 +173,27 @@ def partner_loans(request: Request) -> QuerySet[Loan]:
     return loans.select_related("product").only(*LOAN_COLUMNS)
 
 
+# The loan read by id, written out once: the ORM spends about 0.75 ms compiling this query on
+# every call, a sixth of a loan read (issue #7). The columns are LOAN_COLUMNS'.
+_LOAN_READ = (
+    "SELECT "  # noqa: S608 - the names are LOAN_COLUMNS, the values parameters
+    + ", ".join(f"l.{name}" for name in LOAN_COLUMNS if "__" not in name)
+    + ", p.code AS product_code FROM loans_loan l JOIN loans_loanproduct p ON p.id = l.product_id"
+    " WHERE l.id = %s AND l.partner_id = %s"
+)
+
+
+def partner_loan_read(partner_id: int, loan_id: int) -> Loan | None:
+    """The partner's loan with this id as LoanSerializer reads it, or None."""
+    if loan_id > BIGINT_MAX:  # no such id; PostgreSQL would compare as numeric, reading all
+        return None
+    loan = next(iter(Loan.objects.raw(_LOAN_READ, [loan_id, partner_id])), None)
+    if loan is not None:
+        code = loan.product_code  # type: ignore[attr-defined]  # a column of _LOAN_READ
+        loan.product = LoanProduct.from_db(loan._state.db, ["id", "code"], [loan.product_id, code])
+    return loan
+
+
 class LoanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=LoanStatus.choices)
     bucket = django_filters.ChoiceFilter(choices=[(b.value, b.value) for b in Bucket])
@@ -213,6 +235,14 @@ class LoanDetailApi(RetrieveAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Loan.objects.none()
         return partner_loans(self.request)
+
+    def get_object(self) -> Loan:
+        loan_id = self.kwargs[self.lookup_url_kwarg]
+        loan = partner_loan_read(request_partner(self.request).pk, loan_id)
+        if loan is None:
+            raise NotFound(f"Loan {loan_id} not found.")
+        self.check_object_permissions(self.request, loan)
+        return loan
 
 
 class InstallmentSerializer(serializers.ModelSerializer):

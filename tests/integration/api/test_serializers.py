@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rest_framework import serializers
 
-from loans.api.views.loans import LoanSerializer, partner_loans
+from loans.api.views.loans import LoanSerializer, partner_loan_read, partner_loans
 from loans.api.views.repayments import RepaymentSerializer
 from loans.models import Loan, RepaymentChannel
 from loans.services.repayments import repayment_post
@@ -69,3 +69,27 @@ def test_the_api_reads_only_the_columns_it_shows_and_still_shows_every_field(
         data = LoanSerializer(row).data
     assert data == LoanSerializer(full).data
     assert row.get_deferred_fields()  # columns the API does not show were left out
+
+
+def test_the_loan_read_by_id_is_the_orm_loan_and_only_the_partners(django_assert_num_queries):
+    business_date_set()
+    partner, other = api_partner().partner, api_partner().partner
+    loan = partner_loan(partner)
+    repayment_post(
+        loan=loan,
+        amount=Decimal("12.34"),
+        value_date=DRAW_DATE,
+        as_of=DRAW_DATE,
+        channel=RepaymentChannel.PARTNER,
+    )
+    full = Loan.objects.select_related("product").get(pk=loan.pk)
+
+    with django_assert_num_queries(1):
+        read = partner_loan_read(partner.pk, loan.pk)
+        assert read is not None
+        data = LoanSerializer(read).data
+    assert data == LoanSerializer(full).data
+    assert partner_loan_read(other.pk, loan.pk) is None
+    assert partner_loan_read(partner.pk, loan.pk + 1000) is None
+    with django_assert_num_queries(0):
+        assert partner_loan_read(partner.pk, 2**63) is None  # beyond bigint: not even asked
