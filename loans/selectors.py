@@ -12,7 +12,14 @@ from django.utils import timezone
 from accounts.models import Borrower, Partner
 from loans.domain.allocation import InstallmentBalance
 from loans.domain.payoff import OutstandingInstallment, PayoffQuote, payoff_quote
-from loans.models import BusinessDate, Installment, Loan, LoanStatus, OutboxEvent
+from loans.models import (
+    BusinessDate,
+    Installment,
+    Loan,
+    LoanProduct,
+    LoanStatus,
+    OutboxEvent,
+)
 from loans.services.reminders import installment_amount_due
 
 ZERO = Decimal("0.00")
@@ -127,3 +134,36 @@ def partner_events_after(*, partner: Partner, after: int | None, limit: int) -> 
             raise UnknownEventCursor(after)
         events = events.filter(sequence__gt=sequence)
     return list(events.order_by("sequence")[:limit])
+
+
+BIGINT_MAX = 2**63 - 1  # PostgreSQL's bigint, the type of every id
+
+# The columns the partner API's LoanSerializer reads: a loan row has 37, and the product's 18 more.
+API_LOAN_COLUMNS = (
+    *("id", "status", "borrower_id", "product_id", "principal_amount", "term", "method"),
+    *("annual_rate", "fee_rate", "apr", "drawn_date", "disbursed_date", "closed_date"),
+    *("days_past_due", "bucket", "contract_version", "accepted_at", "created_at"),
+    *("principal_outstanding_amount", "interest_receivable_amount", "fee_receivable_amount"),
+    *("penalty_receivable_amount", "advance_amount", "overpayment_amount", "product__code"),
+)
+
+
+# The loan read by id, written out once: the ORM spends about 0.75 ms compiling this query on
+# every call, a sixth of a loan read (issue #7). The columns are API_LOAN_COLUMNS'.
+_LOAN_READ = (
+    "SELECT "  # noqa: S608 - the names are API_LOAN_COLUMNS, the values parameters
+    + ", ".join(f"l.{name}" for name in API_LOAN_COLUMNS if "__" not in name)
+    + ", p.code AS product_code FROM loans_loan l JOIN loans_loanproduct p ON p.id = l.product_id"
+    " WHERE l.id = %s AND l.partner_id = %s"
+)
+
+
+def partner_loan_read(partner_id: int, loan_id: int) -> Loan | None:
+    """The partner's loan with this id as LoanSerializer reads it, or None."""
+    if loan_id > BIGINT_MAX:  # no such id; PostgreSQL would compare as numeric, reading all
+        return None
+    loan = next(iter(Loan.objects.raw(_LOAN_READ, [loan_id, partner_id])), None)
+    if loan is not None:
+        code = loan.product_code  # type: ignore[attr-defined]  # a column of _LOAN_READ
+        loan.product = LoanProduct.from_db(loan._state.db, ["id", "code"], [loan.product_id, code])
+    return loan

@@ -9,8 +9,7 @@ from typing import Any, ClassVar
 from rest_framework import serializers
 
 from loans.domain.schedule import RepaymentMethod
-
-BIGINT_MAX = 2**63 - 1
+from loans.selectors import BIGINT_MAX
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:

@@ -8,7 +8,6 @@ change events (roll rates).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -46,6 +45,7 @@ PAR30_BUCKETS = frozenset({Bucket.M2.value, Bucket.M3.value, Bucket.M4_PLUS.valu
 PAR90_BUCKETS = frozenset({Bucket.M4_PLUS.value})  # > 90 DPD
 LEDGER_PAGE_SIZE = 20
 ROLL_WINDOW_DAYS = 30
+CLOSED = "CLOSED"  # the roll rates' column of loans paid off or written off in the window
 
 
 # --- the loan page -----------------------------------------------------------------------------
@@ -156,7 +156,8 @@ class RollRow:
 
     @property
     def cells(self) -> list[tuple[int, Decimal | None]]:
-        return [(self.to.get(bucket, 0), self.rate(bucket)) for bucket in BUCKETS]
+        """Loans and rate per bucket at the end, then closed in the window."""
+        return [(self.to.get(b, 0), self.rate(b)) for b in (*BUCKETS, CLOSED)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,6 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
     ]
     month_start, year_start = as_of.replace(day=1), as_of.replace(month=1, day=1)
     roll_start = as_of - timedelta(days=ROLL_WINDOW_DAYS)
-    loans_now = {row.bucket: row.loans for row in buckets}
     return Dashboard(
         as_of=as_of,
         active_loans=sum(row.loans for row in buckets),
@@ -245,7 +245,7 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         plan_year_amount=Decimal(settings.LENDPORTAL_PLAN_YEAR_ONE_DISBURSED),
         months=_months(as_of),
         roll_start=roll_start,
-        roll_rows=_roll_rows(roll_start, as_of, loans_now),
+        roll_rows=_roll_rows(roll_start, as_of),
     )
 
 
@@ -315,40 +315,43 @@ def _month_back(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-# Each loan's bucket before its first change in the window and after its last one.
-_MOVES = """
-SELECT first_from, last_to, count(*) FROM (
+# Where each loan open at the window's start was then and is at its end: its bucket before its
+# first change in the window (else its bucket now) and after its last one (else its bucket now),
+# or CLOSED when it was paid off or written off in the window.
+_ROLLS = """
+WITH moves AS (
     SELECT loan_id,
         (array_agg(data->>'from' ORDER BY business_date, id))[1] AS first_from,
         (array_agg(data->>'to' ORDER BY business_date DESC, id DESC))[1] AS last_to
     FROM loans_loanevent
     WHERE event_type = %(type)s AND business_date > %(start)s AND business_date <= %(end)s
     GROUP BY loan_id
-) moves GROUP BY first_from, last_to
+)
+SELECT coalesce(m.first_from, l.bucket),
+       CASE WHEN l.closed_date IS NOT NULL THEN %(closed)s ELSE coalesce(m.last_to, l.bucket) END,
+       count(*)
+FROM loans_loan l LEFT JOIN moves m ON m.loan_id = l.id
+WHERE l.disbursed_date <= %(start)s AND (l.closed_date IS NULL OR l.closed_date > %(start)s)
+GROUP BY 1, 2
 """
 
 
-def _roll_rows(start: date, end: date, now: dict[str, int]) -> list[RollRow]:
+def _roll_rows(start: date, end: date) -> list[RollRow]:
     """Roll rates over (start, end]: where the loans of each bucket at ``start`` are at ``end``.
 
-    From the bucket change events: a loan with none stayed where it was. Loans in a bucket at
-    the start = active loans in it now - those that moved in + those that moved out (loans
-    closed in the window without a bucket change are not counted).
+    The loans open at the end of ``start`` (disbursed by then, not yet closed), by their bucket
+    then (from the bucket change events after it) and now; closed ones count as CLOSED.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_MOVES, {"type": LoanEventType.BUCKET_CHANGED, "start": start, "end": end})
-        moves = {(a, b): n for a, b, n in cursor.fetchall()}
-    arrived: Counter[str] = Counter()
-    left: Counter[str] = Counter()
-    for (origin, target), loans in moves.items():
-        arrived[target] += loans
-        left[origin] += loans
+        cursor.execute(
+            _ROLLS,
+            {"type": LoanEventType.BUCKET_CHANGED, "start": start, "end": end, "closed": CLOSED},
+        )
+        rolls = cursor.fetchall()
     rows = []
     for bucket in BUCKETS:
-        start_loans = max(0, now.get(bucket, 0) - arrived[bucket] + left[bucket])
-        moved = {to: n for (origin, to), n in moves.items() if origin == bucket and to != bucket}
-        stayed = start_loans - sum(moved.values())
-        rows.append(RollRow(bucket, start_loans, {**moved, bucket: max(0, stayed)}))
+        to = {target: n for origin, target, n in rolls if origin == bucket}
+        rows.append(RollRow(bucket, sum(to.values()), to))
     return rows
 
 

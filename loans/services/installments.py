@@ -61,19 +61,16 @@ def changes_apply(*, loan: Loan, changes: Iterable[Change]) -> None:
 # Settled installments get ``paid_date``, unsettled ones lose it; rows that agree are left
 # alone. Settled: everything scheduled or charged is paid or waived. Plain SQL: the ORM
 # spent longer compiling this statement than PostgreSQL spends running it.
-_PAID_DATES_UPDATE = """
-    UPDATE loans_installment SET paid_date = CASE WHEN settled THEN %(as_of)s::date END
-    FROM (
-        SELECT id,
-               principal_paid_amount = principal_amount
-               AND interest_paid_amount + interest_waived_amount = interest_amount
-               AND fee_paid_amount + fee_waived_amount = fee_amount
-               AND penalty_paid_amount + penalty_waived_amount = penalty_charged_amount
-               AS settled
-        FROM loans_installment WHERE loan_id = %(loan)s
-    ) AS s
-    WHERE loans_installment.id = s.id AND s.settled = (loans_installment.paid_date IS NULL)
-"""
+_SETTLED = """(
+    principal_paid_amount = principal_amount
+    AND interest_paid_amount + interest_waived_amount = interest_amount
+    AND fee_paid_amount + fee_waived_amount = fee_amount
+    AND penalty_paid_amount + penalty_waived_amount = penalty_charged_amount
+)"""
+_PAID_DATES_UPDATE = f"""
+    UPDATE loans_installment SET paid_date = CASE WHEN {_SETTLED} THEN %(as_of)s::date END
+    WHERE loan_id = %(loan)s AND {_SETTLED} = (paid_date IS NULL)
+"""  # noqa: S608 - constant SQL; the values are parameters
 
 
 def paid_dates_refresh(*, loan: Loan, as_of: date) -> None:

@@ -79,9 +79,8 @@ def test_the_dashboard_shows_the_hand_computed_figures(staff, portfolio):
     assert d.month.interest_collected == portfolio["interest_paid"]
     assert d.month.principal_collected == Decimal("2000.00")
     assert d.months[-1].disbursed == Decimal("20000.00")
-    roll = {row.bucket: row for row in d.roll_rows}
-    assert (roll["CURRENT"].start_loans, roll["CURRENT"].to["M2"]) == (2, 1)
-    assert roll["CURRENT"].rate("M2") == Decimal("0.5000")
+    # Every loan was drawn inside the roll window: none was open at its start.
+    assert [row.start_loans for row in d.roll_rows] == [0, 0, 0, 0, 0]
     assert "<svg" in response.content.decode()
 
 
@@ -96,7 +95,7 @@ def test_the_csv_export_carries_the_same_figures(staff, portfolio):
     assert figures["summary", "par30_principal"] == ["8000.00", "0.4444"]
     assert figures["summary", "disbursed_month"] == ["20000.00", "4"]
     assert figures["bucket", "M4_PLUS"] == ["3000.00", "1"]
-    assert figures["roll", "CURRENT>M2"] == ["1", "0.5000"]
+    assert not any(section == "roll" for section, _ in figures)
 
 
 def test_refreshing_a_date_twice_changes_nothing(portfolio):
@@ -108,3 +107,56 @@ def test_refreshing_a_date_twice_changes_nothing(portfolio):
     again = list(PortfolioDay.objects.order_by("value_date").values_list())
     assert [row[:-1] for row in again] == [row[:-1] for row in first]  # all but refreshed_at
     assert len(again) == (AS_OF - DRAW_DATE).days + 1
+
+
+def test_roll_rates_follow_the_loans_open_at_the_window_start(staff, as_of):
+    """Window (2026-12-21, 2027-01-20]; each loan's bucket at its start and at its end."""
+    before = date(2026, 11, 1)
+
+    def loan(bucket: str = "CURRENT", **changes: object) -> Loan:
+        drawn = draw(principal="1000.00", term=6)
+        Loan.objects.filter(pk=drawn.pk).update(bucket=bucket, **changes)
+        return drawn
+
+    def moved(on: date, loan: Loan, origin: str, target: str) -> None:
+        LoanEvent.objects.create(
+            loan=loan,
+            event_type=LoanEventType.BUCKET_CHANGED,
+            business_date=on,
+            data={"from": origin, "to": target, "days_past_due": 0},
+        )
+
+    loan(disbursed_date=before)  # current throughout
+    worse = loan("M2", disbursed_date=before)
+    moved(date(2027, 1, 5), worse, "CURRENT", "M1")
+    moved(AS_OF, worse, "M1", "M2")
+    cured = loan(disbursed_date=before)
+    moved(date(2027, 1, 10), cured, "M1", "CURRENT")
+    loan(disbursed_date=before, status="PAID_OFF", closed_date=date(2027, 1, 12))
+    stayed = loan("M1", disbursed_date=before)  # M1 since before the window
+    moved(date(2026, 12, 10), stayed, "CURRENT", "M1")
+    loan()  # drawn inside the window: not counted
+    loan(disbursed_date=before, status="PAID_OFF", closed_date=date(2026, 12, 1))  # closed before
+
+    response = client_for(staff[FINANCE]).get(reverse("backoffice:portfolio"))
+
+    roll = {row.bucket: row for row in response.context["d"].roll_rows}
+    assert (roll["CURRENT"].start_loans, roll["CURRENT"].to) == (
+        3,
+        {"CURRENT": 1, "M2": 1, "CLOSED": 1},
+    )
+    assert roll["CURRENT"].rate("M2") == Decimal("0.3333")
+    assert (roll["M1"].start_loans, roll["M1"].to) == (2, {"CURRENT": 1, "M1": 1})
+    assert roll["M1"].rate("CURRENT") == Decimal("0.5000")
+    assert [roll[b].start_loans for b in ("M2", "M3", "M4_PLUS")] == [0, 0, 0]
+    assert "Paid off or written off" in response.content.decode()
+    exported = client_for(staff[FINANCE]).get(reverse("backoffice:portfolio_csv"))
+    rows = csv.reader(io.StringIO(exported.content.decode()))
+    rolls = {r[1]: r[2:] for r in rows if r[0] == "roll"}
+    assert rolls == {
+        "CURRENT>CLOSED": ["1", "0.3333"],
+        "CURRENT>CURRENT": ["1", "0.3333"],
+        "CURRENT>M2": ["1", "0.3333"],
+        "M1>CURRENT": ["1", "0.5000"],
+        "M1>M1": ["1", "0.5000"],
+    }

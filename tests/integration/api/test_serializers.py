@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from rest_framework import serializers
 
-from loans.api.views.loans import LoanSerializer, partner_loan_read, partner_loans
+from loans.api.views.loans import LoanSerializer, partner_loans
 from loans.api.views.repayments import RepaymentSerializer
 from loans.models import Loan, RepaymentChannel
+from loans.selectors import partner_loan_read
 from loans.services.repayments import repayment_post
 from tests.factories.api import api_partner, business_date_set, partner_loan
 from tests.factories.loans import DRAW_DATE
