@@ -8,6 +8,7 @@ change events (roll rates).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,7 +17,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from loans.domain.delinquency import Bucket
@@ -213,14 +214,16 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
 class _Stock(NamedTuple):
     loans: int
     principal: Decimal
+    opened: int  # of them, disbursed by the roll window's start
 
 
-_NO_STOCK = _Stock(0, ZERO)
+_NO_STOCK = _Stock(0, ZERO, 0)
 
 
 def portfolio_dashboard(*, as_of: date) -> Dashboard:
     """Return the portfolio's figures as of the business date ``as_of`` (CNY, fractions)."""
-    stock = _stock()
+    roll_start = as_of - timedelta(days=ROLL_WINDOW_DAYS)
+    stock = _stock(roll_start)
     outstanding = sum((row.principal for row in stock.values()), ZERO)
     buckets = [
         BucketRow(
@@ -232,7 +235,6 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         for bucket in BUCKETS
     ]
     month_start, year_start = as_of.replace(day=1), as_of.replace(month=1, day=1)
-    roll_start = as_of - timedelta(days=ROLL_WINDOW_DAYS)
     return Dashboard(
         as_of=as_of,
         active_loans=sum(row.loans for row in buckets),
@@ -245,22 +247,25 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         plan_year_amount=Decimal(settings.LENDPORTAL_PLAN_YEAR_ONE_DISBURSED),
         months=_months(as_of),
         roll_start=roll_start,
-        roll_rows=_roll_rows(roll_start, as_of),
+        roll_rows=_roll_rows(roll_start, as_of, {b: row.opened for b, row in stock.items()}),
     )
 
 
-def _stock() -> dict[str, _Stock]:
-    """One GROUP BY over the active loans' balance columns."""
+def _stock(roll_start: date) -> dict[str, _Stock]:
+    """One GROUP BY over the active loans' balance columns (index loan_active_stock)."""
     rows = (
         Loan.objects.filter(status=LoanStatus.ACTIVE)
         .values("bucket")
         .annotate(
             loans=Count("*"),
             principal=Sum("principal_outstanding_amount"),
+            opened=Count("disbursed_date", filter=Q(disbursed_date__lte=roll_start)),
         )
         .order_by()
     )
-    return {row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO) for row in rows}
+    return {
+        row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO, row["opened"]) for row in rows
+    }
 
 
 def _flows(first: date, last: date) -> Flows:
@@ -315,9 +320,11 @@ def _month_back(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-# Where each loan open at the window's start was then and is at its end: its bucket before its
-# first change in the window (else its bucket now) and after its last one (else its bucket now),
-# or CLOSED when it was paid off or written off in the window.
+# The roll rates' moves, for the loans open at the window's start (disbursed by then, not yet
+# closed): each moved loan's bucket before its first change in the window and after its last
+# one, or CLOSED (kind "move"); the buckets the active stock counts the moved ones under now
+# (kind "now"); and the loans closed in the window without a move, from their bucket (kind
+# "closed"). The loans that did not move are the active stock's (``opened``) less the moved.
 _ROLLS = """
 WITH moves AS (
     SELECT loan_id,
@@ -326,31 +333,48 @@ WITH moves AS (
     FROM loans_loanevent
     WHERE event_type = %(type)s AND business_date > %(start)s AND business_date <= %(end)s
     GROUP BY loan_id
+), moved AS (
+    SELECT m.first_from AS origin,
+           CASE WHEN l.closed_date IS NULL THEN m.last_to ELSE %(closed)s END AS target,
+           CASE WHEN l.closed_date IS NULL THEN l.bucket END AS now
+    FROM moves m JOIN loans_loan l ON l.id = m.loan_id
+    WHERE l.disbursed_date <= %(start)s AND (l.closed_date IS NULL OR l.closed_date > %(start)s)
 )
-SELECT coalesce(m.first_from, l.bucket),
-       CASE WHEN l.closed_date IS NOT NULL THEN %(closed)s ELSE coalesce(m.last_to, l.bucket) END,
-       count(*)
-FROM loans_loan l LEFT JOIN moves m ON m.loan_id = l.id
-WHERE l.disbursed_date <= %(start)s AND (l.closed_date IS NULL OR l.closed_date > %(start)s)
-GROUP BY 1, 2
+SELECT 'move', origin, target, count(*) FROM moved GROUP BY origin, target
+UNION ALL
+SELECT 'now', now, now, count(*) FROM moved WHERE now IS NOT NULL GROUP BY now
+UNION ALL
+SELECT 'closed', l.bucket, %(closed)s, count(*) FROM loans_loan l
+WHERE l.closed_date > %(start)s AND l.disbursed_date <= %(start)s
+  AND NOT EXISTS (SELECT 1 FROM moves m WHERE m.loan_id = l.id)
+GROUP BY l.bucket
 """
 
 
-def _roll_rows(start: date, end: date) -> list[RollRow]:
+def _roll_rows(start: date, end: date, opened: dict[str, int]) -> list[RollRow]:
     """Roll rates over (start, end]: where the loans of each bucket at ``start`` are at ``end``.
 
-    The loans open at the end of ``start`` (disbursed by then, not yet closed), by their bucket
-    then (from the bucket change events after it) and now; closed ones count as CLOSED.
+    ``opened``: the active loans disbursed by ``start``, by their bucket now. Loans closed in
+    the window count in the CLOSED column; loans drawn after ``start`` are not counted.
     """
     with connection.cursor() as cursor:
         cursor.execute(
             _ROLLS,
             {"type": LoanEventType.BUCKET_CHANGED, "start": start, "end": end, "closed": CLOSED},
         )
-        rolls = cursor.fetchall()
+        found = cursor.fetchall()
+    cells: Counter[tuple[str, str]] = Counter()
+    stayed = Counter(opened)
+    for kind, origin, target, loans in found:
+        if kind == "now":
+            stayed[origin] -= loans  # counted in ``opened`` under its bucket now, but it moved
+        else:
+            cells[origin, target] += loans
+    for bucket, loans in stayed.items():
+        cells[bucket, bucket] += loans
     rows = []
     for bucket in BUCKETS:
-        to = {target: n for origin, target, n in rolls if origin == bucket}
+        to = {target: n for (origin, target), n in cells.items() if origin == bucket and n}
         rows.append(RollRow(bucket, sum(to.values()), to))
     return rows
 

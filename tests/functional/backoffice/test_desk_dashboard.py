@@ -133,6 +133,8 @@ def test_roll_rates_follow_the_loans_open_at_the_window_start(staff, as_of):
     cured = loan(disbursed_date=before)
     moved(date(2027, 1, 10), cured, "M1", "CURRENT")
     loan(disbursed_date=before, status="PAID_OFF", closed_date=date(2027, 1, 12))
+    gone = loan("M1", disbursed_date=before, status="WRITTEN_OFF", closed_date=date(2027, 1, 15))
+    moved(date(2027, 1, 2), gone, "CURRENT", "M1")
     stayed = loan("M1", disbursed_date=before)  # M1 since before the window
     moved(date(2026, 12, 10), stayed, "CURRENT", "M1")
     loan()  # drawn inside the window: not counted
@@ -142,10 +144,13 @@ def test_roll_rates_follow_the_loans_open_at_the_window_start(staff, as_of):
 
     roll = {row.bucket: row for row in response.context["d"].roll_rows}
     assert (roll["CURRENT"].start_loans, roll["CURRENT"].to) == (
-        3,
-        {"CURRENT": 1, "M2": 1, "CLOSED": 1},
+        4,
+        {"CURRENT": 1, "M2": 1, "CLOSED": 2},
     )
-    assert roll["CURRENT"].rate("M2") == Decimal("0.3333")
+    assert (roll["CURRENT"].rate("M2"), roll["CURRENT"].rate("CLOSED")) == (
+        Decimal("0.2500"),
+        Decimal("0.5000"),
+    )
     assert (roll["M1"].start_loans, roll["M1"].to) == (2, {"CURRENT": 1, "M1": 1})
     assert roll["M1"].rate("CURRENT") == Decimal("0.5000")
     assert [roll[b].start_loans for b in ("M2", "M3", "M4_PLUS")] == [0, 0, 0]
@@ -154,9 +159,9 @@ def test_roll_rates_follow_the_loans_open_at_the_window_start(staff, as_of):
     rows = csv.reader(io.StringIO(exported.content.decode()))
     rolls = {r[1]: r[2:] for r in rows if r[0] == "roll"}
     assert rolls == {
-        "CURRENT>CLOSED": ["1", "0.3333"],
-        "CURRENT>CURRENT": ["1", "0.3333"],
-        "CURRENT>M2": ["1", "0.3333"],
+        "CURRENT>CLOSED": ["2", "0.5000"],
+        "CURRENT>CURRENT": ["1", "0.2500"],
+        "CURRENT>M2": ["1", "0.2500"],
         "M1>CURRENT": ["1", "0.5000"],
         "M1>M1": ["1", "0.5000"],
     }
