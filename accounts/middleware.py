@@ -18,8 +18,9 @@ from django.urls import reverse
 
 def staff_has_totp(user: Any) -> bool:
     from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return is_mfa_enabled(user, [Authenticator.Type.TOTP])
 
 
 class StaffTotpRequiredMiddleware:

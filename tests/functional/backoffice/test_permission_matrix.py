@@ -124,37 +124,38 @@ def test_each_role_opens_exactly_its_pages(role: str, client: Client, staff_clie
     assert opened == expected
 
 
-def _review(world: World, client: Client) -> object:
+def _review(world: World, client: Client) -> tuple[int, object]:
     url = reverse("admin:loans_referredapplication_review", args=[world.application.pk])
     data = {"decision": "approve", "grade": "B", "credit_limit": "8000", "confirm": "yes"}
-    client.post(url, data)
-    return (
+    status = client.post(url, data).status_code
+    return status, (
         CreditApplication.objects.get(pk=world.application.pk).status == ApplicationStatus.APPROVED
     )
 
 
-def _request_disbursement(world: World, client: Client) -> object:
+def _request_disbursement(world: World, client: Client) -> tuple[int, object]:
     url = reverse(
         "admin:loans_pendingdisbursement_request_disbursement", args=[world.pending_loan.pk]
     )
-    client.post(url, {"confirm": "yes", "reason": "large"})
-    return ApprovalRequest.objects.filter(
+    status = client.post(url, {"confirm": "yes", "reason": "large"}).status_code
+    return status, ApprovalRequest.objects.filter(
         loan=world.pending_loan, kind=ApprovalKind.DISBURSEMENT
     ).exists()
 
 
 def _decide(
     attribute: str, decision: str, data: dict[str, str]
-) -> Callable[[World, Client], object]:
-    def act(world: World, client: Client) -> object:
+) -> Callable[[World, Client], tuple[int, object]]:
+    def act(world: World, client: Client) -> tuple[int, object]:
         request = getattr(world, attribute)
-        client.post(reverse(f"admin:loans_pendingapproval_{decision}", args=[request.pk]), data)
-        return ApprovalRequest.objects.get(pk=request.pk).status != ApprovalStatus.PENDING
+        url = reverse(f"admin:loans_pendingapproval_{decision}", args=[request.pk])
+        status = client.post(url, data).status_code
+        return status, ApprovalRequest.objects.get(pk=request.pk).status != ApprovalStatus.PENDING
 
     return act
 
 
-def _change_product(world: World, client: Client) -> object:
+def _change_product(world: World, client: Client) -> tuple[int, object]:
     product = cast(LoanProduct, world.product_change.product)
     ApprovalRequest.objects.filter(pk=world.product_change.pk).delete()  # free the product
     data = product_form(
@@ -164,14 +165,14 @@ def _change_product(world: World, client: Client) -> object:
         annual_rate="",
         rates_by_grade=json.dumps(product.rates_by_grade | {"E": "0.200000"}),
     )
-    client.post(reverse("admin:loans_loanproduct_change", args=[product.pk]), data)
-    return ApprovalRequest.objects.filter(
+    response = client.post(reverse("admin:loans_loanproduct_change", args=[product.pk]), data)
+    return response.status_code, ApprovalRequest.objects.filter(
         product=product, kind=ApprovalKind.PRODUCT_CHANGE
     ).exists()
 
 
 # (action, how to do it and whether it took effect, roles that may do it)
-ACTIONS: list[tuple[str, Callable[[World, Client], object], frozenset[str]]] = [
+ACTIONS: list[tuple[str, Callable[[World, Client], tuple[int, object]], frozenset[str]]] = [
     ("approve a referred application", _review, frozenset({OFFICER, RISK, ADMIN})),
     ("request a disbursement", _request_disbursement, frozenset({OFFICER, ADMIN})),
     (
@@ -210,9 +211,13 @@ def test_each_role_does_exactly_its_actions_and_each_is_audited(
     world = world_build()
     user: User = staff_client(role)
 
-    done = {name: bool(act(world, client)) for name, act, _ in ACTIONS}
+    results = {name: act(world, client) for name, act, _ in ACTIONS}
+    done = {name: bool(took) for name, (_, took) in results.items()}
 
     assert done == {name: role in allowed for name, _, allowed in ACTIONS}
+    # Done: redirected on to the next page; refused: 403, not a form with errors.
+    statuses = {name: status for name, (status, _) in results.items()}
+    assert statuses == {name: 302 if role in allowed else 403 for name, _, allowed in ACTIONS}
     # One event per action; an approved product change also records the change itself.
     audited = AuditEvent.objects.filter(actor=user).count()
     assert audited == sum(done.values()) + done["approve a product change"]
