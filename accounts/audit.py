@@ -32,13 +32,39 @@ def audit_record(
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Record that ``actor`` did ``action`` to ``target``; raise PersonalDataInAudit on leaks."""
-    clean = dict(details or {})
+    event = _event(actor, action, type(target), target.pk, details or {})
+    event.save()
+    return event
+
+
+def audit_record_many(
+    *,
+    actor: User | None,
+    action: str,
+    model: type[models.Model],
+    details_by_id: Mapping[Any, Mapping[str, Any]],
+) -> None:
+    """Record ``action`` on many targets of one model in one INSERT (``{target id: details}``)."""
+    AuditEvent.objects.bulk_create(
+        _event(actor, action, model, target_id, details)
+        for target_id, details in details_by_id.items()
+    )
+
+
+def _event(
+    actor: User | None,
+    action: str,
+    model: type[models.Model],
+    target_id: Any,
+    details: Mapping[str, Any],
+) -> AuditEvent:
+    clean = dict(details)
     audit_details_check(clean)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+        target_type=model._meta.label_lower,
+        target_id=str(target_id),
         details=clean,
     )
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_record_many
 from accounts.models import User
 from loans.errors import LendingError
 from loans.models import (
@@ -48,26 +48,30 @@ def collection_assign(*, loan_ids: Sequence[int], agent: User, by: User) -> int:
     """
     if not (agent.is_active and agent.is_staff and agent.has_perm(WORK_COLLECTIONS)):
         raise AssignmentRefused(f"User {agent.pk} does not work the collections worklist.")
-    loans = list(Loan.objects.select_for_update().filter(pk__in=loan_ids).order_by("pk"))
-    changed = 0
-    for loan in loans:
-        assignment, created = CollectionAssignment.objects.get_or_create(
-            loan=loan, defaults={"agent": agent, "assigned_by": by}
-        )
-        if not created and assignment.agent_id == agent.pk:
-            continue
-        previous = None if created else assignment.agent_id
-        if not created:
-            assignment.agent, assignment.assigned_by = agent, by
-            assignment.save(update_fields=["agent", "assigned_by", "assigned_at"])
-        audit_record(
-            actor=by,
-            action="collections.assign",
-            target=loan,
-            details={"agent": agent.pk, "previous_agent": previous},
-        )
-        changed += 1
-    return changed
+    ids = list(Loan.objects.filter(pk__in=loan_ids).order_by("pk").values_list("pk", flat=True))
+    # The assignments' rows are locked, not the loans': close of business and repayments work
+    # on those. New rows race through the unique loan (ON CONFLICT in the upsert below).
+    current = dict(
+        CollectionAssignment.objects.select_for_update()
+        .filter(loan_id__in=ids)
+        .values_list("loan_id", "agent_id")
+    )
+    moved = {pk: current.get(pk) for pk in ids if current.get(pk) != agent.pk}
+    CollectionAssignment.objects.bulk_create(
+        [CollectionAssignment(loan_id=pk, agent=agent, assigned_by=by) for pk in moved],
+        update_conflicts=True,
+        unique_fields=["loan"],
+        update_fields=["agent", "assigned_by", "assigned_at"],
+    )
+    audit_record_many(
+        actor=by,
+        action="collections.assign",
+        model=Loan,
+        details_by_id={
+            pk: {"agent": agent.pk, "previous_agent": prev} for pk, prev in moved.items()
+        },
+    )
+    return len(moved)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from loans.services.collections_desk import (
 )
 from loans.services.repayments import repayment_post
 from tests.factories.loans import draw
-from tests.functional.backoffice.conftest import AS_OF, client_for
+from tests.functional.backoffice.conftest import AS_OF, client_for, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +132,23 @@ def test_the_database_refuses_a_promise_of_nothing(staff, overdue):
             loan=overdue[0], created_by=staff[COLLECTIONS_AGENT], amount=Decimal("0.00"),
             business_date=AS_OF, promised_date=AS_OF,
         )  # fmt: skip
+
+
+def test_reassigning_moves_only_what_changes_and_audits_each_move(staff, overdue):
+    supervisor, first = staff[RISK_MANAGER], staff[COLLECTIONS_AGENT]
+    second = staff_member("agent2", COLLECTIONS_AGENT)
+    one, two = overdue[0].pk, overdue[1].pk
+
+    assert collection_assign(loan_ids=[one], agent=first, by=first) == 1
+    assert collection_assign(loan_ids=[one, two], agent=second, by=supervisor) == 2
+    assert collection_assign(loan_ids=[one, two, 10**12], agent=second, by=supervisor) == 0
+
+    assert sorted(
+        CollectionAssignment.objects.values_list("loan_id", "agent_id", "assigned_by_id")
+    ) == [(one, second.pk, supervisor.pk), (two, second.pk, supervisor.pk)]
+    moves = AuditEvent.objects.filter(action="collections.assign").order_by("id")
+    assert [(e.actor_id, e.target_type, e.target_id, e.details) for e in moves] == [
+        (first.pk, "loans.loan", str(one), {"agent": first.pk, "previous_agent": None}),
+        (supervisor.pk, "loans.loan", str(one), {"agent": second.pk, "previous_agent": first.pk}),
+        (supervisor.pk, "loans.loan", str(two), {"agent": second.pk, "previous_agent": None}),
+    ]
