@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from loans.backoffice.admin import desk_urls, loan_desk_link
-from loans.backoffice.paginator import EstimatedCountPaginator
+from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.errors import LendingError
 from loans.models import (
     ApprovalRequest,
@@ -45,26 +45,6 @@ from loans.models import (
 )
 from loans.services.maker_checker import product_change_request
 from loans.services.products import CHANGEABLE_FIELDS, product_create, product_validate
-
-
-class ReadOnlyModelAdmin[M: models.Model](admin.ModelAdmin[M]):
-    """Shows rows to whoever may view them; nobody adds, changes or deletes them here.
-
-    Lists never count a whole large table (issue #6: 1,000,000 loans): the paginator takes
-    PostgreSQL's estimate once a list is large, and the unfiltered total is not shown.
-    """
-
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
-        return False
 
 
 class ReadOnlyTabularInline[C: models.Model, P: models.Model](admin.TabularInline[C, P]):

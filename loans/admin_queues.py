@@ -24,7 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from loans.admin import ReadOnlyModelAdmin
+from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.backoffice_selectors import (
     approval_queue_counts,
     disbursement_queue_counts,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from loans.backoffice import views
 from loans.backoffice.forms import AssignAgentForm
-from loans.backoffice.paginator import EstimatedCountPaginator
+from loans.backoffice.paginator import EstimatedCountPaginator, ReadOnlyModelAdmin
 from loans.backoffice.selectors import worklist_queryset
 from loans.models import Installment, Loan, OverdueLoan, Repayment
 from loans.services.collections_desk import AssignmentRefused, collection_assign
@@ -233,22 +233,8 @@ class OverdueLoanAdmin(admin.ModelAdmin[OverdueLoan]):
 # --- read-only lists of the schedule and the repayments ----------------------------------------
 
 
-class _ReadOnly[M: Any](admin.ModelAdmin[M]):
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Installment)
-class InstallmentAdmin(_ReadOnly[Installment]):
+class InstallmentAdmin(ReadOnlyModelAdmin[Installment]):
     list_display = [
         "id",
         "loan",
@@ -267,7 +253,7 @@ class InstallmentAdmin(_ReadOnly[Installment]):
 
 
 @admin.register(Repayment)
-class RepaymentAdmin(_ReadOnly[Repayment]):
+class RepaymentAdmin(ReadOnlyModelAdmin[Repayment]):
     list_display = [
         "id",
         "loan",

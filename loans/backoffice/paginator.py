@@ -1,4 +1,5 @@
-"""Admin pagination that does not count a million rows on every page view (issue #6).
+"""Admin pagination that does not count a million rows on every page view (issue #6), and the
+read-only model admin that uses it.
 
 ``count`` asks PostgreSQL's planner first: the table's ``reltuples`` when the list is
 unfiltered, the row estimate of EXPLAIN when it is filtered. Only when the estimate is small
@@ -12,9 +13,11 @@ import json
 from functools import cached_property
 from typing import Any
 
+from django.contrib import admin
 from django.core.paginator import Page, Paginator
-from django.db import connections
+from django.db import connections, models
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 EXACT_BELOW = 10_000
 DEFERRED_JOIN_FROM = 1_000  # rows skipped before a page fetches its keys first
@@ -73,3 +76,23 @@ def _table_estimate(connection: Any, table: str) -> int | None:
         row = cursor.fetchone()
     # -1 (never analysed) or 0 (empty or not analysed yet): count for real.
     return int(row[0]) if row and row[0] > 0 else None
+
+
+class ReadOnlyModelAdmin[M: models.Model](admin.ModelAdmin[M]):
+    """Shows rows to whoever may view them; nobody adds, changes or deletes them here.
+
+    Lists never count a whole large table (issue #6: 1,000,000 loans): the paginator takes
+    PostgreSQL's estimate once a list is large, and the unfiltered total is not shown.
+    """
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return False
