@@ -108,8 +108,8 @@ def product_change_request(
 ) -> ApprovalRequest:
     """Ask a second officer to change a product's settings (only the fields that differ).
 
-    Raises ApprovalNotPermitted, ProductChangeRefused (nothing changes), ValidationError (the
-    changed product would break the caps), ApprovalRefused (a change is already pending).
+    Raises ApprovalNotPermitted, ProductChangeRefused (nothing changes, or the changed product
+    would break the caps: as at approval), ApprovalRefused (a change is already pending).
     """
     _require(officer, ApprovalKind.PRODUCT_CHANGE, "request")
     payload = product_changes_to_payload(
@@ -117,7 +117,10 @@ def product_change_request(
     )
     if not payload:
         raise ProductChangeRefused("Nothing to change.")
-    product_validate(product_with_changes(product, payload))
+    try:
+        product_validate(product_with_changes(product, payload))
+    except ValidationError as error:
+        raise ProductChangeRefused("; ".join(error.messages)) from error
     return approval_open(
         kind=ApprovalKind.PRODUCT_CHANGE,
         officer=officer,

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from accounts.models import AuditEvent, User
 from accounts.roles import (
@@ -36,6 +35,7 @@ from loans.services.approvals import ApprovalNotPermitted, ApprovalRefused, Make
 from loans.services.collections import WaiverRefused, waiver_post
 from loans.services.daily import loan_interest_accrue
 from loans.services.maker_checker import (
+    ProductChangeRefused,
     adjustment_request,
     approval_approve,
     approval_reject,
@@ -183,7 +183,7 @@ def test_a_product_change_above_the_cap_is_refused_at_request():
     risk = staff("risk", RISK_MANAGER)
     product = ProductFactory.create()
 
-    with pytest.raises(ValidationError, match="cap"):  # the product's own caps check
+    with pytest.raises(ProductChangeRefused, match="cap"):  # refused as at approval
         product_change_request(
             product=product, changes={"rate_cap": Decimal("0.300000")}, officer=risk
         )
