@@ -484,33 +484,26 @@ def _events_after(loan: Loan, value_date: date, *, after: Repayment | None = Non
     # read. The dates are compared here, not in SQL: with "value_date >= today" PostgreSQL
     # takes the date index (today is past its statistics) and reads all of today's entries.
     later = [
-        (kind, day)
-        for kind, day in JournalEntry.objects.filter(
+        (kind, day, pk)
+        for kind, day, pk in JournalEntry.objects.filter(
             loan=loan,
             entry_type__in=[EntryType.REFUND, EntryType.REPAYMENT, EntryType.ADVANCE_APPLIED],
-        ).values_list("entry_type", "value_date")
+        ).values_list("entry_type", "value_date", "pk")
         if day >= value_date
     ]
-    kinds = {kind for kind, day in later if kind != EntryType.REPAYMENT or day > value_date}
-    if after is not None and any(kind == EntryType.REPAYMENT for kind, _ in later):
-        kinds.add(EntryType.REPAYMENT)  # a reversal replays the same day's later repayments
-    if EntryType.REFUND in kinds:
+    if any(kind == EntryType.REFUND for kind, _, _ in later):
         raise RepaymentRefused("An overpayment refund follows this date; it cannot be replayed.")
     events: list[_Event] = []
-    if EntryType.REPAYMENT in kinds:
-        repayments = loan.repayments.filter(status=RepaymentStatus.POSTED).filter(
-            Q(value_date__gt=value_date) | Q(value_date=value_date, id__gt=after.pk if after else 0)
-        )
-        if after is None:
-            repayments = repayments.filter(value_date__gt=value_date)
+    # A reversal (``after``) also replays the same day's later repayments.
+    if any(kind == EntryType.REPAYMENT and (after or day > value_date) for kind, day, _ in later):
+        following = Q(value_date__gt=value_date)
+        if after is not None:
+            following |= Q(value_date=value_date, id__gt=after.pk)
+        repayments = loan.repayments.filter(following, status=RepaymentStatus.POSTED)
         events += [_Event(r.value_date, 0, r.pk, loan.pk, repayment=r) for r in repayments]
-    if EntryType.ADVANCE_APPLIED in kinds:
-        advances = JournalEntry.objects.filter(
-            loan=loan,
-            entry_type=EntryType.ADVANCE_APPLIED,
-            value_date__gte=value_date,
-            reversed_by__isnull=True,
-        )
+    applied = [pk for kind, _, pk in later if kind == EntryType.ADVANCE_APPLIED]
+    if applied:
+        advances = JournalEntry.objects.filter(pk__in=applied, reversed_by__isnull=True)
         events += [_Event(e.value_date, 1, e.pk, loan.pk, entry=e) for e in advances]
     return sorted(events, key=lambda e: (e.value_date, e.order, e.ident))
 
