@@ -158,7 +158,7 @@ _LOAN_READ = (
 )
 
 
-def partner_loan_read(partner_id: int, loan_id: int) -> Loan | None:
+def partner_loan_read(*, partner_id: int, loan_id: int) -> Loan | None:
     """The partner's loan with this id as LoanSerializer reads it, or None."""
     if loan_id > BIGINT_MAX:  # no such id; PostgreSQL would compare as numeric, reading all
         return None

@@ -52,21 +52,20 @@ def _redis_client() -> Any:
     return client
 
 
-class PartnerRateThrottle(SimpleRateThrottle):
-    """LENDPORTAL_API_THROTTLE_RATES["read"] for GET, ["write"] for the rest, per client.
+class WindowThrottle(SimpleRateThrottle):
+    """DRF's rate parsing and client address, counted by ``window_allows``.
 
-    Rates are read per request (not at import), so settings overrides apply in tests. The key
-    uses the client id, random per client, so counters never carry over to a new partner.
+    Subclasses set ``num_requests`` and ``duration`` (``parse_rate``) and name the key.
     """
 
+    num_requests: int | None = None
+    duration: int | None = None
+
     def __init__(self) -> None:
-        # SimpleRateThrottle reads its rate here from a scope; this one chooses per request.
+        # SimpleRateThrottle reads its rate here from a scope; subclasses choose their own.
         pass
 
-    def allow_request(self, request: Request, view: Any) -> bool:
-        self.scope = "read" if request.method in SAFE_METHODS else "write"
-        self.rate = settings.LENDPORTAL_API_THROTTLE_RATES[self.scope]
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+    def allow_request(self, request: Any, view: Any) -> bool:
         key = self.get_cache_key(request, view)
         if key is None or self.num_requests is None or self.duration is None:
             return True
@@ -75,6 +74,20 @@ class PartnerRateThrottle(SimpleRateThrottle):
     def wait(self) -> float | None:
         """Seconds until the client may try again: at most one window."""
         return float(self.duration) if self.duration else None
+
+
+class PartnerRateThrottle(WindowThrottle):
+    """LENDPORTAL_API_THROTTLE_RATES["read"] for GET, ["write"] for the rest, per client.
+
+    Rates are read per request (not at import), so settings overrides apply in tests. The key
+    uses the client id, random per client, so counters never carry over to a new partner.
+    """
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        self.scope = "read" if request.method in SAFE_METHODS else "write"
+        self.rate = settings.LENDPORTAL_API_THROTTLE_RATES[self.scope]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         token = request.auth

@@ -15,28 +15,20 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from oauth2_provider.views import TokenView
-from rest_framework.throttling import SimpleRateThrottle
 
 from loans.api.errors import error_body
-from loans.api.throttling import window_allows
+from loans.api.throttling import WindowThrottle
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class TokenRateThrottle(WindowThrottle):
     """A fixed window per client address (DRF's get_ident, which reads only request.META)."""
 
     def __init__(self) -> None:
         self.rate = settings.LENDPORTAL_API_TOKEN_RATE
         self.num_requests, self.duration = self.parse_rate(self.rate)
 
-    def allow_request(self, request: Any, view: Any) -> bool:
-        if self.num_requests is None or self.duration is None:
-            return True
-        key = f"api-throttle:token:{self.get_ident(request)}"
-        return window_allows(key, limit=self.num_requests, seconds=self.duration)
-
-    def wait(self) -> float | None:
-        """At most one window."""
-        return float(self.duration) if self.duration else None
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return f"api-throttle:token:{self.get_ident(request)}"
 
 
 class ThrottledTokenView(TokenView):

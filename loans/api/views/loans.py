@@ -204,15 +204,11 @@ class LoanDetailApi(RetrieveAPIView):
     required_scopes = ["loans:read"]
     serializer_class = LoanSerializer
     lookup_url_kwarg = "loan_id"
-
-    def get_queryset(self) -> QuerySet[Loan]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return Loan.objects.none()
-        return partner_loans(self.request)
+    queryset = Loan.objects.none()  # for the schema's path parameter; get_object reads the loan
 
     def get_object(self) -> Loan:
         loan_id = self.kwargs[self.lookup_url_kwarg]
-        loan = partner_loan_read(request_partner(self.request).pk, loan_id)
+        loan = partner_loan_read(partner_id=request_partner(self.request).pk, loan_id=loan_id)
         if loan is None:
             raise NotFound(f"Loan {loan_id} not found.")
         self.check_object_permissions(self.request, loan)

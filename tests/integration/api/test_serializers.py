@@ -86,11 +86,13 @@ def test_the_loan_read_by_id_is_the_orm_loan_and_only_the_partners(django_assert
     full = Loan.objects.select_related("product").get(pk=loan.pk)
 
     with django_assert_num_queries(1):
-        read = partner_loan_read(partner.pk, loan.pk)
+        read = partner_loan_read(partner_id=partner.pk, loan_id=loan.pk)
         assert read is not None
         data = LoanSerializer(read).data
     assert data == LoanSerializer(full).data
-    assert partner_loan_read(other.pk, loan.pk) is None
-    assert partner_loan_read(partner.pk, loan.pk + 1000) is None
+    assert partner_loan_read(partner_id=other.pk, loan_id=loan.pk) is None
+    assert partner_loan_read(partner_id=partner.pk, loan_id=loan.pk + 1000) is None
     with django_assert_num_queries(0):
-        assert partner_loan_read(partner.pk, 2**63) is None  # beyond bigint: not even asked
+        assert (
+            partner_loan_read(partner_id=partner.pk, loan_id=2**63) is None
+        )  # beyond bigint: not even asked
