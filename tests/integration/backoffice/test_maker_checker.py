@@ -64,18 +64,25 @@ def _accrued_loan() -> Loan:
     return loan
 
 
+def _interest_waiver(
+    loan: Loan, officer: User, *, amount: Decimal = Decimal("1.00"), reason: str = ""
+) -> ApprovalRequest:
+    """Ask for ``amount`` of installment 1's interest to be waived."""
+    return waiver_request(
+        loan=loan,
+        installment_number=1,
+        component=Component.INTEREST,
+        amount=amount,
+        officer=officer,
+        reason=reason,
+    )
+
+
 def test_a_waiver_is_replayed_through_waiver_post_on_approval():
     agent, officer = staff("agent", COLLECTIONS_AGENT), staff("officer", LOAN_OFFICER)
     loan = _accrued_loan()
     interest = loan.interest_receivable_amount
-    request = waiver_request(
-        loan=loan,
-        installment_number=1,
-        component=Component.INTEREST,
-        amount=Decimal("1.00"),
-        officer=agent,
-        reason="complaint settled",
-    )
+    request = _interest_waiver(loan, agent, reason="complaint settled")
     assert Loan.objects.get(pk=loan.pk).interest_receivable_amount == interest  # not yet
 
     approval_approve(request=request, officer=officer, as_of=DRAW_DATE + timedelta(days=10))
@@ -97,14 +104,7 @@ def test_a_waiver_is_replayed_through_waiver_post_on_approval():
 def test_a_replay_refused_at_approval_leaves_the_request_pending_and_nothing_written():
     agent, officer = staff("agent", COLLECTIONS_AGENT), staff("officer", LOAN_OFFICER)
     loan = _accrued_loan()
-    request = waiver_request(
-        loan=loan,
-        installment_number=1,
-        component=Component.INTEREST,
-        amount=Decimal("1.00"),
-        officer=agent,
-        reason="complaint settled",
-    )
+    request = _interest_waiver(loan, agent, reason="complaint settled")
     as_of = DRAW_DATE + timedelta(days=10)
     # Meanwhile all of that interest is waived another way (the service itself, as a data fix
     # would): there is nothing left for this request to waive.
@@ -144,14 +144,7 @@ def test_a_waiver_above_what_is_owed_is_refused_at_request():
     loan = _accrued_loan()
 
     with pytest.raises(WaiverRefused):
-        waiver_request(
-            loan=loan,
-            installment_number=1,
-            component=Component.INTEREST,
-            amount=Decimal("500.00"),
-            officer=agent,
-            reason="",
-        )
+        _interest_waiver(loan, agent, amount=Decimal("500.00"))
 
     assert not ApprovalRequest.objects.exists()
 
@@ -196,22 +189,8 @@ def test_a_role_without_the_permission_can_neither_request_nor_approve():
     loan = _accrued_loan()
 
     with pytest.raises(ApprovalNotPermitted):
-        waiver_request(
-            loan=loan,
-            installment_number=1,
-            component=Component.INTEREST,
-            amount=Decimal("1.00"),
-            officer=officer,
-            reason="",
-        )
-    request = waiver_request(
-        loan=loan,
-        installment_number=1,
-        component=Component.INTEREST,
-        amount=Decimal("1.00"),
-        officer=agent,
-        reason="",
-    )
+        _interest_waiver(loan, officer)
+    request = _interest_waiver(loan, agent)
     other_agent = staff("agent2", COLLECTIONS_AGENT)
     with pytest.raises(ApprovalNotPermitted):
         approval_approve(request=request, officer=other_agent, as_of=DRAW_DATE)
