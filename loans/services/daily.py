@@ -109,7 +109,10 @@ def loan_advance_apply(*, loan: Loan, as_of: date) -> Decimal:
 def loan_close_if_paid(*, loan: Loan, as_of: date) -> bool:
     """Close an active loan whose installments are all settled; return whether it closed."""
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
-    if loan.status != LoanStatus.ACTIVE or loan.installments.filter(paid_date__isnull=True):
+    if (
+        loan.status != LoanStatus.ACTIVE
+        or loan.installments.filter(paid_date__isnull=True).exists()
+    ):
         return False
     loan_transition(loan=loan, to=LoanStatus.PAID_OFF)
     loan.closed_date = as_of
