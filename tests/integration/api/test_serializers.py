@@ -10,7 +10,7 @@ from rest_framework import serializers
 from loans.api.views.loans import LoanSerializer, partner_loans
 from loans.api.views.repayments import RepaymentSerializer
 from loans.models import Loan, RepaymentChannel
-from loans.selectors import partner_loan_read
+from loans.selectors import API_LOAN_COLUMNS, partner_loan_read
 from loans.services.repayments import repayment_post
 from tests.factories.api import api_partner, business_date_set, partner_loan
 from tests.factories.loans import DRAW_DATE
@@ -90,6 +90,9 @@ def test_the_loan_read_by_id_is_the_orm_loan_and_only_the_partners(django_assert
         assert read is not None
         data = LoanSerializer(read).data
     assert data == LoanSerializer(full).data
+    columns = [name for name in API_LOAN_COLUMNS if "__" not in name]
+    assert [getattr(read, name) for name in columns] == [getattr(full, name) for name in columns]
+    assert read.product.code == full.product.code
     assert partner_loan_read(partner_id=other.pk, loan_id=loan.pk) is None
     assert partner_loan_read(partner_id=partner.pk, loan_id=loan.pk + 1000) is None
     with django_assert_num_queries(0):
