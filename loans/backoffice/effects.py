@@ -1,7 +1,7 @@
 """What an officer's action would do, shown on its confirmation page before anything is kept.
 
-The action's own service runs inside a savepoint that is then rolled back (as the portal's
-repayment preview does), so the page shows exactly what confirming will post on the same
+The action's own service runs and is rolled back (``dry_run``, as the portal's repayment
+preview does), so the page shows exactly what confirming will post on the same
 business date: the loan's balances before and after, and what the service returned.
 """
 
@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from loans.models import Loan
+from loans.services.dry_run import dry_run
 
 BALANCES = (
     ("principal_outstanding_amount", "Principal outstanding"),
@@ -52,36 +51,25 @@ class Effect:
         return tuple(change for change in self.balances if change.delta)
 
 
-class _Discard(Exception):
-    pass
-
-
 def effect_preview[T](*, loan: Loan, run: Callable[[], T]) -> Effect:
-    """Run ``run`` in a savepoint, read its effect on ``loan``, roll everything back.
+    """Run ``run``, read its effect on ``loan``, roll everything back (``dry_run``).
 
     Whatever ``run`` raises (a refusal) propagates, and nothing is kept either way.
     """
     before = _snapshot(loan.pk)
-    effect: Effect | None = None
-    try:
-        with transaction.atomic():
-            result = run()
-            after = _snapshot(loan.pk)
-            effect = Effect(
-                status_before=before["status"],
-                status_after=after["status"],
-                balances=tuple(
-                    BalanceChange(field, label, before[field], after[field])
-                    for field, label in BALANCES
-                ),
-                result=result,
-            )
-            raise _Discard
-    except _Discard:
-        pass
-    if effect is None:  # pragma: no cover - the block above either raised or set it
-        raise RuntimeError("effect preview missing")
-    return effect
+
+    def run_and_read() -> tuple[T, dict[str, Any]]:
+        return run(), _snapshot(loan.pk)
+
+    result, after = dry_run(run_and_read)
+    return Effect(
+        status_before=before["status"],
+        status_after=after["status"],
+        balances=tuple(
+            BalanceChange(field, label, before[field], after[field]) for field, label in BALANCES
+        ),
+        result=result,
+    )
 
 
 def _snapshot(loan_id: int) -> dict[str, Any]:

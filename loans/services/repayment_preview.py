@@ -1,6 +1,6 @@
 """What a repayment would do, shown to the borrower before confirming (PRODUCT §2.5).
 
-The preview runs the real ``repayment_post`` inside a savepoint and rolls it back, so what the
+The preview runs the real ``repayment_post`` and rolls it back (``dry_run``), so what the
 borrower is shown is exactly what confirming will post on the same date: the allocation, the
 advance or prepaid principal, and the new schedule of a prepayment. Nothing is kept.
 """
@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-
 from loans.domain.prepayment import PrepaymentMode
 from loans.models import Loan, LoanStatus, RepaymentChannel
+from loans.services.dry_run import dry_run
 from loans.services.repayments import repayment_post
 
 ZERO = Decimal("0.00")
@@ -54,53 +53,42 @@ class RepaymentPreview:
         return self.total_interest_before - self.total_interest_after
 
 
-class _Discard(Exception):
-    """Rolls the savepoint back once the preview has been read."""
-
-
 def repayment_preview(
     *, loan: Loan, amount: Decimal, as_of: date, prepayment_mode: PrepaymentMode | None = None
 ) -> RepaymentPreview:
-    """Return what posting ``amount`` on ``as_of`` would do; write nothing.
+    """Return what posting ``amount`` on ``as_of`` would do; write nothing (``dry_run``).
 
     Raises RepaymentRefused exactly as ``repayment_post`` would.
     """
     before = _schedule(loan)
     interest_before = _total_interest(loan)
     advance_before = Loan.objects.values_list("advance_amount", flat=True).get(pk=loan.pk)
-    preview: RepaymentPreview | None = None
-    try:
-        with transaction.atomic():
-            repayment = repayment_post(
-                loan=loan,
-                amount=amount,
-                value_date=as_of,
-                as_of=as_of,
-                channel=RepaymentChannel.PORTAL,
-                prepayment_mode=prepayment_mode,
-            )
-            status, advance_after = Loan.objects.values_list("status", "advance_amount").get(
-                pk=loan.pk
-            )
-            preview = RepaymentPreview(
-                amount=amount,
-                allocated=_allocated(repayment.allocation.get("parts", [])),
-                advance=repayment.advance_amount,
-                prepaid_principal=repayment.prepaid_principal_amount,
-                overpayment=repayment.overpayment_amount,
-                pays_off=status == LoanStatus.PAID_OFF,
-                advance_used=max(ZERO, advance_before + repayment.advance_amount - advance_after),
-                schedule_before=before,
-                schedule_after=_schedule(loan),
-                total_interest_before=interest_before,
-                total_interest_after=_total_interest(loan),
-            )
-            raise _Discard
-    except _Discard:
-        pass
-    if preview is None:  # pragma: no cover - the block above either raised or set it
-        raise RuntimeError("repayment preview missing")
-    return preview
+
+    def post_and_read() -> RepaymentPreview:
+        repayment = repayment_post(
+            loan=loan,
+            amount=amount,
+            value_date=as_of,
+            as_of=as_of,
+            channel=RepaymentChannel.PORTAL,
+            prepayment_mode=prepayment_mode,
+        )
+        status, advance_after = Loan.objects.values_list("status", "advance_amount").get(pk=loan.pk)
+        return RepaymentPreview(
+            amount=amount,
+            allocated=_allocated(repayment.allocation.get("parts", [])),
+            advance=repayment.advance_amount,
+            prepaid_principal=repayment.prepaid_principal_amount,
+            overpayment=repayment.overpayment_amount,
+            pays_off=status == LoanStatus.PAID_OFF,
+            advance_used=max(ZERO, advance_before + repayment.advance_amount - advance_after),
+            schedule_before=before,
+            schedule_after=_schedule(loan),
+            total_interest_before=interest_before,
+            total_interest_after=_total_interest(loan),
+        )
+
+    return dry_run(post_and_read)
 
 
 def _allocated(parts: list[dict[str, str | int]]) -> dict[str, Decimal]:
