@@ -1,9 +1,10 @@
 """Reads of the back office (issue #6): the officers' loan page, the worklist, the dashboard.
 
 Every figure of the dashboard comes from a few set-based queries: one GROUP BY over the loans'
-balance columns (stock: outstanding, active, buckets, PAR), one over the ``PortfolioDay``
-summary rows (flows: disbursed, interest accrued and collected) and one over a month of bucket
-change events (roll rates).
+balance columns (stock: outstanding, active, buckets, PAR), one over twelve months of the
+``PortfolioDay`` summary rows (flows: disbursed, interest accrued and collected, per month; this
+month's and this year's are their sums) and one over a month of bucket change events (roll
+rates).
 """
 
 from __future__ import annotations
@@ -234,7 +235,7 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         )
         for bucket in BUCKETS
     ]
-    month_start, year_start = as_of.replace(day=1), as_of.replace(month=1, day=1)
+    months = _months(as_of)  # twelve months: this one and every earlier one of this year
     return Dashboard(
         as_of=as_of,
         active_loans=sum(row.loans for row in buckets),
@@ -242,10 +243,10 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         par30_principal=sum((r.principal for r in buckets if r.bucket in PAR30_BUCKETS), ZERO),
         par90_principal=sum((r.principal for r in buckets if r.bucket in PAR90_BUCKETS), ZERO),
         buckets=buckets,
-        month=_flows(month_start, as_of),
-        year=_flows(year_start, as_of),
+        month=_flows(months[-1:]),
+        year=_flows([row for row in months if row.month.year == as_of.year]),
         plan_year_amount=Decimal(settings.LENDPORTAL_PLAN_YEAR_ONE_DISBURSED),
-        months=_months(as_of),
+        months=months,
         roll_start=roll_start,
         roll_rows=_roll_rows(roll_start, as_of, {b: row.opened for b, row in stock.items()}),
     )
@@ -268,20 +269,14 @@ def _stock(roll_start: date) -> dict[str, _Stock]:
     }
 
 
-def _flows(first: date, last: date) -> Flows:
-    totals = PortfolioDay.objects.filter(value_date__gte=first, value_date__lte=last).aggregate(
-        disbursed=Sum("disbursed_amount"),
-        disbursed_loans=Sum("disbursed_count"),
-        interest_accrued=Sum("interest_accrued_amount"),
-        interest_collected=Sum("interest_collected_amount"),
-        principal_collected=Sum("principal_collected_amount"),
-    )
+def _flows(months: list[MonthRow]) -> Flows:
+    """The flows of ``months`` added up."""
     return Flows(
-        disbursed=totals["disbursed"] or ZERO,
-        disbursed_loans=totals["disbursed_loans"] or 0,
-        interest_accrued=totals["interest_accrued"] or ZERO,
-        interest_collected=totals["interest_collected"] or ZERO,
-        principal_collected=totals["principal_collected"] or ZERO,
+        disbursed=sum((row.disbursed for row in months), ZERO),
+        disbursed_loans=sum(row.disbursed_loans for row in months),
+        interest_accrued=sum((row.interest_accrued for row in months), ZERO),
+        interest_collected=sum((row.interest_collected for row in months), ZERO),
+        principal_collected=sum((row.principal_collected for row in months), ZERO),
     )
 
 

@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import FINANCE
-from loans.models import Loan, LoanEvent, LoanEventType, RepaymentChannel
+from loans.backoffice.selectors import portfolio_dashboard
+from loans.models import Loan, LoanEvent, LoanEventType, PortfolioDay, RepaymentChannel
 from loans.services.daily import loan_interest_accrue
 from loans.services.portfolio_days import portfolio_days_refresh
 from loans.services.repayments import repayment_post
@@ -165,3 +166,39 @@ def test_roll_rates_follow_the_loans_open_at_the_window_start(staff, as_of):
         "M1>CURRENT": ["1", "0.5000"],
         "M1>M1": ["1", "0.5000"],
     }
+
+
+def test_this_month_and_this_year_are_sums_of_the_monthly_series():
+    """Flows of three months, one of them last year: the month is the last month, the year its
+    months of this year, and the twelve-month series has every month (empty ones as zero)."""
+    as_of = date(2027, 3, 10)
+    for day, disbursed, count, accrued in [
+        (date(2026, 12, 31), "700.00", 7, "7.00"),  # last year: in the series, not in the year
+        (date(2027, 2, 1), "200.00", 2, "2.00"),
+        (date(2027, 2, 28), "20.00", 1, "0.20"),
+        (date(2027, 3, 1), "30.00", 3, "0.30"),
+        (date(2027, 3, 10), "3.00", 1, "0.03"),
+        (date(2027, 3, 11), "9999.00", 99, "99.00"),  # after the business date: not counted
+    ]:
+        PortfolioDay.objects.create(
+            value_date=day,
+            disbursed_amount=Decimal(disbursed),
+            disbursed_count=count,
+            interest_accrued_amount=Decimal(accrued),
+        )
+
+    d = portfolio_dashboard(as_of=as_of)
+
+    assert (d.month.disbursed, d.month.disbursed_loans) == (Decimal("33.00"), 4)
+    assert d.month.interest_accrued == Decimal("0.33")
+    assert (d.year.disbursed, d.year.disbursed_loans) == (Decimal("253.00"), 7)
+    assert d.year.interest_accrued == Decimal("2.53")
+    assert [row.month for row in d.months] == [date(2026, month, 1) for month in range(4, 13)] + [
+        date(2027, month, 1) for month in (1, 2, 3)
+    ]
+    assert [row.disbursed for row in d.months[-4:]] == [
+        Decimal("700.00"),
+        Decimal("0.00"),
+        Decimal("220.00"),
+        Decimal("33.00"),
+    ]
