@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from loans.backoffice.paginator import ReadOnlyModelAdmin
-from loans.backoffice_selectors import (
+from loans.backoffice.queues import (
     approval_queue_counts,
     disbursement_queue_counts,
     referred_queue_counts,

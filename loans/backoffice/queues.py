@@ -1,5 +1,7 @@
 """Reads of the back office's queues (issue #6): the counts above each queue.
 
+The loan page, the worklist and the dashboard read theirs from ``selectors``.
+
 Each is one grouped query over an indexed column, never a COUNT per list page per status.
 """
 
