@@ -8,7 +8,7 @@ globally in lendportal/settings/base.py.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from celery import shared_task
@@ -30,6 +30,7 @@ from loans.services.idempotency import (
     idempotency_records_purge as idempotency_records_purge_service,
 )
 from loans.services.reminders import reminders_send_due as reminders_send_due_service
+from loans.services.roll_rates import roll_rates_refresh as roll_rates_refresh_service
 from loans.services.webhooks import webhook_deliveries_send as webhook_deliveries_send_service
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,10 @@ def _finish(run_id: int) -> None:
         return
     # Only the call that closed the date starts the next one: a duplicate delivery of a chunk
     # of a closed date must not dispatch the next date's chunks again.
-    if closed_now and run.business_date + timedelta(days=1) < timezone.localdate():
+    if not closed_now:
+        return
+    roll_rates_refresh.delay(as_of=run.business_date.isoformat())  # the dashboard's, off COB's time
+    if run.business_date + timedelta(days=1) < timezone.localdate():
         business_day_close.delay()  # catch up the next missed date, one at a time
 
 
@@ -101,3 +105,10 @@ def idempotency_records_purge() -> int:
         now=timezone.now(),
         retention=timedelta(hours=settings.LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS),
     )
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def roll_rates_refresh(*, as_of: str) -> dict[str, Any]:
+    """Work out the dashboard's roll rates of the 30 days through ``as_of`` (an ISO date)."""
+    summary = roll_rates_refresh_service(as_of=date.fromisoformat(as_of))
+    return {"as_of": as_of, "window_start": summary.window_start.isoformat()}

@@ -3,22 +3,20 @@
 Every figure of the dashboard comes from a few set-based queries: one GROUP BY over the loans'
 balance columns (stock: outstanding, active, buckets, PAR), one over twelve months of the
 ``PortfolioDay`` summary rows (flows: disbursed, interest accrued and collected, per month; this
-month's and this year's are their sums) and one over a month of bucket change events (roll
-rates).
+month's and this year's are their sums), and the latest roll rates that close of business
+wrote (``RollRateSummary``, loans.services.roll_rates).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from loans.domain.delinquency import Bucket
@@ -39,15 +37,14 @@ from loans.models import (
     PromiseToPay,
     Reminder,
     Repayment,
+    RollRateSummary,
 )
+from loans.services.roll_rates import BUCKETS, CLOSED
 
 ZERO = Decimal("0.00")
-BUCKETS: tuple[str, ...] = tuple(b.value for b in Bucket)
 PAR30_BUCKETS = frozenset({Bucket.M2.value, Bucket.M3.value, Bucket.M4_PLUS.value})  # > 30 DPD
 PAR90_BUCKETS = frozenset({Bucket.M4_PLUS.value})  # > 90 DPD
 LEDGER_PAGE_SIZE = 20
-ROLL_WINDOW_DAYS = 30
-CLOSED = "CLOSED"  # the roll rates' column of loans paid off or written off in the window
 
 
 # --- the loan page -----------------------------------------------------------------------------
@@ -174,7 +171,8 @@ class Dashboard:
     year: Flows
     plan_year_amount: Decimal
     months: list[MonthRow]
-    roll_start: date
+    roll_start: date | None  # the window of the latest roll rates, (start, end]; None: none yet
+    roll_end: date | None
     roll_rows: list[RollRow]
 
     @property
@@ -215,16 +213,17 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
 class _Stock(NamedTuple):
     loans: int
     principal: Decimal
-    opened: int  # of them, disbursed by the roll window's start
 
 
-_NO_STOCK = _Stock(0, ZERO, 0)
+_NO_STOCK = _Stock(0, ZERO)
 
 
 def portfolio_dashboard(*, as_of: date) -> Dashboard:
-    """Return the portfolio's figures as of the business date ``as_of`` (CNY, fractions)."""
-    roll_start = as_of - timedelta(days=ROLL_WINDOW_DAYS)
-    stock = _stock(roll_start)
+    """Return the portfolio's figures as of the business date ``as_of`` (CNY, fractions).
+
+    The roll rates are the latest that close of business wrote through ``as_of``.
+    """
+    stock = _stock()
     outstanding = sum((row.principal for row in stock.values()), ZERO)
     buckets = [
         BucketRow(
@@ -236,6 +235,7 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         for bucket in BUCKETS
     ]
     months = _months(as_of)  # twelve months: this one and every earlier one of this year
+    rolls = RollRateSummary.objects.filter(as_of__lte=as_of).order_by("-as_of").first()
     return Dashboard(
         as_of=as_of,
         active_loans=sum(row.loans for row in buckets),
@@ -247,26 +247,21 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         year=_flows([row for row in months if row.month.year == as_of.year]),
         plan_year_amount=Decimal(settings.LENDPORTAL_PLAN_YEAR_ONE_DISBURSED),
         months=months,
-        roll_start=roll_start,
-        roll_rows=_roll_rows(roll_start, as_of, {b: row.opened for b, row in stock.items()}),
+        roll_start=rolls.window_start if rolls else None,
+        roll_end=rolls.as_of if rolls else None,
+        roll_rows=_roll_rows(rolls.cells) if rolls else [],
     )
 
 
-def _stock(roll_start: date) -> dict[str, _Stock]:
+def _stock() -> dict[str, _Stock]:
     """One GROUP BY over the active loans' balance columns (index loan_active_stock)."""
     rows = (
         Loan.objects.filter(status=LoanStatus.ACTIVE)
         .values("bucket")
-        .annotate(
-            loans=Count("*"),
-            principal=Sum("principal_outstanding_amount"),
-            opened=Count("disbursed_date", filter=Q(disbursed_date__lte=roll_start)),
-        )
+        .annotate(loans=Count("*"), principal=Sum("principal_outstanding_amount"))
         .order_by()
     )
-    return {
-        row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO, row["opened"]) for row in rows
-    }
+    return {row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO) for row in rows}
 
 
 def _flows(months: list[MonthRow]) -> Flows:
@@ -315,61 +310,11 @@ def _month_back(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-# The roll rates' moves, for the loans open at the window's start (disbursed by then, not yet
-# closed): each moved loan's bucket before its first change in the window and after its last
-# one, or CLOSED (kind "move"); the buckets the active stock counts the moved ones under now
-# (kind "now"); and the loans closed in the window without a move, from their bucket (kind
-# "closed"). The loans that did not move are the active stock's (``opened``) less the moved.
-_ROLLS = """
-WITH moves AS (
-    SELECT loan_id,
-        (array_agg(data->>'from' ORDER BY business_date, id))[1] AS first_from,
-        (array_agg(data->>'to' ORDER BY business_date DESC, id DESC))[1] AS last_to
-    FROM loans_loanevent
-    WHERE event_type = %(type)s AND business_date > %(start)s AND business_date <= %(end)s
-    GROUP BY loan_id
-), moved AS (
-    SELECT m.first_from AS origin,
-           CASE WHEN l.closed_date IS NULL THEN m.last_to ELSE %(closed)s END AS target,
-           CASE WHEN l.closed_date IS NULL THEN l.bucket END AS now
-    FROM moves m JOIN loans_loan l ON l.id = m.loan_id
-    WHERE l.disbursed_date <= %(start)s AND (l.closed_date IS NULL OR l.closed_date > %(start)s)
-)
-SELECT 'move', origin, target, count(*) FROM moved GROUP BY origin, target
-UNION ALL
-SELECT 'now', now, now, count(*) FROM moved WHERE now IS NOT NULL GROUP BY now
-UNION ALL
-SELECT 'closed', l.bucket, %(closed)s, count(*) FROM loans_loan l
-WHERE l.closed_date > %(start)s AND l.disbursed_date <= %(start)s
-  AND NOT EXISTS (SELECT 1 FROM moves m WHERE m.loan_id = l.id)
-GROUP BY l.bucket
-"""
-
-
-def _roll_rows(start: date, end: date, opened: dict[str, int]) -> list[RollRow]:
-    """Roll rates over (start, end]: where the loans of each bucket at ``start`` are at ``end``.
-
-    ``opened``: the active loans disbursed by ``start``, by their bucket now. Loans closed in
-    the window count in the CLOSED column; loans drawn after ``start`` are not counted.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ROLLS,
-            {"type": LoanEventType.BUCKET_CHANGED, "start": start, "end": end, "closed": CLOSED},
-        )
-        found = cursor.fetchall()
-    cells: Counter[tuple[str, str]] = Counter()
-    stayed = Counter(opened)
-    for kind, origin, target, loans in found:
-        if kind == "now":
-            stayed[origin] -= loans  # counted in ``opened`` under its bucket now, but it moved
-        else:
-            cells[origin, target] += loans
-    for bucket, loans in stayed.items():
-        cells[bucket, bucket] += loans
+def _roll_rows(cells: dict[str, dict[str, int]]) -> list[RollRow]:
+    """One row per bucket at the window's start, from a RollRateSummary's cells."""
     rows = []
     for bucket in BUCKETS:
-        to = {target: n for (origin, target), n in cells.items() if origin == bucket and n}
+        to = {target: n for target, n in cells.get(bucket, {}).items() if n}
         rows.append(RollRow(bucket, sum(to.values()), to))
     return rows
 

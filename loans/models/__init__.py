@@ -32,6 +32,7 @@ from loans.models.collections import (
     PortfolioDay,
     PromiseOutcome,
     PromiseToPay,
+    RollRateSummary,
 )
 from loans.models.credit import (
     ApplicationStatus,
@@ -126,6 +127,7 @@ __all__ = [
     "Repayment",
     "RepaymentChannel",
     "RepaymentStatus",
+    "RollRateSummary",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEventType",

@@ -1,9 +1,9 @@
 """The collections desk (issue #6): who works an overdue loan, what was said, what was promised,
 and the portfolio's daily flows for the dashboard.
 
-Written only by ``loans.services.collections_desk`` and ``loans.services.portfolio_days``; the
-database keeps the invariants (a positive promise, an outcome dated once resolved, one agent
-per loan, one summary row per date).
+Written only by ``loans.services.collections_desk``, ``loans.services.portfolio_days`` and
+``loans.services.roll_rates``; the database keeps the invariants (a positive promise, an outcome
+dated once resolved, one agent per loan, one summary row per date).
 """
 
 from __future__ import annotations
@@ -156,3 +156,33 @@ class PortfolioDay(models.Model):
 
     def __str__(self) -> str:
         return f"Portfolio on {self.value_date}"
+
+
+class RollRateSummary(models.Model):
+    """The roll rates of the window ``(window_start, as_of]``, for the dashboard.
+
+    ``cells`` maps each bucket at the window's start to how many of its loans were in each
+    bucket, or ``CLOSED`` (paid off or written off), at its end: ``{"CURRENT": {"CURRENT": 950,
+    "M1": 40, "CLOSED": 10}, ...}``; only loans open at the start are counted. Working them out
+    reads every bucket change of the window (about 2 s at 1,000,000 loans and 20,000 changes a
+    night), so it is done once after each close of business (``roll_rates_refresh``), not on
+    every view of the dashboard.
+    """
+
+    as_of = models.DateField(primary_key=True)
+    window_start = models.DateField()
+    cells = models.JSONField(default=dict)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-as_of"]
+        verbose_name = "roll-rate summary"
+        verbose_name_plural = "roll-rate summaries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_start__lt=models.F("as_of")), name="roll_rate_window_not_empty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Roll rates of ({self.window_start}, {self.as_of}]"

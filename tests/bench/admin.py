@@ -56,6 +56,7 @@ def main() -> None:
         f"{os.cpu_count()} cores; median and worst of {options.repeat} requests after a warm-up"
     ]
     lines.append(_summary_refresh())
+    lines.append(_roll_rates_refresh())
     timings = [_time(name, url, options.repeat) for name, url in _pages()]
     lines += _table(timings)
     slow = [t for t in timings if t.status != 200 or t.median > BUDGET_SECONDS]
@@ -102,6 +103,22 @@ def _summary_refresh() -> str:
     return (
         f"Daily summary for {rows:,} value dates ({span['first']} to {span['last']}) written in "
         f"{time.perf_counter() - began:.1f} s"
+    )
+
+
+def _roll_rates_refresh() -> str:
+    """Work out the roll rates through the last closed date, as close of business would."""
+    from datetime import timedelta
+
+    from loans.selectors import business_date_current
+    from loans.services.roll_rates import roll_rates_refresh
+
+    as_of = business_date_current() - timedelta(days=1)
+    began = time.perf_counter()
+    summary = roll_rates_refresh(as_of=as_of)
+    return (
+        f"Roll rates of ({summary.window_start}, {as_of}] worked out in "
+        f"{time.perf_counter() - began:.1f} s (after close of business, not per view)"
     )
 
 

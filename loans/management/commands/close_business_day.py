@@ -2,7 +2,8 @@
 
 Closes the open business date (or every open date up to D, one at a time, in order) through the
 Celery workers, or in this process with --inline; prints a line per chunk and a summary per
-date. Idempotent: a date already closed is reported, not closed again.
+date, then works out the dashboard's roll rates through the date (on a worker when a worker
+closed it). Idempotent: a date already closed is reported, not closed again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from loans.services.cob import (
     cob_run_open,
     cob_run_pending_chunks,
 )
+from loans.services.roll_rates import roll_rates_refresh
 
 
 class Command(BaseCommand):
@@ -71,8 +73,12 @@ class Command(BaseCommand):
             self._run_inline(run)
         else:
             self._run_on_workers(run, options["timeout"])
-        run, _ = cob_run_finish(run_id=run.pk)
+        run, closed_now = cob_run_finish(run_id=run.pk)
         self._report(run, time.perf_counter() - started)
+        if closed_now:  # else a worker closed it and queued this (loans.tasks)
+            started = time.perf_counter()
+            roll_rates_refresh(as_of=day)
+            self.stdout.write(f"  roll rates through {day}: {time.perf_counter() - started:.1f} s")
 
     def _run_inline(self, run: CobRun) -> None:
         pending = cob_run_pending_chunks(run=run)

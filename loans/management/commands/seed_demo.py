@@ -68,6 +68,7 @@ from loans.services.origination import (
 from loans.services.portfolio_days import portfolio_days_refresh
 from loans.services.products import product_save
 from loans.services.repayments import repayment_post, repayment_reverse
+from loans.services.roll_rates import roll_rates_refresh
 
 DEMO_ADMIN = "admin"
 # Development data only: these passwords are published in the README.
@@ -178,11 +179,12 @@ class Command(BaseCommand):
             "pk", flat=True
         ):
             payout_send(payout_id=payout_id)
-        # The dashboard's flows come from the daily summary that close of business writes; the
-        # demo's history was posted directly, so the summary of its dates is written once here.
+        # The dashboard's flows and roll rates come from the summaries that close of business
+        # writes; the demo's history was posted directly, so they are written once here.
         first = JournalEntry.objects.aggregate(first=Min("value_date"))["first"]
         if first is not None:
             portfolio_days_refresh(first=first, last=business_date_current())
+        roll_rates_refresh(as_of=business_date_current() - timedelta(days=1))  # the last close
         self.summary()
 
     def summary(self) -> None:

@@ -13,10 +13,18 @@ from django.urls import reverse
 
 from accounts.roles import FINANCE
 from loans.backoffice.selectors import portfolio_dashboard
-from loans.models import Loan, LoanEvent, LoanEventType, PortfolioDay, RepaymentChannel
+from loans.models import (
+    Loan,
+    LoanEvent,
+    LoanEventType,
+    PortfolioDay,
+    RepaymentChannel,
+    RollRateSummary,
+)
 from loans.services.daily import loan_interest_accrue
 from loans.services.portfolio_days import portfolio_days_refresh
 from loans.services.repayments import repayment_post
+from loans.services.roll_rates import roll_rates_refresh
 from tests.factories.loans import DRAW_DATE, draw
 from tests.functional.backoffice.conftest import AS_OF, client_for
 
@@ -80,9 +88,15 @@ def test_the_dashboard_shows_the_hand_computed_figures(staff, portfolio):
     assert d.month.interest_collected == portfolio["interest_paid"]
     assert d.month.principal_collected == Decimal("2000.00")
     assert d.months[-1].disbursed == Decimal("20000.00")
-    # Every loan was drawn inside the roll window: none was open at its start.
-    assert [row.start_loans for row in d.roll_rows] == [0, 0, 0, 0, 0]
+    # No close of business has worked out roll rates yet: the page says so.
+    assert (d.roll_start, d.roll_rows) == (None, [])
+    assert 'id="roll-rates-none"' in response.content.decode()
     assert "<svg" in response.content.decode()
+
+    roll_rates_refresh(as_of=AS_OF)  # every loan was drawn inside the window: none counted
+    d = client_for(staff[FINANCE]).get(reverse("backoffice:portfolio")).context["d"]
+    assert (d.roll_start, d.roll_end) == (date(2026, 12, 21), AS_OF)
+    assert [row.start_loans for row in d.roll_rows] == [0, 0, 0, 0, 0]
 
 
 def test_the_csv_export_carries_the_same_figures(staff, portfolio):
@@ -141,6 +155,7 @@ def test_roll_rates_follow_the_loans_open_at_the_window_start(staff, as_of):
     loan()  # drawn inside the window: not counted
     loan(disbursed_date=before, status="PAID_OFF", closed_date=date(2026, 12, 1))  # closed before
 
+    roll_rates_refresh(as_of=AS_OF)  # after close of business
     response = client_for(staff[FINANCE]).get(reverse("backoffice:portfolio"))
 
     roll = {row.bucket: row for row in response.context["d"].roll_rows}
@@ -202,3 +217,41 @@ def test_this_month_and_this_year_are_sums_of_the_monthly_series():
         Decimal("220.00"),
         Decimal("33.00"),
     ]
+
+
+def test_the_roll_rates_are_the_latest_through_the_business_date_and_refresh_idempotently(
+    staff, as_of
+):
+    """The dashboard shows the newest summary dated on or before the business date."""
+    opened = date(2026, 11, 1)
+    for _ in range(3):
+        drawn = draw(principal="1000.00", term=6)
+        Loan.objects.filter(pk=drawn.pk).update(disbursed_date=opened)
+    roll_rates_refresh(as_of=date(2027, 1, 10))
+    first = roll_rates_refresh(as_of=date(2027, 1, 19))
+    again = roll_rates_refresh(as_of=date(2027, 1, 19))
+    assert (
+        again.cells
+        == first.cells
+        == {
+            "CURRENT": {"CURRENT": 3},
+            "M1": {},
+            "M2": {},
+            "M3": {},
+            "M4_PLUS": {},
+        }
+    )
+    assert RollRateSummary.objects.count() == 2
+    RollRateSummary.objects.create(  # dated after the business date (AS_OF): not shown
+        as_of=date(2027, 1, 25), window_start=date(2026, 12, 26), cells={"CURRENT": {"M1": 9}}
+    )
+
+    response = client_for(staff[FINANCE]).get(reverse("backoffice:portfolio"))
+
+    d = response.context["d"]
+    assert (d.roll_start, d.roll_end) == (date(2026, 12, 20), date(2027, 1, 19))
+    assert [(row.bucket, row.start_loans, row.to) for row in d.roll_rows[:2]] == [
+        ("CURRENT", 3, {"CURRENT": 3}),
+        ("M1", 0, {}),
+    ]
+    assert "Roll rates from" in response.content.decode()

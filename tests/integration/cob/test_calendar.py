@@ -11,7 +11,7 @@ import time_machine
 from lendportal.celery import app as celery_app
 from loans.domain.accrual import accrued_through
 from loans.domain.delinquency import bucket_for
-from loans.models import BusinessDate, CobRun, Loan
+from loans.models import BusinessDate, CobRun, Loan, RollRateSummary
 from loans.tasks import business_day_close
 from tests.factories.loans import draw
 
@@ -44,6 +44,9 @@ def test_beat_waits_for_the_date_to_end_in_beijing(eager_tasks, django_capture_o
 
     assert list(CobRun.objects.values_list("business_date", flat=True)) == [date(2027, 1, 31)]
     assert BusinessDate.objects.get(id=1).current_date == date(2027, 2, 1)
+    # The worker that closed the date queued the dashboard's roll rates through it.
+    rolls = RollRateSummary.objects.get()
+    assert (rolls.as_of, rolls.window_start) == (date(2027, 1, 31), date(2027, 1, 1))
 
 
 def test_missed_nights_are_caught_up_in_order_across_a_month_end(

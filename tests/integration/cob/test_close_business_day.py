@@ -9,7 +9,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from loans.domain.accrual import accrued_through
-from loans.models import BusinessDate, CobRun, CobRunStatus, JournalEntry, Loan, Reminder
+from loans.models import (
+    BusinessDate,
+    CobRun,
+    CobRunStatus,
+    JournalEntry,
+    Loan,
+    Reminder,
+    RollRateSummary,
+)
 from loans.services import cob
 from loans.services.cob import cob_chunk_process, cob_run_open
 from tests.factories.loans import DRAW_DATE, draw
@@ -53,6 +61,13 @@ def test_missed_dates_are_closed_one_at_a_time_in_order(loan):
     assert "Closed 2027-01-17" in text
     assert "interest accrued ¥4.84" in text  # round(150 * 1 / 31) each of the first days
     assert "time per step" in text
+    assert "roll rates through 2027-01-17" in text
+    summaries = RollRateSummary.objects.order_by("as_of").values_list("as_of", "window_start")
+    assert list(summaries) == [
+        (date(2027, 1, 15), date(2026, 12, 16)),
+        (date(2027, 1, 16), date(2026, 12, 17)),
+        (date(2027, 1, 17), date(2026, 12, 18)),
+    ]
     assert_books_reconcile()
 
 
