@@ -29,6 +29,7 @@ from loans.services.approvals import (
     approval_open,
     approval_permission_require,
 )
+from loans.services.dry_run import log_committed
 from loans.services.installments import Change, changes_apply, paid_dates_refresh
 from loans.services.ledger import credit, debit, entry_post
 from loans.services.outbox import outbox_event_write
@@ -89,7 +90,7 @@ def waiver_post(
     )
     changes_apply(loan=loan, changes=[Change(row.number, field, amount)])
     paid_dates_refresh(loan=loan, as_of=as_of)
-    logger.info("waiver of %s on loan %s by user %s", component, loan.pk, user.pk)
+    log_committed(logger, "waiver of %s on loan %s by user %s", component, loan.pk, user.pk)
     return loan
 
 
@@ -172,7 +173,7 @@ def write_off_post(*, loan_id: int, officer: User, as_of: date, memo: str) -> Lo
         event_type=WebhookEventType.LOAN_WRITTEN_OFF,
         data={"loan": loan.pk, "principal_written_off": str(principal), "date": as_of.isoformat()},
     )
-    logger.info("loan %s written off by user %s", loan.pk, officer.pk)
+    log_committed(logger, "loan %s written off by user %s", loan.pk, officer.pk)
     return loan
 
 

@@ -1,7 +1,12 @@
-"""Running a real service without keeping anything it writes: how previews are made."""
+"""Running a real service without keeping anything it writes: how previews are made.
+
+A service that a preview may run logs what it did with ``log_committed``, so that a dry run,
+whose writes are rolled back, leaves no log line saying they happened.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.db import transaction
@@ -17,3 +22,8 @@ def dry_run[T](run: Callable[[], T]) -> T:
         result = run()
         transaction.set_rollback(True)
     return result
+
+
+def log_committed(logger: logging.Logger, message: str, *args: object) -> None:
+    """Log ``message`` at INFO once the current transaction commits; never if it rolls back."""
+    transaction.on_commit(lambda: logger.info(message, *args))

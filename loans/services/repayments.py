@@ -43,6 +43,7 @@ from loans.models import (
 from loans.selectors import installment_balance
 from loans.services.advances import advance_apply
 from loans.services.components import PAID_FIELD, RECEIVABLE, credit_line_release, payments_in
+from loans.services.dry_run import log_committed
 from loans.services.installments import (
     Change,
     changes_apply,
@@ -211,7 +212,7 @@ def _post(
         replay_of=replay_of,
         created_by=user,
     )
-    logger.info("repayment %s posted on loan %s", repayment.pk, loan.pk)
+    log_committed(logger, "repayment %s posted on loan %s", repayment.pk, loan.pk)
     return repayment
 
 

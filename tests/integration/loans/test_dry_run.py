@@ -1,12 +1,14 @@
-"""dry_run: the previews' way to run a real service and keep nothing."""
+"""dry_run: the previews' way to run a real service and keep nothing (nor log it)."""
 
 from __future__ import annotations
+
+import logging
 
 import pytest
 from django.db import connection, transaction
 
 from accounts.models import Partner
-from loans.services.dry_run import dry_run
+from loans.services.dry_run import dry_run, log_committed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,3 +50,19 @@ def test_inside_a_transaction_only_the_run_is_rolled_back() -> None:
 
     assert list(Partner.objects.values_list("name", flat=True)) == ["Kept"]
     assert called == ["kept"]  # the commit ran only the callback queued outside the dry run
+
+
+def test_a_committed_write_is_logged_and_a_dry_run_is_not(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("tests.dry_run")
+
+    def write(name: str) -> None:
+        _partner_named(name)
+        log_committed(logger, "partner %s created", name)
+
+    with caplog.at_level(logging.INFO, logger="tests.dry_run"):
+        dry_run(lambda: write("Previewed"))
+        with transaction.atomic():
+            write("Kept")
+            assert caplog.messages == []  # not before the commit
+
+    assert caplog.messages == ["partner Kept created"]
