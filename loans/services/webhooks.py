@@ -28,6 +28,8 @@ import requests
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from requests_hardened import Config, HTTPSession
+from requests_hardened.ip_filter import InvalidIPAddress
 
 from accounts.models import Partner
 from loans.errors import LendingError
@@ -43,6 +45,7 @@ from loans.models import (
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "LendPortal-Signature"
+_PRIVATE = "The host {host} is on a private or reserved network."
 
 
 class WebhookSubscriptionRefused(LendingError):
@@ -241,7 +244,7 @@ def webhook_destination_refusal(url: str, *, resolve_failure_allowed: bool = Fal
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global or address.is_multicast:
-            return f"The host {host} is on a private or reserved network."
+            return _PRIVATE.format(host=host)
     return ""
 
 
@@ -250,10 +253,31 @@ def _http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -
     if refusal:
         return PostResult(status_code=None, error=refusal)
     try:
-        response = requests.post(
-            url, data=body, headers=headers, timeout=timeout, allow_redirects=False
-        )
+        with _pinned_session(timeout) as session:
+            response = session.post(
+                url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+            )
+    except InvalidIPAddress:  # the name now resolves to a private address (DNS rebinding)
+        host = urlsplit(url).hostname
+        return PostResult(status_code=None, error=_PRIVATE.format(host=host))
     except requests.RequestException as error:
         return PostResult(status_code=None, error=f"{type(error).__name__}: {error}")
     message = "" if 200 <= response.status_code < 300 else response.text[:200]
     return PostResult(status_code=response.status_code, error=message)
+
+
+def _pinned_session(timeout: float) -> requests.Session:
+    """A session that connects only to an address it has just checked (requests-hardened).
+
+    It resolves the URL's name once, refuses a private or loopback address, and connects to
+    that address, sending the name as Host and as the TLS server name: a name re-pointed
+    between ``webhook_destination_refusal`` and the connection is refused, not followed.
+    """
+    config = Config(
+        ip_filter_enable=not settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE,
+        ip_filter_allow_loopback_ips=False,
+        never_redirect=True,
+        default_timeout=(timeout, timeout),
+    )
+    session: requests.Session = HTTPSession(config)
+    return session

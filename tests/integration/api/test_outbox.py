@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
@@ -295,3 +297,38 @@ def test_the_sender_checks_the_destination_again_before_each_attempt(partner, re
     assert receiver.received == []
     assert delivery.status == DeliveryStatus.PENDING
     assert "private or reserved" in delivery.attempts.get().error
+
+
+def test_the_sender_connects_only_to_the_address_it_checked(
+    partner, receiver, settings, monkeypatch
+):
+    """DNS rebinding with a zero TTL: the name is public when checked and ours a moment later.
+
+    The sender resolves once more for the connection and checks that address too (the
+    connection is pinned to it), so the request never reaches our own network.
+    """
+    port = urlsplit(receiver.url).port
+    webhook_subscription_create(
+        partner=partner, url=f"http://rebind.example:{port}/hooks", event_types=[]
+    )
+    partner_loan(partner)
+    settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = False
+    answers = iter(["93.184.216.34", "127.0.0.1", "127.0.0.1", "127.0.0.1"])
+    resolve = socket.getaddrinfo
+
+    def rebinding(host: str, port: int | None, *args: object, **kwargs: object) -> list:
+        if host != "rebind.example":
+            return resolve(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port or 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+
+    webhook_deliveries_send(now=timezone.now())
+
+    assert next(answers) == "127.0.0.1"  # the check and the connection each resolved once
+    assert receiver.received == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.attempts.get().error == (
+        "The host rebind.example is on a private or reserved network."
+    )
