@@ -10,12 +10,14 @@ it may be retried with the same key.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import Partner
 from loans.errors import LendingError
@@ -57,28 +59,55 @@ def idempotent_call(
             raise IdempotencyKeyInFlight(
                 "A request with this Idempotency-Key is still being processed; retry later."
             )
-        record = IdempotencyRecord.objects.filter(partner=partner, key=key).first()
-        if record is not None:
-            if (record.request_hash, record.request_method, record.request_path) != (
-                request_hash,
-                method,
-                path,
-            ):
+        stored = _record_read(partner.pk, key)
+        if stored is not None:
+            if stored.request != (request_hash, method, path):
                 raise IdempotencyKeyReused(
                     "This Idempotency-Key was used with another request; use a new key."
                 )
-            return IdempotentResponse(record.response_status, record.response_body, True)
+            return IdempotentResponse(stored.status, stored.body, True)
         status, body = perform()
-        IdempotencyRecord.objects.create(
-            partner=partner,
-            key=key,
-            request_method=method,
-            request_path=path,
-            request_hash=request_hash,
-            response_status=status,
-            response_body=body,
-        )
+        _record_write(partner.pk, key, (request_hash, method, path), status, body)
         return IdempotentResponse(status, body, False)
+
+
+# Every partner POST reads and writes one record: written out, as the ORM spent longer
+# compiling these two statements than PostgreSQL spends running them (issue #7).
+_READ = """
+    SELECT request_hash, request_method, request_path, response_status, response_body
+    FROM loans_idempotencyrecord WHERE partner_id = %s AND key = %s
+"""
+_WRITE = """
+    INSERT INTO loans_idempotencyrecord (partner_id, key, request_hash, request_method,
+        request_path, response_status, response_body, created_at)
+    VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    request: tuple[str, str, str]  # hash, method, path
+    status: int
+    body: Any
+
+
+def _record_read(partner_id: int, key: str) -> _Stored | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_READ, [partner_id, key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    request_hash, method, path, status, body = row
+    return _Stored((request_hash, method, path), status, json.loads(body))  # jsonb comes as text
+
+
+def _record_write(
+    partner_id: int, key: str, request: tuple[str, str, str], status: int, body: Any
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WRITE, [partner_id, key, *request, status, json.dumps(body), timezone.now()]
+        )
 
 
 def _try_lock(partner_id: int, key: str) -> bool:

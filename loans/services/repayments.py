@@ -40,7 +40,7 @@ from loans.models import (
     RepaymentStatus,
     WebhookEventType,
 )
-from loans.selectors import installment_balance
+from loans.selectors import business_date_current, installment_balance
 from loans.services.advances import advance_apply
 from loans.services.components import PAID_FIELD, RECEIVABLE, credit_line_release, payments_in
 from loans.services.dry_run import log_committed
@@ -105,7 +105,54 @@ def repayment_post(
     loan, and anything beyond it is an overpayment. A value date before a later posted
     repayment reverses those and posts them again after this one. Raises RepaymentRefused.
     """
-    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    return _post_locked(
+        Loan.objects.select_for_update().get(pk=loan.pk),
+        amount=amount,
+        value_date=value_date,
+        as_of=as_of,
+        channel=channel,
+        reference=reference,
+        prepayment_mode=prepayment_mode,
+        user=user,
+        replay_of=replay_of,
+    )
+
+
+@transaction.atomic
+def partner_repayment_post(
+    *, partner_id: int, loan_id: int, amount: Decimal, value_date: date | None, reference: str
+) -> Repayment:
+    """Post a repayment a partner received, on one of its own loans (the partner API's).
+
+    Valued on the business date unless ``value_date`` is given. The loan is locked and checked
+    to be the partner's in one read. Raises Loan.DoesNotExist (another partner's loan is as
+    absent as a missing one) and RepaymentRefused.
+    """
+    loan = Loan.objects.select_for_update().get(pk=loan_id, partner_id=partner_id)
+    as_of = business_date_current()
+    return _post_locked(
+        loan,
+        amount=amount,
+        value_date=value_date or as_of,
+        as_of=as_of,
+        channel=RepaymentChannel.PARTNER,
+        reference=reference,
+    )
+
+
+def _post_locked(
+    loan: Loan,
+    *,
+    amount: Decimal,
+    value_date: date,
+    as_of: date,
+    channel: RepaymentChannel,
+    reference: str = "",
+    prepayment_mode: PrepaymentMode | None = None,
+    user: User | None = None,
+    replay_of: Repayment | None = None,
+) -> Repayment:
+    """``repayment_post`` on a loan read under lock in this transaction."""
     _check_repayable(loan, amount, value_date, as_of)
     later = _events_after(loan, value_date) if replay_of is None else []
     for event in reversed(later):

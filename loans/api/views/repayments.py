@@ -4,16 +4,16 @@ from datetime import date
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loans.api.fields import SharedFieldsMixin, money_input, money_output
 from loans.api.idempotency import idempotent
-from loans.api.views.common import partner_loan
-from loans.models import Repayment, RepaymentChannel
-from loans.selectors import business_date_current
-from loans.services.repayments import repayment_post
+from loans.api.permissions import request_partner
+from loans.models import Loan, Repayment
+from loans.services.repayments import partner_repayment_post
 
 
 class RepaymentSerializer(SharedFieldsMixin, serializers.ModelSerializer):
@@ -73,14 +73,14 @@ class RepaymentCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        loan = partner_loan(request, loan_id, only=("id",))  # the service locks and reads it
-        today = business_date_current()
-        repayment = repayment_post(
-            loan=loan,
-            amount=values["amount"],
-            value_date=values.get("value_date") or today,
-            as_of=today,
-            channel=RepaymentChannel.PARTNER,
-            reference=values.get("reference", ""),
-        )
+        try:
+            repayment = partner_repayment_post(
+                partner_id=request_partner(request).pk,
+                loan_id=loan_id,
+                amount=values["amount"],
+                value_date=values.get("value_date"),
+                reference=values.get("reference", ""),
+            )
+        except Loan.DoesNotExist:
+            raise NotFound(f"Loan {loan_id} not found.") from None
         return Response(RepaymentSerializer(repayment).data, status=status.HTTP_201_CREATED)

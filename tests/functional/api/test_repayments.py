@@ -145,6 +145,7 @@ def test_repayment_on_another_partners_loan_is_404(api, other):
 
     assert_error(_pay(api, theirs), 404, "not_found")
     assert not Repayment.objects.exists()
+    assert not IdempotencyRecord.objects.exists()  # the key may be used again
 
 
 def test_paying_off_emits_paid_off(api, acme):
