@@ -307,9 +307,8 @@ OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
 }
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oauth2_provider.contrib.rest_framework.OAuth2Authentication"
-    ],
+    # DOT's token checks without its per-request oauthlib machinery (loans/api/authentication.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["loans.api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["loans.api.permissions.PartnerHasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["loans.api.throttling.PartnerRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "loans.api.pagination.IdCursorPagination",

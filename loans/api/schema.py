@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+
+class BearerTokenScheme(DjangoOAuthToolkitScheme):
+    """The OAuth2 security scheme of DOT, for its faster stand-in (loans.api.authentication)."""
+
+    target_class = "loans.api.authentication.BearerTokenAuthentication"
 
 
 class ErrorDetailSerializer(serializers.Serializer):

@@ -126,6 +126,57 @@ def test_deactivated_partner_is_403(client_for, business_date, product):
     assert_error(client_for(partner).get("/api/v1/loans"), 403, "permission_denied")
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["Basic dXNlcjpwYXNz", "Bearer", "Bearer   ", "Token {token}", "Bearer {token}x"],
+)
+def test_other_schemes_and_malformed_bearer_headers_are_401(client_for, header):
+    partner = api_partner()
+    client = client_for(None)
+    client.credentials(HTTP_AUTHORIZATION=header.format(token=partner.token))
+
+    assert_error(client.get("/api/v1/loans"), 401, "not_authenticated")
+
+
+def test_the_scheme_is_case_insensitive(client_for):
+    partner = api_partner()
+    client = client_for(None)
+    client.credentials(HTTP_AUTHORIZATION=f"bearer {partner.token}")
+
+    assert client.get("/api/v1/loans").status_code == 200
+
+
+def test_a_token_in_the_query_string_is_never_accepted(client_for):
+    """RFC 9700 §4.3.2: URLs are logged; a request carrying one is not authenticated at all."""
+    partner = api_partner()
+
+    anonymous = client_for(None).get("/api/v1/loans", {"access_token": partner.token})
+    with_header = client_for(partner).get("/api/v1/loans", {"access_token": partner.token})
+
+    assert_error(anonymous, 401, "not_authenticated")
+    assert_error(with_header, 401, "not_authenticated")
+
+
+def test_a_token_for_another_resource_server_is_401(client_for):
+    """RFC 8707: a token restricted to other audiences is refused here."""
+    partner = api_partner()
+    AccessToken.objects.filter(application__partner=partner.partner).update(
+        resource=["https://other.example/api/"]
+    )
+
+    response = client_for(partner).get("/api/v1/loans")
+
+    assert_error(response, 401, "not_authenticated")
+    assert 'error="invalid_token"' in response["WWW-Authenticate"]
+
+
+def test_a_deleted_token_is_401(client_for):
+    partner = api_partner()
+    AccessToken.objects.filter(application__partner=partner.partner).delete()
+
+    assert_error(client_for(partner).get("/api/v1/loans"), 401, "not_authenticated")
+
+
 def test_expired_token_is_401(client_for, business_date, product):
     from datetime import timedelta
 
