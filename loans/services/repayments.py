@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from accounts.models import User
@@ -522,6 +522,15 @@ class _Event:
     entry: JournalEntry | None = None
 
 
+_LOAN_MONEY_EVENTS = """
+    SELECT entry_type, value_date, id FROM loans_journalentry
+    WHERE loan_id = %s AND entry_type = ANY(%s)
+"""
+_MONEY_EVENT_TYPES = [
+    str(t) for t in (EntryType.REFUND, EntryType.REPAYMENT, EntryType.ADVANCE_APPLIED)
+]
+
+
 def _events_after(loan: Loan, value_date: date, *, after: Repayment | None = None) -> list[_Event]:
     """Return the posted repayments and advance applications after ``value_date``, in order.
 
@@ -531,14 +540,10 @@ def _events_after(loan: Loan, value_date: date, *, after: Repayment | None = Non
     # One look at the loan's journal first: usually nothing follows and neither list below is
     # read. The dates are compared here, not in SQL: with "value_date >= today" PostgreSQL
     # takes the date index (today is past its statistics) and reads all of today's entries.
-    later = [
-        (kind, day, pk)
-        for kind, day, pk in JournalEntry.objects.filter(
-            loan=loan,
-            entry_type__in=[EntryType.REFUND, EntryType.REPAYMENT, EntryType.ADVANCE_APPLIED],
-        ).values_list("entry_type", "value_date", "pk")
-        if day >= value_date
-    ]
+    # Written out: every repayment runs it, and the ORM took longer to compile it than to run.
+    with connection.cursor() as cursor:
+        cursor.execute(_LOAN_MONEY_EVENTS, [loan.pk, _MONEY_EVENT_TYPES])
+        later = [(kind, day, pk) for kind, day, pk in cursor.fetchall() if day >= value_date]
     if any(kind == EntryType.REFUND for kind, _, _ in later):
         raise RepaymentRefused("An overpayment refund follows this date; it cannot be replayed.")
     events: list[_Event] = []
