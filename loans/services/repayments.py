@@ -53,6 +53,7 @@ from loans.services.installments import (
     schedule_snapshot,
 )
 from loans.services.ledger import Line, credit, debit, entry_post, entry_reverse
+from loans.services.locked_reads import installments_unpaid_read, loan_lock
 from loans.services.outbox import outbox_event_write
 from loans.services.states import loan_transition
 
@@ -106,7 +107,7 @@ def repayment_post(
     repayment reverses those and posts them again after this one. Raises RepaymentRefused.
     """
     return _post_locked(
-        Loan.objects.select_for_update().get(pk=loan.pk),
+        loan_lock(loan_id=loan.pk),
         amount=amount,
         value_date=value_date,
         as_of=as_of,
@@ -128,7 +129,7 @@ def partner_repayment_post(
     to be the partner's in one read. Raises Loan.DoesNotExist (another partner's loan is as
     absent as a missing one) and RepaymentRefused.
     """
-    loan = Loan.objects.select_for_update().get(pk=loan_id, partner_id=partner_id)
+    loan = loan_lock(loan_id=loan_id, partner_id=partner_id)
     as_of = business_date_current()
     return _post_locked(
         loan,
@@ -222,7 +223,7 @@ def _post(
     user: User | None,
     replay_of: Repayment | None,
 ) -> Repayment:
-    rows = list(loan.installments.filter(paid_date__isnull=True).order_by("number"))
+    rows = installments_unpaid_read(loan=loan)
     try:
         plan = _plan(loan, rows, amount, value_date, prepayment_mode)
     except RepaymentRefused:
@@ -231,7 +232,7 @@ def _post(
         # A replayed prepayment that no longer fits (a correction before it changed what is
         # owed): the money is kept, as an advance, rather than blocking the correction.
         prepayment_mode = None
-        rows = list(loan.installments.filter(paid_date__isnull=True).order_by("number"))
+        rows = installments_unpaid_read(loan=loan)
         plan = _plan(loan, rows, amount, value_date, prepayment_mode)
     plan.lines.insert(0, debit(AccountCode.CASH, amount))
     entry = entry_post(
