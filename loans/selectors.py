@@ -21,6 +21,7 @@ from loans.models import (
     LoanStatus,
     OutboxEvent,
 )
+from loans.rows import instances_from_rows
 from loans.services.reminders import installment_amount_due
 
 ZERO = Decimal("0.00")
@@ -161,9 +162,8 @@ API_LOAN_COLUMNS = (
 
 # The loan read by id, written out once: the ORM spends about 0.75 ms compiling this query on
 # every call, a sixth of a loan read (issue #7). Its columns are API_LOAN_COLUMNS' in the model's
-# field order, which Model.from_db needs to build a loan from some of its fields; read with a
-# plain cursor, because RawQuerySet inspects the model and the cursor's columns on every call
-# (a fifth of a loan read's CPU).
+# field order (loans.rows builds the loan); read with a plain cursor, because RawQuerySet
+# inspects the model and the cursor's columns on every call (a fifth of a loan read's CPU).
 _LOAN_READ_FIELDS = [
     field.attname for field in Loan._meta.concrete_fields if field.attname in API_LOAN_COLUMNS
 ]
@@ -185,6 +185,6 @@ def partner_loan_read(*, partner_id: int, loan_id: int) -> Loan | None:
     if row is None:
         return None
     *values, code = row
-    loan = Loan.from_db(connection.alias, _LOAN_READ_FIELDS, values)
+    loan = instances_from_rows(Loan, _LOAN_READ_FIELDS, [values])[0]
     loan.product = LoanProduct.from_db(connection.alias, ["id", "code"], [loan.product_id, code])
     return loan

@@ -3,48 +3,17 @@ installments (issue #7 speed).
 
 Through the ORM each call compiled its SELECT again (37 and 21 columns), which cost more than
 PostgreSQL spends running it; at the partner API's rate that was a tenth of a repayment's CPU.
-The columns come from the models, in field order (what ``Model.from_db`` expects), and each
-value goes through its field's converters as the ORM's would (the loan's JSON rules).
+The columns come from the models and the rows become instances as the ORM's would
+(``loans.rows``: the loan's JSON rules are decoded).
 Other services, off the hot path, lock and read with the ORM.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import cache
-from typing import Any
-
 from django.db import connection
-from django.db.models import Model
 
 from loans.models import Installment, Loan
-
-
-@cache
-def _columns(model: type[Model]) -> tuple[list[str], str]:
-    """The model's attribute names in field order, and its SELECT list."""
-    fields = model._meta.concrete_fields
-    return [f.attname for f in fields], ", ".join(f'"{f.column}"' for f in fields)
-
-
-@cache
-def _converters(model: type[Model]) -> list[tuple[int, list[Callable[..., Any]]]]:
-    fields = model._meta.concrete_fields
-    found = [(i, f.get_db_converters(connection)) for i, f in enumerate(fields)]  # type: ignore[attr-defined]  # not in django-stubs
-    return [(i, converters) for i, converters in found if converters]
-
-
-def _built[M: Model](model: type[M], rows: Sequence[Sequence[Any]]) -> list[M]:
-    names, _ = _columns(model)
-    converters = _converters(model)
-    built = []
-    for row in rows:
-        values = list(row)
-        for index, field_converters in converters:
-            for convert in field_converters:
-                values[index] = convert(values[index], None, connection)
-        built.append(model.from_db(connection.alias, names, values))
-    return built
+from loans.rows import instances_from_rows, select_list
 
 
 def loan_lock(*, loan_id: int, partner_id: int | None = None) -> Loan:
@@ -52,7 +21,7 @@ def loan_lock(*, loan_id: int, partner_id: int | None = None) -> Loan:
 
     Raises Loan.DoesNotExist.
     """
-    _, select = _columns(Loan)
+    names, select = select_list(Loan)
     sql = f"SELECT {select} FROM loans_loan WHERE id = %s"  # noqa: S608 - the model's columns
     params: list[int] = [loan_id]
     if partner_id is not None:
@@ -63,19 +32,19 @@ def loan_lock(*, loan_id: int, partner_id: int | None = None) -> Loan:
         rows = cursor.fetchall()
     if not rows:
         raise Loan.DoesNotExist(f"Loan {loan_id} does not exist.")
-    return _built(Loan, rows)[0]
+    return instances_from_rows(Loan, names, rows)[0]
 
 
 def installments_unpaid_read(*, loan: Loan) -> list[Installment]:
     """The loan's installments without a paid date, by number (each knows its ``loan``)."""
-    _, select = _columns(Installment)
+    names, select = select_list(Installment)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {select} FROM loans_installment "  # noqa: S608 - the model's columns
             "WHERE loan_id = %s AND paid_date IS NULL ORDER BY number",
             [loan.pk],
         )
-        rows = _built(Installment, cursor.fetchall())
+        rows = instances_from_rows(Installment, names, cursor.fetchall())
     for row in rows:
         Installment.loan.field.set_cached_value(row, loan)
     return rows
