@@ -39,19 +39,19 @@ _LOAN_FILE: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "accounts.borrower": VIEW,
         "accounts.partner": VIEW,
-        "loans.loanproduct": VIEW,
-        "loans.creditline": VIEW,
-        "loans.loan": VIEW,
-        "loans.installment": VIEW,
-        "loans.repayment": VIEW,
-        "loans.approvalrequest": VIEW,
-        "loans.decidedapproval": VIEW,  # the approvals history
-        "loans.businessdate": VIEW,
+        "origination.loanproduct": VIEW,
+        "servicing.creditline": VIEW,
+        "servicing.loan": VIEW,
+        "servicing.installment": VIEW,
+        "servicing.repayment": VIEW,
+        "approvals.approvalrequest": VIEW,
+        "backoffice.decidedapproval": VIEW,  # the approvals history
+        "calendar.businessdate": VIEW,
     }
 )
 
 # Maker-checker (issue #6): who asks for each kind of request and who decides it. Actions other
-# than Django's default four are permission codenames (loans.models.APPROVAL_PERMISSIONS).
+# than Django's default four are permission codenames (loans.approvals.models.APPROVAL_PERMISSIONS).
 ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingProxyType(
     {
         # Reviews referred applications; requests and (as the second officer) approves
@@ -59,24 +59,24 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
         LOAN_OFFICER: MappingProxyType(
             {
                 **_LOAN_FILE,
-                "loans.creditapplication": ("view", "review_creditapplication"),
-                "loans.referredapplication": VIEW,
-                "loans.pendingdisbursement": VIEW,
-                "loans.pendingapproval": VIEW,
-                "loans.approvalrequest": (
+                "origination.creditapplication": ("view", "review_creditapplication"),
+                "backoffice.referredapplication": VIEW,
+                "backoffice.pendingdisbursement": VIEW,
+                "backoffice.pendingapproval": VIEW,
+                "approvals.approvalrequest": (
                     "view",
                     "request_disbursement",
                     "approve_disbursement",
                     "approve_write_off",
                     "approve_waiver",
                 ),
-                "loans.payout": VIEW,
+                "origination.payout": VIEW,
                 # The loan page (#6): offline repayments, the ledger, reveal for identity checks.
-                "loans.repayment": ("view", "add"),
-                "loans.journalentry": VIEW,
-                "loans.journalline": VIEW,
-                "loans.contactnote": VIEW,
-                "loans.promisetopay": VIEW,
+                "servicing.repayment": ("view", "add"),
+                "ledger.journalentry": VIEW,
+                "ledger.journalline": VIEW,
+                "servicing.contactnote": VIEW,
+                "servicing.promisetopay": VIEW,
                 "accounts.borrower": ("view", "reveal_borrower_identity"),
             }
         ),
@@ -84,56 +84,56 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
         RISK_MANAGER: MappingProxyType(
             {
                 **_LOAN_FILE,
-                "loans.loanproduct": ("view", "add", "change"),
-                "loans.creditapplication": ("view", "review_creditapplication"),
-                "loans.referredapplication": VIEW,
-                "loans.pendingapproval": VIEW,
-                "loans.approvalrequest": (
+                "origination.loanproduct": ("view", "add", "change"),
+                "origination.creditapplication": ("view", "review_creditapplication"),
+                "backoffice.referredapplication": VIEW,
+                "backoffice.pendingapproval": VIEW,
+                "approvals.approvalrequest": (
                     "view",
                     "request_product_change",
                     "approve_product_change",
                     "approve_write_off",
                     "approve_waiver",
                 ),
-                "loans.journalentry": VIEW,
-                "loans.journalline": VIEW,
+                "ledger.journalentry": VIEW,
+                "ledger.journalline": VIEW,
                 # The dashboard, and supervising collections: assigning agents (#6).
-                "loans.portfolioday": ("view", "view_portfolio"),
-                "loans.overdueloan": VIEW,
-                "loans.collectionassignment": ("view", "add", "change"),
-                "loans.contactnote": VIEW,
-                "loans.promisetopay": VIEW,
+                "reporting.portfolioday": ("view", "view_portfolio"),
+                "backoffice.overdueloan": VIEW,
+                "servicing.collectionassignment": ("view", "add", "change"),
+                "servicing.contactnote": VIEW,
+                "servicing.promisetopay": VIEW,
             }
         ),
         # Works the overdue queues: asks for waivers and write-offs, never decides them.
         COLLECTIONS_AGENT: MappingProxyType(
             {
                 **_LOAN_FILE,
-                "loans.pendingapproval": VIEW,
-                "loans.approvalrequest": ("view", "request_waiver", "request_write_off"),
+                "backoffice.pendingapproval": VIEW,
+                "approvals.approvalrequest": ("view", "request_waiver", "request_write_off"),
                 # The worklist (#6): take loans, note contacts and promises to pay.
-                "loans.overdueloan": VIEW,
-                "loans.collectionassignment": ("view", "add"),
-                "loans.contactnote": ("view", "add"),
-                "loans.promisetopay": ("view", "add"),
+                "backoffice.overdueloan": VIEW,
+                "servicing.collectionassignment": ("view", "add"),
+                "servicing.contactnote": ("view", "add"),
+                "servicing.promisetopay": ("view", "add"),
             }
         ),
         # Payouts, the ledger and reconciliation; manual adjustments with a second finance user.
         FINANCE: MappingProxyType(
             {
                 **_LOAN_FILE,
-                "loans.payout": VIEW,
-                "loans.journalentry": VIEW,
-                "loans.journalline": VIEW,
-                "loans.pendingapproval": VIEW,
-                "loans.approvalrequest": (
+                "origination.payout": VIEW,
+                "ledger.journalentry": VIEW,
+                "ledger.journalline": VIEW,
+                "backoffice.pendingapproval": VIEW,
+                "approvals.approvalrequest": (
                     "view",
                     "request_manual_adjustment",
                     "approve_manual_adjustment",
                 ),
                 # Cash received outside the portal and its corrections; the dashboard (#6).
-                "loans.repayment": ("view", "add", "reverse_repayment"),
-                "loans.portfolioday": ("view", "view_portfolio"),
+                "servicing.repayment": ("view", "add", "reverse_repayment"),
+                "reporting.portfolioday": ("view", "view_portfolio"),
             }
         ),
         ADMINISTRATOR: ALL_PERMISSIONS,

@@ -19,5 +19,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("lendportal.api_urls")),
-    path("", include("loans.urls")),
+    path("", include("loans.portal.site_urls")),
 ]

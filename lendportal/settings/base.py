@@ -46,7 +46,21 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    # The lending apps, lowest layer first (README "Architecture in a page"). "loans" itself
+    # keeps the migration history from before the split (issue #8) and the seeding commands.
     "loans",
+    "loans.calendar",
+    "loans.ledger",
+    "loans.events",
+    "loans.servicing",
+    "loans.origination",
+    "loans.reporting",
+    "loans.approvals",
+    "loans.payments",
+    "loans.cob",
+    "loans.portal",
+    "loans.api",
+    "loans.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["loans.templatetags.portal"],
+            "builtins": ["loans.portal.templatetags.portal"],
         },
     },
 ]
@@ -158,9 +172,9 @@ MFA_TOTP_ISSUER = "LendPortal"
 LENDPORTAL_PRIVACY_NOTICE_VERSION = "2026-11"
 # The version of the loan contract text (templates/portal/contract_text.html).
 LENDPORTAL_CONTRACT_VERSION = "LP-LOAN-2026-11"
-# Payment backend of the portal's repay flow (loans.services.payments).
+# Payment backend of the portal's repay flow (loans.payments.services).
 LENDPORTAL_PAYMENT_BACKEND = env_str(
-    "LENDPORTAL_PAYMENT_BACKEND", "loans.services.payments.FakePaymentGateway"
+    "LENDPORTAL_PAYMENT_BACKEND", "loans.payments.services.FakePaymentGateway"
 )
 
 # The business plan's disbursement target for year one (PRODUCT §1), shown on the dashboard.
@@ -215,8 +229,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Close of business has its own queue, so a deployment can give it dedicated workers.
 CELERY_TASK_ROUTES = {
-    "loans.tasks.business_day_close": {"queue": "cob"},
-    "loans.tasks.cob_chunk_process": {"queue": "cob"},
+    "loans.cob.tasks.business_day_close": {"queue": "cob"},
+    "loans.cob.tasks.cob_chunk_process": {"queue": "cob"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -231,22 +245,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # morning, resuming a run whose chunks were lost; `expires` keeps a missed tick from doubling.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "close-business-day": {
-        "task": "loans.tasks.business_day_close",
+        "task": "loans.cob.tasks.business_day_close",
         "schedule": crontab(minute="*/15", hour="0-6"),
         "options": {"expires": 14 * 60},
     },
     "webhooks-send": {
-        "task": "loans.tasks.webhook_deliveries_send",
+        "task": "loans.events.tasks.webhook_deliveries_send",
         "schedule": 5,
         "options": {"expires": 30},
     },
     "idempotency-purge": {
-        "task": "loans.tasks.idempotency_records_purge",
+        "task": "loans.api.tasks.idempotency_records_purge",
         "schedule": crontab(minute=17),
         "options": {"expires": 50 * 60},
     },
     "send-reminders": {
-        "task": "loans.tasks.reminders_send_due",
+        "task": "loans.servicing.tasks.reminders_send_due",
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },
@@ -267,7 +281,7 @@ LENDPORTAL_RATE_CAP = env_decimal("LENDPORTAL_RATE_CAP", "0.24")
 # Draws up to this amount are disbursed at once; above it a second officer approves (§6).
 LENDPORTAL_AUTO_DISBURSE_LIMIT = env_decimal("LENDPORTAL_AUTO_DISBURSE_LIMIT", "20000.00")
 LENDPORTAL_PAYOUT_BACKEND = env_str(
-    "LENDPORTAL_PAYOUT_BACKEND", "loans.services.payouts.FakePayoutBackend"
+    "LENDPORTAL_PAYOUT_BACKEND", "loans.origination.services.payouts.FakePayoutBackend"
 )
 
 # Partner API (PRODUCT §7, docs/api.md). OAuth2 client credentials; each partner's client may
@@ -375,13 +389,16 @@ LOGGING = {
 }
 
 # Reminders (PRODUCT §5, docs/reminders.md). Email goes through Django's mail API; SMS through
-# LENDPORTAL_SMS_BACKEND (loans.notifications). Both default to the console: production sets a
+# LENDPORTAL_SMS_BACKEND (loans.servicing.notifications). Both default to the console:
+# production sets a
 # real EMAIL_BACKEND and an SMS provider adapter.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 LENDPORTAL_REMINDER_FROM_EMAIL = env_str(
     "LENDPORTAL_REMINDER_FROM_EMAIL", "LendPortal <noreply@lendportal.example>"
 )
-LENDPORTAL_SMS_BACKEND = env_str("LENDPORTAL_SMS_BACKEND", "loans.notifications.ConsoleSmsBackend")
+LENDPORTAL_SMS_BACKEND = env_str(
+    "LENDPORTAL_SMS_BACKEND", "loans.servicing.notifications.ConsoleSmsBackend"
+)
 # Where FileSmsBackend appends its JSON lines.
 LENDPORTAL_SMS_FILE_PATH = env_str("LENDPORTAL_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))
 # Prefixed to every SMS: mainland carriers require a registered signature in 【】.

@@ -16,7 +16,7 @@ STATIC_ROOT = None
 
 # Reminders: messages stay in memory (django.core.mail.outbox, LocmemSmsBackend.outbox).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-LENDPORTAL_SMS_BACKEND = "loans.notifications.LocmemSmsBackend"
+LENDPORTAL_SMS_BACKEND = "loans.servicing.notifications.LocmemSmsBackend"
 
 # Each test run (and each xdist worker) counts allauth's rate limits under its own cache prefix,
 # so runs on a shared Redis never see each other's counters; functional and browser tests get a

@@ -17,8 +17,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from loans.api.services.idempotency import IdempotencyKeyInFlight
 from loans.errors import LendingError
-from loans.services.idempotency import IdempotencyKeyInFlight
 
 # Refusals whose status is not 422.
 STATUS_BY_ERROR: dict[type[LendingError], int] = {IdempotencyKeyInFlight: 409}

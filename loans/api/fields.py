@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 from rest_framework import serializers
 
+from loans.api.selectors import BIGINT_MAX
 from loans.domain.schedule import RepaymentMethod
-from loans.selectors import BIGINT_MAX
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from loans.api.errors import ApiError
 from loans.api.permissions import request_partner
-from loans.services.idempotency import idempotent_call
+from loans.api.services.idempotency import idempotent_call
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from loans.models import Loan, LoanStatus
+from loans.servicing.models import Loan, LoanStatus
 
 
 def _active(loan: Loan) -> bool:
@@ -46,40 +46,40 @@ LOAN_ACTIONS: list[LoanAction] = [
     LoanAction(
         "offline_repayment",
         _("Record an offline repayment"),
-        "admin:loans_loan_desk_repayment",
-        "loans.add_repayment",
+        "admin:servicing_loan_desk_repayment",
+        "servicing.add_repayment",
     ),
     LoanAction(
         "reverse_repayment",
         _("Reverse a repayment"),
-        "admin:loans_loan_desk_reverse",
-        "loans.reverse_repayment",
+        "admin:servicing_loan_desk_reverse",
+        "servicing.reverse_repayment",
         _has_repayments,
     ),
     LoanAction(
         "promise_to_pay",
         _("Note a promise to pay"),
-        "admin:loans_loan_desk_promise",
-        "loans.add_promisetopay",
+        "admin:servicing_loan_desk_promise",
+        "servicing.add_promisetopay",
     ),
     LoanAction(
         "contact_note",
         _("Add a contact note"),
-        "admin:loans_loan_desk_note",
-        "loans.add_contactnote",
+        "admin:servicing_loan_desk_note",
+        "servicing.add_contactnote",
     ),
     # Both need a second approver: they open a request for the approvals queue (#6).
     LoanAction(
         "waiver_request",
         _("Request a waiver"),
-        "admin:loans_loan_desk_waive",
-        "loans.request_waiver",
+        "admin:servicing_loan_desk_waive",
+        "approvals.request_waiver",
     ),
     LoanAction(
         "write_off_request",
         _("Request write-off"),
-        "admin:loans_loan_desk_write_off",
-        "loans.request_write_off",
+        "admin:servicing_loan_desk_write_off",
+        "approvals.request_write_off",
     ),
 ]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from loans.models import Loan
-from loans.services.dry_run import dry_run
+from loans.servicing.models import Loan
+from loans.servicing.services.dry_run import dry_run
 
 BALANCES = (
     ("principal_outstanding_amount", "Principal outstanding"),

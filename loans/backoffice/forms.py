@@ -11,7 +11,7 @@ from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from loans.domain.allocation import Component
-from loans.models import ContactChannel, Loan, Repayment, RepaymentStatus
+from loans.servicing.models import ContactChannel, Loan, Repayment, RepaymentStatus
 
 
 def _amount(label: StrOrPromise) -> forms.DecimalField:

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from loans.models import (
-    PendingApproval,
-    PendingDisbursement,
-    ReferredApplication,
-)
+from loans.backoffice.models import PendingApproval, PendingDisbursement, ReferredApplication
 
 
 def approval_queue_counts() -> dict[str, int]:

@@ -4,7 +4,7 @@ Every figure of the dashboard comes from a few set-based queries: one GROUP BY o
 balance columns (stock: outstanding, active, buckets, PAR), one over twelve months of the
 ``PortfolioDay`` summary rows (flows: disbursed, interest accrued and collected, per month; this
 month's and this year's are their sums), and the latest roll rates that close of business
-wrote (``RollRateSummary``, loans.services.roll_rates).
+wrote (``RollRateSummary``, loans.reporting.services.roll_rates).
 """
 
 from __future__ import annotations
@@ -19,27 +19,24 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from loans.approvals.models import ApprovalRequest, ApprovalStatus
+from loans.backoffice.models import OverdueLoan
 from loans.domain.delinquency import Bucket
-from loans.models import (
-    ApprovalRequest,
-    ApprovalStatus,
+from loans.ledger.models import JournalEntry, JournalLine
+from loans.reporting.models import PortfolioDay, RollRateSummary
+from loans.reporting.services.roll_rates import BUCKETS, CLOSED
+from loans.servicing.models import (
     CollectionAssignment,
     ContactNote,
     Installment,
-    JournalEntry,
-    JournalLine,
     Loan,
     LoanEvent,
     LoanEventType,
     LoanStatus,
-    OverdueLoan,
-    PortfolioDay,
     PromiseToPay,
     Reminder,
     Repayment,
-    RollRateSummary,
 )
-from loans.services.roll_rates import BUCKETS, CLOSED
 
 ZERO = Decimal("0.00")
 PAR30_BUCKETS = frozenset({Bucket.M2.value, Bucket.M3.value, Bucket.M4_PLUS.value})  # > 30 DPD

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.reveal import REVEAL_PERMISSION, borrower_identity_reveal
+from loans.approvals.services.maker_checker import waiver_request, write_off_request
 from loans.backoffice.actions import LoanAction, loan_action, loan_actions_for
 from loans.backoffice.charts import bar_chart
 from loans.backoffice.effects import Effect, effect_preview
@@ -38,19 +39,14 @@ from loans.backoffice.forms import (
     WriteOffRequestForm,
 )
 from loans.backoffice.selectors import dashboard_csv_rows, loan_desk_get, portfolio_dashboard
+from loans.backoffice.services import offline_repayment_record, repayment_staff_reverse
+from loans.calendar.selectors import business_date_current
 from loans.domain.allocation import Component
 from loans.errors import LendingError
-from loans.models import ContactChannel, Loan
-from loans.selectors import business_date_current
-from loans.services.collections import write_off_request
-from loans.services.collections_desk import contact_note_add, promise_to_pay_record
-from loans.services.desk import (
-    offline_repayment_record,
-    repayment_staff_reverse,
-)
-from loans.services.maker_checker import waiver_request
+from loans.servicing.models import ContactChannel, Loan
+from loans.servicing.services.collections_desk import contact_note_add, promise_to_pay_record
 
-DASHBOARD_PERMISSION = "loans.view_portfolio"
+DASHBOARD_PERMISSION = "reporting.view_portfolio"
 
 
 def _user(request: HttpRequest) -> User:
@@ -67,14 +63,14 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 
 def loan_desk_view(request: HttpRequest, loan_id: int) -> HttpResponse:
-    if not request.user.has_perm("loans.view_loan"):
+    if not request.user.has_perm("servicing.view_loan"):
         raise PermissionDenied
     get_object_or_404(Loan, pk=loan_id)
     desk = loan_desk_get(loan_id=loan_id, ledger_page=_int(request.GET.get("ledger"), 1))
     user = _user(request)
     return TemplateResponse(
         request,
-        "admin/loans/desk/loan.html",
+        "admin/backoffice/desk/loan.html",
         _context(
             request,
             title=_("Loan %(id)s") % {"id": loan_id},
@@ -82,7 +78,7 @@ def loan_desk_view(request: HttpRequest, loan_id: int) -> HttpResponse:
             loan=desk.loan,
             actions=loan_actions_for(user=user, loan=desk.loan),
             can_reveal=user.has_perm(REVEAL_PERMISSION),
-            can_see_ledger=user.has_perm("loans.view_journalentry"),
+            can_see_ledger=user.has_perm("ledger.view_journalentry"),
             as_of=business_date_current(),
         ),
     )
@@ -99,7 +95,7 @@ def loan_reveal_view(request: HttpRequest, loan_id: int) -> HttpResponse:
     revealed = borrower_identity_reveal(borrower=loan.borrower, user=_user(request))
     response = TemplateResponse(
         request,
-        "admin/loans/desk/reveal.html",
+        "admin/backoffice/desk/reveal.html",
         _context(request, title=_("Identity of borrower"), loan=loan, revealed=revealed),
     )
     response["Cache-Control"] = "no-store"
@@ -224,7 +220,7 @@ def loan_action_view(request: HttpRequest, loan_id: int, key: str) -> HttpRespon
                 with transaction.atomic():
                     spec.run(loan, form.cleaned_data, user, as_of)
                 messages.success(request, _(spec.done))
-                return HttpResponseRedirect(reverse("admin:loans_loan_desk", args=[loan.pk]))
+                return HttpResponseRedirect(reverse("admin:servicing_loan_desk", args=[loan.pk]))
             effect = effect_preview(
                 loan=loan, run=lambda: spec.run(loan, form.cleaned_data, user, as_of)
             )
@@ -244,7 +240,7 @@ def _action_page(
 ) -> HttpResponse:
     return TemplateResponse(
         request,
-        "admin/loans/desk/action.html",
+        "admin/backoffice/desk/action.html",
         _context(
             request,
             title=f"{action.label}: {loan}",
@@ -285,7 +281,7 @@ def portfolio_view(request: HttpRequest) -> HttpResponse:
     ]
     return TemplateResponse(
         request,
-        "admin/loans/desk/portfolio.html",
+        "admin/backoffice/desk/portfolio.html",
         _context(request, title=_("Portfolio"), d=dashboard, charts=charts),
     )
 

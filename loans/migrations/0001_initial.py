@@ -4,7 +4,7 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.db.models.expressions
 import loans.domain.delinquency
-import loans.models.products
+import loans.origination.models.products
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -204,11 +204,11 @@ class Migration(migrations.Migration):
                 ('methods', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('EQUAL_INSTALLMENT', 'EQUAL_INSTALLMENT'), ('EQUAL_PRINCIPAL', 'EQUAL_PRINCIPAL'), ('INTEREST_ONLY', 'INTEREST_ONLY'), ('BULLET', 'BULLET'), ('INSTALLMENT_FEE', 'INSTALLMENT_FEE')], max_length=20), size=None)),
                 ('terms', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(), size=None)),
                 ('annual_rate', models.DecimalField(blank=True, decimal_places=6, max_digits=8, null=True)),
-                ('rates_by_grade', models.JSONField(blank=True, default=loans.models.products.default_rates_by_grade)),
+                ('rates_by_grade', models.JSONField(blank=True, default=loans.origination.models.products.default_rates_by_grade)),
                 ('fee_rate', models.DecimalField(decimal_places=6, default=Decimal('0'), max_digits=8)),
                 ('grace_days', models.PositiveSmallIntegerField(default=3)),
                 ('penalty_multiplier', models.DecimalField(decimal_places=2, default=Decimal('1.5'), max_digits=4)),
-                ('allocation_rules', models.JSONField(default=loans.models.products.default_allocation_rules)),
+                ('allocation_rules', models.JSONField(default=loans.origination.models.products.default_allocation_rules)),
                 ('write_off_days', models.PositiveSmallIntegerField(default=180)),
                 ('min_amount', models.DecimalField(decimal_places=2, default=Decimal('100.00'), max_digits=14)),
                 ('max_amount', models.DecimalField(decimal_places=2, default=Decimal('30000.00'), max_digits=14)),

@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Borrower
 from loans.domain.quote import Quote
-from loans.models import LoanProduct
-from loans.services.origination import ContractAcceptance
+from loans.origination.models import LoanProduct
+from loans.origination.services.drawdown import ContractAcceptance
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from loans.domain.prepayment import PrepaymentMode
 from loans.domain.schedule import RepaymentMethod
-from loans.models import LoanProduct, PaymentPurpose
+from loans.origination.models import LoanProduct
+from loans.payments.models import PaymentPurpose
 
 METHOD_LABELS = {
     RepaymentMethod.EQUAL_INSTALLMENT: _("Equal installments (principal and interest)"),

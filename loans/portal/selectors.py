@@ -11,20 +11,19 @@ from django.http import Http404
 
 from accounts.models import Borrower
 from loans.domain.payoff import PayoffQuote
-from loans.models import (
-    CreditApplication,
+from loans.origination.models import CreditApplication, LoanProduct
+from loans.payments.models import PortalPayment
+from loans.servicing.models import (
     CreditLine,
     Installment,
     Loan,
-    LoanProduct,
     LoanStatus,
-    PortalPayment,
     Reminder,
     ReminderStatus,
     Repayment,
 )
-from loans.selectors import AmountsDue, loan_amounts_due, loan_payoff_quote
-from loans.services.reminders import reminder_render
+from loans.servicing.selectors import AmountsDue, loan_amounts_due, loan_payoff_quote
+from loans.servicing.services.reminders import reminder_render
 
 ZERO = Decimal("0.00")
 

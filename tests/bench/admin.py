@@ -47,7 +47,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from loans.models import Loan
+    from loans.servicing.models import Loan
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test Client's host
 
@@ -92,8 +92,8 @@ def _summary_refresh() -> str:
     """Write the dashboard's daily rows for the seeded ledger, as close of business would."""
     from django.db.models import Max, Min
 
-    from loans.models import JournalEntry
-    from loans.services.portfolio_days import portfolio_days_refresh
+    from loans.ledger.models import JournalEntry
+    from loans.reporting.services.portfolio_days import portfolio_days_refresh
 
     span = JournalEntry.objects.aggregate(first=Min("value_date"), last=Max("value_date"))
     if span["first"] is None:
@@ -110,8 +110,8 @@ def _roll_rates_refresh() -> str:
     """Work out the roll rates through the last closed date, as close of business would."""
     from datetime import timedelta
 
-    from loans.selectors import business_date_current
-    from loans.services.roll_rates import roll_rates_refresh
+    from loans.calendar.selectors import business_date_current
+    from loans.reporting.services.roll_rates import roll_rates_refresh
 
     as_of = business_date_current() - timedelta(days=1)
     began = time.perf_counter()
@@ -126,26 +126,27 @@ def _pages() -> list[tuple[str, str]]:
     from django.urls import reverse
 
     from loans.backoffice.selectors import worklist_queryset
-    from loans.models import Loan
+    from loans.servicing.models import Loan
 
     overdue = worklist_queryset().values_list("pk", flat=True).first()
     loan_id = overdue or Loan.objects.values_list("pk", flat=True).first()
 
-    def changelist(model: str) -> str:
-        return reverse(f"admin:loans_{model}_changelist")
+    def changelist(label: str) -> str:
+        app_label, model = label.split(".")
+        return reverse(f"admin:{app_label}_{model}_changelist")
 
     return [
-        ("loan list", changelist("loan")),
-        ("loan list, bucket M1", changelist("loan") + "?bucket__exact=M1"),
-        ("loan list, page 500", changelist("loan") + "?p=500"),
-        ("loan page (officer)", reverse("admin:loans_loan_desk", args=[loan_id])),
-        ("loan change form", reverse("admin:loans_loan_change", args=[loan_id])),
-        ("installments list", changelist("installment")),
-        ("journal list", changelist("journalentry")),
-        ("repayments list", changelist("repayment")),
-        ("collections worklist", changelist("overdueloan")),
-        ("worklist, 91-180 DPD", changelist("overdueloan") + "?dpd=91-180"),
-        ("approvals list", changelist("approvalrequest")),
+        ("loan list", changelist("servicing.loan")),
+        ("loan list, bucket M1", changelist("servicing.loan") + "?bucket__exact=M1"),
+        ("loan list, page 500", changelist("servicing.loan") + "?p=500"),
+        ("loan page (officer)", reverse("admin:servicing_loan_desk", args=[loan_id])),
+        ("loan change form", reverse("admin:servicing_loan_change", args=[loan_id])),
+        ("installments list", changelist("servicing.installment")),
+        ("journal list", changelist("ledger.journalentry")),
+        ("repayments list", changelist("servicing.repayment")),
+        ("collections worklist", changelist("backoffice.overdueloan")),
+        ("worklist, 91-180 DPD", changelist("backoffice.overdueloan") + "?dpd=91-180"),
+        ("approvals list", changelist("approvals.approvalrequest")),
         ("portfolio dashboard", reverse("backoffice:portfolio")),
         ("portfolio CSV", reverse("backoffice:portfolio_csv")),
     ]

@@ -105,8 +105,8 @@ def _prepare() -> tuple[str, list[int]]:
 
     from accounts.models import Partner
     from accounts.services import partner_create
-    from loans.models import Loan, LoanStatus
-    from loans.selectors import business_date_current
+    from loans.calendar.selectors import business_date_current
+    from loans.servicing.models import Loan, LoanStatus
 
     have = Loan.objects.filter(status=LoanStatus.ACTIVE).count()
     if have < LOANS:

@@ -7,7 +7,7 @@ the embedded one), then, each measured in this one run:
 2. the same date again: every chunk re-delivered, which must find its work done;
 3. COB for the next date on a single worker process (so the gain from a second process shows);
 4. a naive baseline on the date after: one ORM transaction per loan doing the same accrual
-   (``loans.services.daily.loan_interest_accrue``) for a sample of loans.
+   (``loans.servicing.services.daily.loan_interest_accrue``) for a sample of loans.
 
 It prints loans per second for each, the ratio to the baseline, the rerun time, the workers' peak
 memory (VmHWM of every worker process) and when each chunk ran on which process.
@@ -152,7 +152,7 @@ def _django(env: dict[str, str]) -> None:
 
 
 def _open_date() -> date:
-    from loans.services.cob import business_date_open
+    from loans.cob.services.runs import business_date_open
 
     return business_date_open()
 
@@ -217,7 +217,7 @@ def _children(pid: int) -> list[int]:
 def _cob_on_workers(
     env: dict[str, str], day: date, *, concurrency: int, figures: Figures
 ) -> CobTiming:
-    from loans.models import CobRun
+    from loans.cob.models import CobRun
 
     worker = Worker(env, concurrency, name=f"{concurrency}proc")
     try:
@@ -268,8 +268,9 @@ def _timeline(run: Any, figures: Figures) -> None:
 
 def _rerun(day: date, first_seconds: float, figures: Figures) -> None:
     """Deliver every chunk of the closed date again; each must find its work done."""
-    from loans.models import CobRun, JournalLine
-    from loans.services.cob import cob_chunk_process, cob_run_finish
+    from loans.cob.models import CobRun
+    from loans.cob.services.runs import cob_chunk_process, cob_run_finish
+    from loans.ledger.models import JournalLine
 
     run = CobRun.objects.get(business_date=day)
     before = _books()
@@ -306,8 +307,8 @@ def _books() -> tuple[Any, ...]:
 
 def _baseline(day: date, sample: int, figures: Figures) -> float:
     """One ORM transaction per loan doing the day's accrual: the naive nightly batch."""
-    from loans.models import Loan
-    from loans.services.daily import loan_interest_accrue
+    from loans.servicing.models import Loan
+    from loans.servicing.services.daily import loan_interest_accrue
 
     ids = list(Loan.objects.filter(status="ACTIVE").order_by("id").values_list("id", flat=True))
     step = max(1, len(ids) // sample)

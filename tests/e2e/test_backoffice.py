@@ -11,9 +11,10 @@ from decimal import Decimal
 from django.urls import reverse
 
 from accounts.roles import LOAN_OFFICER
+from loans.calendar.models import BusinessDate
 from loans.domain.schedule import RepaymentMethod
-from loans.models import BusinessDate, LoanStatus
-from loans.services.origination import loan_draw
+from loans.origination.services.drawdown import loan_draw
+from loans.servicing.models import LoanStatus
 from tests.factories.accounts import totp_code, totp_enable
 from tests.factories.loans import ProductFactory, contract_for
 from tests.functional.backoffice.conftest import referred_application, staff_member
@@ -55,7 +56,7 @@ def test_two_officers_approve_an_application_and_a_large_disbursement(
     base = live_server.url
 
     maker = officer_page(browser, base, "officer", maker_secret)
-    maker.goto(base + reverse("admin:loans_referredapplication_changelist"))
+    maker.goto(base + reverse("admin:backoffice_referredapplication_changelist"))
     with maker.expect_navigation():
         maker.click(f"a[href$='/{application.pk}/review/']")
     maker.select_option("select[name=decision]", "approve")
@@ -79,13 +80,13 @@ def test_two_officers_approve_an_application_and_a_large_disbursement(
     )
     assert loan.status == LoanStatus.PENDING_DISBURSEMENT
 
-    maker.goto(base + reverse("admin:loans_pendingdisbursement_changelist"))
+    maker.goto(base + reverse("admin:backoffice_pendingdisbursement_changelist"))
     with maker.expect_navigation():
         maker.click(f"a[href$='/{loan.pk}/request-disbursement/']")
     confirm(maker)
 
     checker = officer_page(browser, base, "officer2", checker_secret)
-    checker.goto(base + reverse("admin:loans_pendingapproval_changelist"))
+    checker.goto(base + reverse("admin:backoffice_pendingapproval_changelist"))
     with checker.expect_navigation():
         checker.click("a[href$='/approve/']")
     assert f"Disburse loan {loan.pk}: ¥25000.00" in checker.content()

@@ -14,7 +14,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from loans.models import BusinessDate, Loan, LoanStatus
+from loans.calendar.models import BusinessDate
+from loans.servicing.models import Loan, LoanStatus
 from tests.factories.accounts import make_bank_card, make_id_number
 from tests.factories.loans import ProductFactory
 

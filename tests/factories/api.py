@@ -14,9 +14,10 @@ from oauth2_provider.models import AccessToken, Application
 
 from accounts.models import Borrower, Partner
 from accounts.services import partner_create
+from loans.calendar.models import BusinessDate
 from loans.domain.schedule import RepaymentMethod
-from loans.models import BusinessDate, Loan
-from loans.services.origination import loan_draw
+from loans.origination.services.drawdown import loan_draw
+from loans.servicing.models import Loan
 from tests.factories.accounts import borrower_create
 from tests.factories.loans import DRAW_DATE, ProductFactory, contract_for, credit_line_for
 

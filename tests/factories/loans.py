@@ -11,14 +11,9 @@ import factory
 
 from accounts.models import Borrower
 from loans.domain.schedule import RepaymentMethod
-from loans.models import (
-    ApplicationStatus,
-    CreditApplication,
-    CreditLine,
-    Loan,
-    LoanProduct,
-)
-from loans.services.origination import ContractAcceptance, loan_draw
+from loans.origination.models import ApplicationStatus, CreditApplication, LoanProduct
+from loans.origination.services.drawdown import ContractAcceptance, loan_draw
+from loans.servicing.models import CreditLine, Loan
 from tests.factories.accounts import borrower_create
 
 DRAW_DATE = date(2027, 1, 15)

@@ -17,8 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Borrower, User
-from loans.models import JournalEntry, JournalLine, Loan, LoanProduct
-from loans.models.products import default_allocation_rules
+from loans.ledger.models import JournalEntry, JournalLine
+from loans.origination.models import LoanProduct
+from loans.origination.models.products import default_allocation_rules
+from loans.servicing.models import Loan
 from tests.factories.accounts import (
     borrower_create,
     make_bank_card,

@@ -10,23 +10,17 @@ from django.db.models import Model
 
 from accounts.models import Borrower, Partner, User
 from accounts.roles import ROLE_PERMISSIONS, roles_sync
-from loans.models import (
+from loans.approvals.models import ApprovalKind, ApprovalRequest, ApprovalStatus
+from loans.calendar.models import BusinessDate
+from loans.ledger.models import JournalEntry, JournalLine
+from loans.origination.models import (
     ApplicationStatus,
-    ApprovalKind,
-    ApprovalRequest,
-    ApprovalStatus,
-    BusinessDate,
     CreditApplication,
-    JournalEntry,
-    JournalLine,
-    Loan,
     LoanProduct,
-    LoanStatus,
     Payout,
     PayoutStatus,
-    Repayment,
-    RepaymentStatus,
 )
+from loans.servicing.models import Loan, LoanStatus, Repayment, RepaymentStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,8 +103,8 @@ def test_seed_creates_the_roles_with_their_users(seeded):
     assert all(user.is_staff and not user.is_superuser for user in staff)
     assert all(user.check_password("lendportal-demo") for user in staff)
     risk = User.objects.get(username="risk")
-    assert risk.has_perm("loans.change_loanproduct")
-    assert not User.objects.get(username="collections").has_perm("loans.change_loanproduct")
+    assert risk.has_perm("origination.change_loanproduct")
+    assert not User.objects.get(username="collections").has_perm("origination.change_loanproduct")
 
 
 def test_seed_creates_the_products_and_the_partner(seeded):

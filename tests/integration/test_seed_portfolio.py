@@ -14,11 +14,13 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Sum
 
+from loans.calendar.models import BusinessDate
 from loans.domain.accrual import accrued_through
 from loans.domain.delinquency import Bucket, bucket_for
 from loans.domain.schedule import RepaymentMethod
-from loans.models import BusinessDate, CreditLine, Installment, JournalLine, Loan, LoanStatus
-from loans.reconciliation import books_reconcile
+from loans.ledger.models import JournalLine
+from loans.ledger.reconciliation import books_reconcile
+from loans.servicing.models import CreditLine, Installment, Loan, LoanStatus
 from tests.factories.loans import draw
 
 pytestmark = pytest.mark.django_db(transaction=True)

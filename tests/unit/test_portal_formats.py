@@ -8,7 +8,7 @@ import pytest
 from babel.messages.pofile import read_po
 from django.utils import translation
 
-from loans.templatetags.portal import day, label, moment, percent, yuan
+from loans.portal.templatetags.portal import day, label, moment, percent, yuan
 
 PO = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 

@@ -13,7 +13,7 @@ from accounts.services import borrower_register
 from loans.api.fields import money_output
 from loans.api.idempotency import idempotent
 from loans.api.permissions import request_partner
-from loans.selectors import business_date_current
+from loans.calendar.selectors import business_date_current
 
 
 class BorrowerSerializer(serializers.ModelSerializer):

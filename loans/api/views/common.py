@@ -7,7 +7,7 @@ from rest_framework.request import Request
 
 from accounts.models import Borrower
 from loans.api.permissions import request_partner
-from loans.models import Loan
+from loans.servicing.models import Loan
 
 
 def partner_borrower(request: Request, borrower_id: int) -> Borrower:

@@ -12,9 +12,9 @@ from loans.api.fields import id_field, money_output, rate_output
 from loans.api.idempotency import idempotent
 from loans.api.permissions import request_partner
 from loans.api.views.common import partner_borrower
-from loans.models import CreditApplication
-from loans.selectors import business_date_current
-from loans.services.credit import credit_application_submit
+from loans.calendar.selectors import business_date_current
+from loans.origination.models import CreditApplication
+from loans.origination.services.credit import credit_application_submit
 
 
 class CreditApplicationSerializer(serializers.ModelSerializer):

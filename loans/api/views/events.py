@@ -8,9 +8,9 @@ from rest_framework.views import APIView
 
 from loans.api.fields import BIGINT_MAX
 from loans.api.permissions import request_partner
-from loans.selectors import UnknownEventCursor, partner_events_after
-from loans.services.outbox import outbox_events_sequence
-from loans.services.webhooks import event_as_dict
+from loans.events.selectors import UnknownEventCursor, partner_events_after
+from loans.events.services.outbox import outbox_events_sequence
+from loans.events.services.webhooks import event_as_dict
 
 
 class EventSerializer(serializers.Serializer):

@@ -26,19 +26,18 @@ from loans.api.fields import (
 )
 from loans.api.idempotency import idempotent
 from loans.api.permissions import request_partner
+from loans.api.selectors import API_LOAN_COLUMNS, partner_loan_read
 from loans.api.views.common import partner_borrower, partner_loan
+from loans.calendar.selectors import business_date_current
 from loans.domain.delinquency import Bucket
 from loans.domain.errors import DomainError
 from loans.domain.schedule import RepaymentMethod
 from loans.errors import LendingError
-from loans.models import Installment, JournalEntry, Loan, LoanProduct, LoanStatus
-from loans.selectors import (
-    API_LOAN_COLUMNS,
-    business_date_current,
-    loan_payoff_quote,
-    partner_loan_read,
-)
-from loans.services.origination import ContractAcceptance, loan_draw
+from loans.ledger.models import JournalEntry
+from loans.origination.models import LoanProduct
+from loans.origination.services.drawdown import ContractAcceptance, loan_draw
+from loans.servicing.models import Installment, Loan, LoanStatus
+from loans.servicing.selectors import loan_payoff_quote
 
 
 class LoanBalancesSerializer(serializers.Serializer):

@@ -11,12 +11,13 @@ from rest_framework.views import APIView
 from loans.api.fields import id_field, method_field, money_input
 from loans.api.idempotency import idempotent
 from loans.api.views.common import partner_borrower
+from loans.calendar.selectors import business_date_current
 from loans.domain.quote import quote_as_dict
 from loans.domain.schedule import RepaymentMethod
-from loans.models import CreditLine, LoanProduct
-from loans.selectors import business_date_current
-from loans.services.origination import loan_quote_for
-from loans.services.products import product_rates
+from loans.origination.models import LoanProduct
+from loans.origination.services.drawdown import loan_quote_for
+from loans.origination.services.products import product_rates
+from loans.servicing.models import CreditLine
 
 
 class QuoteInstallmentSerializer(serializers.Serializer):

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 from loans.api.fields import SharedFieldsMixin, money_input, money_output
 from loans.api.idempotency import idempotent
 from loans.api.permissions import request_partner
-from loans.models import Loan, Repayment
-from loans.services.repayments import partner_repayment_post
+from loans.servicing.models import Loan, Repayment
+from loans.servicing.services.repayments import partner_repayment_post
 
 
 class RepaymentSerializer(SharedFieldsMixin, serializers.ModelSerializer):

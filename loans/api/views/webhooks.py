@@ -13,14 +13,14 @@ from rest_framework.views import APIView
 
 from loans.api.idempotency import idempotent
 from loans.api.permissions import request_partner
-from loans.models import (
+from loans.events.models import (
     DeliveryStatus,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEventType,
     WebhookSubscription,
 )
-from loans.services.webhooks import (
+from loans.events.services.webhooks import (
     webhook_delivery_replay,
     webhook_subscription_create,
     webhook_subscription_delete,

@@ -38,37 +38,32 @@ from accounts.roles import (
 )
 from accounts.services import borrower_register, demo_admin_create, demo_portal_user_create
 from accounts.validators import id_number_check_character
+from loans.approvals.services.maker_checker import (
+    approval_approve,
+    disbursement_request,
+    write_off_request,
+)
+from loans.calendar.models import BusinessDate
+from loans.calendar.selectors import business_date_current
 from loans.domain.delinquency import bucket_for, days_past_due
 from loans.domain.prepayment import PrepaymentMode
 from loans.domain.schedule import RepaymentMethod
-from loans.models import (
-    BusinessDate,
-    CreditApplication,
-    JournalEntry,
-    Loan,
-    LoanProduct,
-    LoanStatus,
-    Payout,
-    PayoutStatus,
-    Repayment,
-    RepaymentChannel,
+from loans.ledger.models import JournalEntry
+from loans.origination.models import CreditApplication, LoanProduct, Payout, PayoutStatus
+from loans.origination.services.credit import credit_application_submit
+from loans.origination.services.drawdown import ContractAcceptance, loan_cancel, loan_draw
+from loans.origination.services.payouts import payout_send
+from loans.origination.services.products import product_save
+from loans.reporting.services.portfolio_days import portfolio_days_refresh
+from loans.reporting.services.roll_rates import roll_rates_refresh
+from loans.servicing.models import Loan, LoanStatus, Repayment, RepaymentChannel
+from loans.servicing.selectors import installment_balance, loan_payoff_quote
+from loans.servicing.services.daily import (
+    loan_advance_apply,
+    loan_fees_charge,
+    loan_interest_accrue,
 )
-from loans.selectors import business_date_current, installment_balance, loan_payoff_quote
-from loans.services.collections import write_off_request
-from loans.services.credit import credit_application_submit
-from loans.services.daily import loan_advance_apply, loan_fees_charge, loan_interest_accrue
-from loans.services.maker_checker import approval_approve
-from loans.services.origination import (
-    ContractAcceptance,
-    disbursement_request,
-    loan_cancel,
-    loan_draw,
-    payout_send,
-)
-from loans.services.portfolio_days import portfolio_days_refresh
-from loans.services.products import product_save
-from loans.services.repayments import repayment_post, repayment_reverse
-from loans.services.roll_rates import roll_rates_refresh
+from loans.servicing.services.repayments import repayment_post, repayment_reverse
 
 DEMO_ADMIN = "admin"
 # Development data only: these passwords are published in the README.

@@ -3,7 +3,8 @@
 PRODUCT §8:
 
 N active loans with a realistic spread, as they stand at the start of business date D (close of
-business has run through D - 1), written set-based by ``loans.services.portfolio``; the business
+business has run through D - 1), written set-based by ``loans.management.seeding.portfolio``;
+the business
 date is set to D and `manage.py reconcile` passes afterwards. See docs/ledger.md, "Seeding a
 large portfolio".
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from loans.services.portfolio import (
+from loans.management.seeding.portfolio import (
     PortfolioSeedRefused,
     PortfolioSummary,
     Progress,

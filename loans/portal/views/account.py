@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Borrower, Language
 from accounts.services import borrower_register, borrower_update_profile
+from loans.calendar.selectors import business_date_current
 from loans.portal.access import borrower_of, borrower_required, verified_required
 from loans.portal.forms import ProfileForm, ProfileUpdateForm
 from loans.portal.selectors import dashboard_for, notifications_for
-from loans.selectors import business_date_current
 
 
 @verified_required

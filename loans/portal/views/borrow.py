@@ -10,15 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Borrower
+from loans.calendar.selectors import business_date_current
 from loans.domain.quote import Quote
 from loans.domain.schedule import RepaymentMethod
-from loans.models import CreditLine, CreditLineStatus, LoanProduct
+from loans.origination.models import LoanProduct
+from loans.origination.services.drawdown import LoanDrawRefused, loan_draw, loan_quote_for
 from loans.portal.access import borrower_required
 from loans.portal.contract import acceptance, contract_for
 from loans.portal.forms import AcceptForm, BorrowForm
 from loans.portal.selectors import credit_line_of, products_offered
-from loans.selectors import business_date_current
-from loans.services.origination import LoanDrawRefused, loan_draw, loan_quote_for
+from loans.servicing.models import CreditLine, CreditLineStatus
 
 
 def _setup(

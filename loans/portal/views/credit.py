@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Borrower
-from loans.portal.access import borrower_required
-from loans.portal.selectors import credit_line_of, latest_application
-from loans.selectors import business_date_current
-from loans.services.credit import (
+from loans.calendar.selectors import business_date_current
+from loans.origination.services.credit import (
     CreditApplicationRefused,
     credit_application_check,
     credit_application_submit,
 )
+from loans.portal.access import borrower_required
+from loans.portal.selectors import credit_line_of, latest_application
 
 
 @borrower_required

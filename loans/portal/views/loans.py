@@ -12,13 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Borrower
+from loans.calendar.selectors import business_date_current
 from loans.domain.prepayment import PrepaymentMode
-from loans.models import Loan, LoanStatus, PaymentPurpose, PaymentStatus
-from loans.portal.access import borrower_required
-from loans.portal.forms import PaymentChoiceForm, RepayForm
-from loans.portal.selectors import loan_of, loan_page_for, payment_of, repayment_totals
-from loans.selectors import business_date_current, loan_amounts_due
-from loans.services.payments import (
+from loans.payments.models import PaymentPurpose, PaymentStatus
+from loans.payments.services import (
     FakePaymentGateway,
     PaymentRefused,
     payment_backend,
@@ -26,8 +23,13 @@ from loans.services.payments import (
     payment_confirm,
     payment_start,
 )
-from loans.services.repayment_preview import repayment_preview
-from loans.services.repayments import RepaymentRefused
+from loans.portal.access import borrower_required
+from loans.portal.forms import PaymentChoiceForm, RepayForm
+from loans.portal.selectors import loan_of, loan_page_for, payment_of, repayment_totals
+from loans.servicing.models import Loan, LoanStatus
+from loans.servicing.selectors import loan_amounts_due
+from loans.servicing.services.repayment_preview import repayment_preview
+from loans.servicing.services.repayments import RepaymentRefused
 
 
 @borrower_required

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from loans.models import CreditLine, IdempotencyRecord, Loan, LoanStatus, OutboxEvent
+from loans.api.models import IdempotencyRecord
+from loans.events.models import OutboxEvent
+from loans.servicing.models import CreditLine, Loan, LoanStatus
 from tests.factories.api import assert_error, partner_borrower, partner_loan
 from tests.factories.loans import credit_line_for
 

@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Borrower
-from loans.models import CreditApplication, CreditLine, OutboxEvent
+from loans.events.models import OutboxEvent
+from loans.origination.models import CreditApplication
+from loans.servicing.models import CreditLine
 from tests.factories.accounts import make_bank_card, make_id_number
 from tests.factories.api import assert_error, partner_borrower
 from tests.factories.loans import credit_line_for

@@ -6,7 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from loans.models import IdempotencyRecord, JournalEntry, Loan, OutboxEvent, Repayment
+from loans.api.models import IdempotencyRecord
+from loans.events.models import OutboxEvent
+from loans.ledger.models import JournalEntry
+from loans.servicing.models import Loan, Repayment
 from tests.factories.api import assert_error, partner_loan
 
 pytestmark = pytest.mark.django_db

@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from loans.models import (
-    DeliveryStatus,
-    OutboxEvent,
-    WebhookDelivery,
-    WebhookSubscription,
-)
-from loans.services.webhooks import PostResult, webhook_deliveries_send
+from loans.events.models import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookSubscription
+from loans.events.services.webhooks import PostResult, webhook_deliveries_send
 from tests.factories.api import assert_error, partner_loan
 
 pytestmark = pytest.mark.django_db

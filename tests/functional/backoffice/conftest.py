@@ -21,19 +21,20 @@ from accounts.roles import (
     roles_sync,
     staff_member_create,
 )
-from loans.domain.allocation import Component
-from loans.models import (
-    AccountCode,
-    ApplicationStatus,
-    ApprovalRequest,
-    CreditApplication,
-    Loan,
+from loans.approvals.models import ApprovalRequest
+from loans.approvals.services.maker_checker import (
+    adjustment_request,
+    disbursement_request,
+    product_change_request,
+    waiver_request,
+    write_off_request,
 )
-from loans.services.adjustments import Adjustment
-from loans.services.collections import write_off_request
-from loans.services.daily import loan_interest_accrue
-from loans.services.maker_checker import adjustment_request, product_change_request, waiver_request
-from loans.services.origination import disbursement_request
+from loans.domain.allocation import Component
+from loans.ledger.models import AccountCode
+from loans.origination.models import ApplicationStatus, CreditApplication
+from loans.servicing.models import Loan
+from loans.servicing.services.adjustments import Adjustment
+from loans.servicing.services.daily import loan_interest_accrue
 from tests.factories.accounts import borrower_create, totp_enable
 from tests.factories.api import business_date_set
 from tests.factories.loans import DRAW_DATE, ProductFactory, draw

@@ -11,20 +11,20 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from accounts.roles import COLLECTIONS_AGENT, FINANCE, RISK_MANAGER
-from loans.models import CollectionAssignment, Loan, PromiseToPay, RepaymentChannel
-from loans.services.collections_desk import (
+from loans.servicing.models import CollectionAssignment, Loan, PromiseToPay, RepaymentChannel
+from loans.servicing.services.collections_desk import (
     AssignmentRefused,
     collection_assign,
     promise_to_pay_record,
     promises_resolve,
 )
-from loans.services.repayments import repayment_post
+from loans.servicing.services.repayments import repayment_post
 from tests.factories.loans import draw
 from tests.functional.backoffice.conftest import AS_OF, client_for, staff_member
 
 pytestmark = pytest.mark.django_db
 
-WORKLIST = reverse("admin:loans_overdueloan_changelist")
+WORKLIST = reverse("admin:backoffice_overdueloan_changelist")
 
 
 @pytest.fixture
@@ -148,7 +148,12 @@ def test_reassigning_moves_only_what_changes_and_audits_each_move(staff, overdue
     ) == [(one, second.pk, supervisor.pk), (two, second.pk, supervisor.pk)]
     moves = AuditEvent.objects.filter(action="collections.assign").order_by("id")
     assert [(e.actor_id, e.target_type, e.target_id, e.details) for e in moves] == [
-        (first.pk, "loans.loan", str(one), {"agent": first.pk, "previous_agent": None}),
-        (supervisor.pk, "loans.loan", str(one), {"agent": second.pk, "previous_agent": first.pk}),
-        (supervisor.pk, "loans.loan", str(two), {"agent": second.pk, "previous_agent": None}),
+        (first.pk, "servicing.loan", str(one), {"agent": first.pk, "previous_agent": None}),
+        (
+            supervisor.pk,
+            "servicing.loan",
+            str(one),
+            {"agent": second.pk, "previous_agent": first.pk},
+        ),
+        (supervisor.pk, "servicing.loan", str(two), {"agent": second.pk, "previous_agent": None}),
     ]

@@ -13,18 +13,12 @@ from django.urls import reverse
 
 from accounts.roles import FINANCE
 from loans.backoffice.selectors import portfolio_dashboard
-from loans.models import (
-    Loan,
-    LoanEvent,
-    LoanEventType,
-    PortfolioDay,
-    RepaymentChannel,
-    RollRateSummary,
-)
-from loans.services.daily import loan_interest_accrue
-from loans.services.portfolio_days import portfolio_days_refresh
-from loans.services.repayments import repayment_post
-from loans.services.roll_rates import roll_rates_refresh
+from loans.reporting.models import PortfolioDay, RollRateSummary
+from loans.reporting.services.portfolio_days import portfolio_days_refresh
+from loans.reporting.services.roll_rates import roll_rates_refresh
+from loans.servicing.models import Loan, LoanEvent, LoanEventType, RepaymentChannel
+from loans.servicing.services.daily import loan_interest_accrue
+from loans.servicing.services.repayments import repayment_post
 from tests.factories.loans import DRAW_DATE, draw
 from tests.functional.backoffice.conftest import AS_OF, client_for
 
@@ -114,7 +108,7 @@ def test_the_csv_export_carries_the_same_figures(staff, portfolio):
 
 
 def test_refreshing_a_date_twice_changes_nothing(portfolio):
-    from loans.models import PortfolioDay
+    from loans.reporting.models import PortfolioDay
 
     first = list(PortfolioDay.objects.order_by("value_date").values_list())
     portfolio_days_refresh(first=DRAW_DATE, last=AS_OF)

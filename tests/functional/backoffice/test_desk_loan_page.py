@@ -11,19 +11,19 @@ from django.urls import reverse
 from accounts.crypto import decrypt
 from accounts.models import AuditEvent
 from accounts.roles import COLLECTIONS_AGENT, FINANCE, LOAN_OFFICER
-from loans.models import (
-    ApprovalRequest,
+from loans.approvals.models import ApprovalRequest
+from loans.backoffice.services import offline_repayment_record
+from loans.ledger.models import JournalEntry
+from loans.servicing.models import (
     ContactNote,
     Installment,
-    JournalEntry,
     Loan,
     PromiseToPay,
     Repayment,
     RepaymentChannel,
     RepaymentStatus,
 )
-from loans.services.daily import loan_interest_accrue
-from loans.services.desk import offline_repayment_record
+from loans.servicing.services.daily import loan_interest_accrue
 from tests.functional.backoffice.conftest import AS_OF, client_for
 from tests.integration.loans.conftest import assert_books_reconcile
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _url(name: str, loan: Loan) -> str:
-    return reverse(f"admin:loans_loan_desk{name}", args=[loan.pk])
+    return reverse(f"admin:servicing_loan_desk{name}", args=[loan.pk])
 
 
 def _written() -> tuple[int, int, int]:

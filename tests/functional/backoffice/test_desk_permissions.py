@@ -22,42 +22,54 @@ ALL = {LOAN_OFFICER, RISK_MANAGER, COLLECTIONS_AGENT, FINANCE, ADMINISTRATOR}
 
 # (page, method, URL name, takes the loan id, roles allowed)
 MATRIX = [
-    ("loan page", "get", "admin:loans_loan_desk", True, ALL),
-    ("reveal", "post", "admin:loans_loan_desk_reveal", True, {LOAN_OFFICER, ADMINISTRATOR}),
+    ("loan page", "get", "admin:servicing_loan_desk", True, ALL),
+    ("reveal", "post", "admin:servicing_loan_desk_reveal", True, {LOAN_OFFICER, ADMINISTRATOR}),
     (
         "offline repayment",
         "get",
-        "admin:loans_loan_desk_repayment",
+        "admin:servicing_loan_desk_repayment",
         True,
         {LOAN_OFFICER, FINANCE, ADMINISTRATOR},
     ),
-    ("reverse repayment", "get", "admin:loans_loan_desk_reverse", True, {FINANCE, ADMINISTRATOR}),
+    (
+        "reverse repayment",
+        "get",
+        "admin:servicing_loan_desk_reverse",
+        True,
+        {FINANCE, ADMINISTRATOR},
+    ),
     (
         "promise to pay",
         "get",
-        "admin:loans_loan_desk_promise",
+        "admin:servicing_loan_desk_promise",
         True,
         {COLLECTIONS_AGENT, ADMINISTRATOR},
     ),
-    ("contact note", "get", "admin:loans_loan_desk_note", True, {COLLECTIONS_AGENT, ADMINISTRATOR}),
+    (
+        "contact note",
+        "get",
+        "admin:servicing_loan_desk_note",
+        True,
+        {COLLECTIONS_AGENT, ADMINISTRATOR},
+    ),
     (
         "write-off request",
         "get",
-        "admin:loans_loan_desk_write_off",
+        "admin:servicing_loan_desk_write_off",
         True,
         {COLLECTIONS_AGENT, ADMINISTRATOR},
     ),
     (
         "waiver request",
         "get",
-        "admin:loans_loan_desk_waive",
+        "admin:servicing_loan_desk_waive",
         True,
         {COLLECTIONS_AGENT, ADMINISTRATOR},
     ),
     (
         "collections worklist",
         "get",
-        "admin:loans_overdueloan_changelist",
+        "admin:backoffice_overdueloan_changelist",
         False,
         {RISK_MANAGER, COLLECTIONS_AGENT, ADMINISTRATOR},
     ),
@@ -82,7 +94,7 @@ def test_each_role_reaches_exactly_its_pages(staff, loan, role):
 
 def test_a_refused_action_post_writes_nothing(staff, loan):
     response = client_for(staff[COLLECTIONS_AGENT]).post(
-        reverse("admin:loans_loan_desk_repayment", args=[loan.pk]),
+        reverse("admin:servicing_loan_desk_repayment", args=[loan.pk]),
         {"amount": "100.00", "value_date": "2027-01-20", "confirm": "1"},
     )
 

@@ -16,18 +16,10 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, User
 from accounts.roles import ADMINISTRATOR, COLLECTIONS_AGENT, FINANCE, LOAN_OFFICER, RISK_MANAGER
-from loans.models import (
-    ApplicationStatus,
-    ApprovalKind,
-    ApprovalRequest,
-    ApprovalStatus,
-    CreditApplication,
-    JournalEntry,
-    Loan,
-    LoanProduct,
-    LoanStatus,
-    Payout,
-)
+from loans.approvals.models import ApprovalKind, ApprovalRequest, ApprovalStatus
+from loans.ledger.models import JournalEntry
+from loans.origination.models import ApplicationStatus, CreditApplication, LoanProduct, Payout
+from loans.servicing.models import Loan, LoanStatus
 from tests.functional.backoffice.conftest import ROLES, World, world_build
 from tests.functional.test_admin_pages import product_form
 
@@ -54,60 +46,60 @@ def page(name: str, *args: object) -> Callable[[World], str]:
 PAGES: list[tuple[str, Callable[[World], str], frozenset[str]]] = [
     (
         "referred queue",
-        page("loans_referredapplication_changelist"),
+        page("backoffice_referredapplication_changelist"),
         frozenset({OFFICER, RISK, ADMIN}),
     ),
     (
         "review form",
-        page("loans_referredapplication_review", lambda w: w.application.pk),
+        page("backoffice_referredapplication_review", lambda w: w.application.pk),
         frozenset({OFFICER, RISK, ADMIN}),
     ),
     (
         "pending disbursements",
-        page("loans_pendingdisbursement_changelist"),
+        page("backoffice_pendingdisbursement_changelist"),
         frozenset({OFFICER, ADMIN}),
     ),
     (
         "request disbursement",
-        page("loans_pendingdisbursement_request_disbursement", lambda w: w.pending_loan.pk),
+        page("backoffice_pendingdisbursement_request_disbursement", lambda w: w.pending_loan.pk),
         frozenset({OFFICER, ADMIN}),
     ),
-    ("approvals queue", page("loans_pendingapproval_changelist"), ALL),
+    ("approvals queue", page("backoffice_pendingapproval_changelist"), ALL),
     (
         "approve disbursement",
-        page("loans_pendingapproval_approve", lambda w: w.disbursement.pk),
+        page("backoffice_pendingapproval_approve", lambda w: w.disbursement.pk),
         frozenset({OFFICER, ADMIN}),
     ),
     (
         "approve write-off",
-        page("loans_pendingapproval_approve", lambda w: w.write_off.pk),
+        page("backoffice_pendingapproval_approve", lambda w: w.write_off.pk),
         frozenset({OFFICER, RISK, ADMIN}),
     ),
     (
         "approve waiver",
-        page("loans_pendingapproval_approve", lambda w: w.waiver.pk),
+        page("backoffice_pendingapproval_approve", lambda w: w.waiver.pk),
         frozenset({OFFICER, RISK, ADMIN}),
     ),
     (
         "approve adjustment",
-        page("loans_pendingapproval_approve", lambda w: w.adjustment.pk),
+        page("backoffice_pendingapproval_approve", lambda w: w.adjustment.pk),
         frozenset({FIN, ADMIN}),
     ),
     (
         "approve product change",
-        page("loans_pendingapproval_approve", lambda w: w.product_change.pk),
+        page("backoffice_pendingapproval_approve", lambda w: w.product_change.pk),
         frozenset({RISK, ADMIN}),
     ),
     (
         "reject product change",
-        page("loans_pendingapproval_reject", lambda w: w.product_change.pk),
+        page("backoffice_pendingapproval_reject", lambda w: w.product_change.pk),
         frozenset({RISK, ADMIN}),
     ),
-    ("approvals history", page("loans_decidedapproval_changelist"), ALL),
-    ("add product", page("loans_loanproduct_add"), frozenset({RISK, ADMIN})),
+    ("approvals history", page("backoffice_decidedapproval_changelist"), ALL),
+    ("add product", page("origination_loanproduct_add"), frozenset({RISK, ADMIN})),
     # Loan officers read a loan's ledger entries (the officers' loan page shows them too).
-    ("journal", page("loans_journalentry_changelist"), frozenset({OFFICER, RISK, FIN, ADMIN})),
-    ("payouts", page("loans_payout_changelist"), frozenset({OFFICER, FIN, ADMIN})),
+    ("journal", page("ledger_journalentry_changelist"), frozenset({OFFICER, RISK, FIN, ADMIN})),
+    ("payouts", page("origination_payout_changelist"), frozenset({OFFICER, FIN, ADMIN})),
     ("audit trail", page("accounts_auditevent_changelist"), frozenset({ADMIN})),
     ("users", page("accounts_user_changelist"), frozenset({ADMIN})),
 ]
@@ -125,7 +117,7 @@ def test_each_role_opens_exactly_its_pages(role: str, client: Client, staff_clie
 
 
 def _review(world: World, client: Client) -> tuple[int, object]:
-    url = reverse("admin:loans_referredapplication_review", args=[world.application.pk])
+    url = reverse("admin:backoffice_referredapplication_review", args=[world.application.pk])
     data = {"decision": "approve", "grade": "B", "credit_limit": "8000", "confirm": "yes"}
     status = client.post(url, data).status_code
     return status, (
@@ -135,7 +127,7 @@ def _review(world: World, client: Client) -> tuple[int, object]:
 
 def _request_disbursement(world: World, client: Client) -> tuple[int, object]:
     url = reverse(
-        "admin:loans_pendingdisbursement_request_disbursement", args=[world.pending_loan.pk]
+        "admin:backoffice_pendingdisbursement_request_disbursement", args=[world.pending_loan.pk]
     )
     status = client.post(url, {"confirm": "yes", "reason": "large"}).status_code
     return status, ApprovalRequest.objects.filter(
@@ -148,7 +140,7 @@ def _decide(
 ) -> Callable[[World, Client], tuple[int, object]]:
     def act(world: World, client: Client) -> tuple[int, object]:
         request = getattr(world, attribute)
-        url = reverse(f"admin:loans_pendingapproval_{decision}", args=[request.pk])
+        url = reverse(f"admin:backoffice_pendingapproval_{decision}", args=[request.pk])
         status = client.post(url, data).status_code
         return status, ApprovalRequest.objects.get(pk=request.pk).status != ApprovalStatus.PENDING
 
@@ -165,7 +157,7 @@ def _change_product(world: World, client: Client) -> tuple[int, object]:
         annual_rate="",
         rates_by_grade=json.dumps(product.rates_by_grade | {"E": "0.200000"}),
     )
-    response = client.post(reverse("admin:loans_loanproduct_change", args=[product.pk]), data)
+    response = client.post(reverse("admin:origination_loanproduct_change", args=[product.pk]), data)
     return response.status_code, ApprovalRequest.objects.filter(
         product=product, kind=ApprovalKind.PRODUCT_CHANGE
     ).exists()
@@ -239,8 +231,11 @@ def test_the_counts_above_a_queue_link_to_their_filtered_list(client: Client, st
     staff_client(ADMIN)
     product = world.pending_loan.product
 
-    listing = client.get(reverse("admin:loans_pendingdisbursement_changelist"))
-    link = reverse("admin:loans_pendingdisbursement_changelist") + f"?product__code={product.code}"
+    listing = client.get(reverse("admin:backoffice_pendingdisbursement_changelist"))
+    link = (
+        reverse("admin:backoffice_pendingdisbursement_changelist")
+        + f"?product__code={product.code}"
+    )
     assert link.split("?")[1] in listing.content.decode()
     filtered = client.get(link)
 

@@ -47,7 +47,7 @@ def test_staff_without_totp_is_sent_to_set_it_up_first(client: Client):
     setup = client.get(response["Location"])
     assert setup.status_code == 200
     assert 'name="code"' in setup.content.decode()  # the QR code and the first code to enter
-    queue = client.get(reverse("admin:loans_pendingapproval_changelist"))
+    queue = client.get(reverse("admin:backoffice_pendingapproval_changelist"))
     assert queue.status_code == 302  # no authenticator yet: still sent to set one up
     assert queue["Location"].startswith(reverse("mfa_activate_totp"))
 
@@ -86,7 +86,7 @@ def test_a_borrower_cannot_open_the_admin(client: Client, django_user_model):
     client.force_login(borrower)
 
     assert _is_sent_to_sign_in(client.get(ADMIN))
-    assert _is_sent_to_sign_in(client.get(reverse("admin:loans_pendingapproval_changelist")))
+    assert _is_sent_to_sign_in(client.get(reverse("admin:backoffice_pendingapproval_changelist")))
 
 
 def _is_sent_to_sign_in(response) -> bool:

@@ -10,7 +10,8 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 
 from accounts.models import Borrower, User
-from loans.models import BusinessDate, LoanProduct
+from loans.calendar.models import BusinessDate
+from loans.origination.models import LoanProduct
 from tests.factories.accounts import borrower_create
 from tests.factories.loans import ProductFactory, credit_line_for
 

@@ -17,7 +17,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Borrower, User
-from loans.models import CreditApplication, Loan
+from loans.origination.models import CreditApplication
+from loans.servicing.models import Loan
 from tests.functional.portal.conftest import PASSWORD, signed_in, verified_user
 
 pytestmark = pytest.mark.django_db

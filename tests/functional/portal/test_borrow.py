@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Borrower
-from loans.models import CreditLine, Loan, LoanStatus
+from loans.servicing.models import CreditLine, Loan, LoanStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Borrower, User
-from loans.models import ApplicationStatus, CreditApplication, CreditLine
+from loans.origination.models import ApplicationStatus, CreditApplication
+from loans.servicing.models import CreditLine
 from tests.factories.accounts import make_bank_card, make_id_number
 from tests.functional.portal.conftest import TODAY, borrower_for
 

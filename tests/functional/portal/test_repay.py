@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Borrower, User
-from loans.models import Loan, LoanStatus, PaymentStatus, PortalPayment, Repayment
+from loans.payments.models import PaymentStatus, PortalPayment
+from loans.servicing.models import Loan, LoanStatus, Repayment
 from tests.factories.loans import draw
 from tests.functional.portal.conftest import TODAY, borrower_for, signed_in, verified_user
 

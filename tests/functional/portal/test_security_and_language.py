@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Borrower, User
-from loans.models import CreditApplication, Reminder, ReminderChannel, ReminderKind, ReminderStatus
+from loans.origination.models import CreditApplication
+from loans.servicing.models import Reminder, ReminderChannel, ReminderKind, ReminderStatus
 from tests.factories.loans import draw
 from tests.functional.portal.conftest import TODAY, signed_in
 

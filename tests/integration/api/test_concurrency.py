@@ -13,8 +13,10 @@ from decimal import Decimal
 import pytest
 import requests
 
-from loans.models import IdempotencyRecord, Loan, OutboxEvent, Repayment
-from loans.reconciliation import books_reconcile
+from loans.api.models import IdempotencyRecord
+from loans.events.models import OutboxEvent
+from loans.ledger.reconciliation import books_reconcile
+from loans.servicing.models import Loan, Repayment
 from tests.factories.api import api_partner, business_date_set, partner_loan
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,9 +10,10 @@ from django.db import connections, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from loans.models import IdempotencyRecord, Repayment
-from loans.services.idempotency import _try_lock, idempotency_records_purge
-from loans.tasks import idempotency_records_purge as purge_task
+from loans.api.models import IdempotencyRecord
+from loans.api.services.idempotency import _try_lock, idempotency_records_purge
+from loans.api.tasks import idempotency_records_purge as purge_task
+from loans.servicing.models import Repayment
 from tests.factories.api import api_partner, assert_error, business_date_set, partner_loan
 
 

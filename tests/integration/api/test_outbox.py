@@ -13,23 +13,23 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from loans.models import (
+from loans.cob.services.runs import cob_chunk_process, cob_run_open
+from loans.events.models import (
     DeliveryStatus,
     OutboxEvent,
-    RepaymentChannel,
     WebhookDelivery,
     WebhookEventType,
     WebhookSubscription,
 )
-from loans.services import outbox
-from loans.services.cob import cob_chunk_process, cob_run_open
-from loans.services.repayments import repayment_post, repayment_reverse
-from loans.services.webhooks import (
+from loans.events.services import outbox
+from loans.events.services.webhooks import (
     WebhookSubscriptionRefused,
     backoff_seconds,
     webhook_deliveries_send,
     webhook_subscription_create,
 )
+from loans.servicing.models import RepaymentChannel
+from loans.servicing.services.repayments import repayment_post, repayment_reverse
 from tests.factories.api import api_partner, business_date_set, partner_loan
 from tests.factories.loans import DRAW_DATE, draw
 

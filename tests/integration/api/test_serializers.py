@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from rest_framework import serializers
 
+from loans.api.selectors import API_LOAN_COLUMNS, partner_loan_read
 from loans.api.views.loans import LoanSerializer, partner_loans
 from loans.api.views.repayments import RepaymentSerializer
-from loans.models import Loan, RepaymentChannel
-from loans.selectors import API_LOAN_COLUMNS, partner_loan_read
-from loans.services.repayments import repayment_post
+from loans.servicing.models import Loan, RepaymentChannel
+from loans.servicing.services.repayments import repayment_post
 from tests.factories.api import api_partner, business_date_set, partner_loan
 from tests.factories.loans import DRAW_DATE
 

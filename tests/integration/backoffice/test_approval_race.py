@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from accounts.roles import LOAN_OFFICER, roles_sync, staff_member_create
-from loans.models import ApprovalStatus, EntryType, JournalEntry, Loan, LoanStatus, Payout
-from loans.services.approvals import ApprovalRefused
-from loans.services.maker_checker import approval_approve
-from loans.services.origination import disbursement_request
+from loans.approvals.models import ApprovalStatus
+from loans.approvals.services.approvals import ApprovalRefused
+from loans.approvals.services.maker_checker import approval_approve, disbursement_request
+from loans.ledger.models import EntryType, JournalEntry
+from loans.origination.models import Payout
+from loans.servicing.models import Loan, LoanStatus
 from tests.factories.loans import DRAW_DATE, draw
 from tests.integration.loans.test_concurrency import run_together
 

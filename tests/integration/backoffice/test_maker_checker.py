@@ -17,32 +17,28 @@ from accounts.roles import (
     roles_sync,
     staff_member_create,
 )
-from loans.domain.allocation import Component
-from loans.models import (
-    AccountCode,
-    ApprovalKind,
-    ApprovalRequest,
-    ApprovalStatus,
-    EntryType,
-    Installment,
-    JournalEntry,
-    Loan,
-    LoanProduct,
-    LoanStatus,
+from loans.approvals.models import ApprovalKind, ApprovalRequest, ApprovalStatus
+from loans.approvals.services.approvals import (
+    ApprovalNotPermitted,
+    ApprovalRefused,
+    MakerCheckerViolation,
 )
-from loans.services.adjustments import Adjustment, AdjustmentRefused
-from loans.services.approvals import ApprovalNotPermitted, ApprovalRefused, MakerCheckerViolation
-from loans.services.collections import WaiverRefused, waiver_post
-from loans.services.daily import loan_interest_accrue
-from loans.services.maker_checker import (
+from loans.approvals.services.maker_checker import (
     ProductChangeRefused,
     adjustment_request,
     approval_approve,
     approval_reject,
+    disbursement_request,
     product_change_request,
     waiver_request,
 )
-from loans.services.origination import disbursement_request
+from loans.domain.allocation import Component
+from loans.ledger.models import AccountCode, EntryType, JournalEntry
+from loans.origination.models import LoanProduct
+from loans.servicing.models import Installment, Loan, LoanStatus
+from loans.servicing.services.adjustments import Adjustment, AdjustmentRefused
+from loans.servicing.services.collections import WaiverRefused, waiver_post
+from loans.servicing.services.daily import loan_interest_accrue
 from tests.factories.loans import DRAW_DATE, ProductFactory, draw
 from tests.integration.loans.conftest import assert_books_reconcile
 
@@ -95,7 +91,7 @@ def test_a_waiver_is_replayed_through_waiver_post_on_approval():
     assert (request.status, request.decided_by) == (ApprovalStatus.APPROVED, officer)
     assert list(
         AuditEvent.objects.filter(
-            target_type="loans.approvalrequest", target_id=str(request.pk)
+            target_type="approvals.approvalrequest", target_id=str(request.pk)
         ).values_list("action", "actor")
     ) == [("approval.approve", officer.pk), ("approval.request", agent.pk)]
     assert_books_reconcile()
@@ -134,7 +130,7 @@ def test_a_replay_refused_at_approval_leaves_the_request_pending_and_nothing_wri
     assert Loan.objects.get(pk=loan.pk).interest_receivable_amount == before
     assert list(
         AuditEvent.objects.filter(
-            target_type="loans.approvalrequest", target_id=str(request.pk)
+            target_type="approvals.approvalrequest", target_id=str(request.pk)
         ).values_list("action", flat=True)
     ) == ["approval.request"]
 

@@ -9,10 +9,13 @@ import pytest
 import time_machine
 
 from lendportal.celery import app as celery_app
+from loans.calendar.models import BusinessDate
+from loans.cob.models import CobRun
+from loans.cob.tasks import business_day_close
 from loans.domain.accrual import accrued_through
 from loans.domain.delinquency import bucket_for
-from loans.models import BusinessDate, CobRun, Loan, RollRateSummary
-from loans.tasks import business_day_close
+from loans.reporting.models import RollRateSummary
+from loans.servicing.models import Loan
 from tests.factories.loans import draw
 
 pytestmark = pytest.mark.django_db

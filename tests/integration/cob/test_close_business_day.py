@@ -8,18 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from loans.calendar.models import BusinessDate
+from loans.cob.models import CobRun, CobRunStatus
+from loans.cob.services import runs as cob
+from loans.cob.services.runs import cob_chunk_process, cob_run_open
 from loans.domain.accrual import accrued_through
-from loans.models import (
-    BusinessDate,
-    CobRun,
-    CobRunStatus,
-    JournalEntry,
-    Loan,
-    Reminder,
-    RollRateSummary,
-)
-from loans.services import cob
-from loans.services.cob import cob_chunk_process, cob_run_open
+from loans.ledger.models import JournalEntry
+from loans.reporting.models import RollRateSummary
+from loans.servicing.models import Loan, Reminder
 from tests.factories.loans import DRAW_DATE, draw
 from tests.integration.loans.conftest import assert_books_reconcile
 
@@ -129,8 +125,10 @@ def test_closing_a_date_rewrites_the_summary_of_earlier_dates_a_late_entry_reach
     from django.db.models import Sum
 
     from loans.domain.prepayment import PrepaymentMode
-    from loans.models import JournalLine, PortfolioDay, RepaymentChannel
-    from loans.services.repayments import repayment_post
+    from loans.ledger.models import JournalLine
+    from loans.reporting.models import PortfolioDay
+    from loans.servicing.models import RepaymentChannel
+    from loans.servicing.services.repayments import repayment_post
 
     call_command("close_business_day", "--through", "2027-01-16", "--inline", stdout=StringIO())
     before = PortfolioDay.objects.get(value_date=date(2027, 1, 16)).principal_collected_amount

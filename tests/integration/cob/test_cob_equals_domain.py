@@ -13,21 +13,16 @@ from decimal import Decimal
 
 import pytest
 
+from loans.calendar.models import BusinessDate
+from loans.cob.models import CobChunk
+from loans.cob.services.runs import cob_chunk_process, cob_run_finish, cob_run_open
 from loans.domain.accrual import accrued_through_from
 from loans.domain.delinquency import bucket_for, daily_penalty, days_past_due, penalty_for_date
 from loans.domain.schedule import RepaymentMethod
-from loans.models import (
-    BusinessDate,
-    CobChunk,
-    Installment,
-    JournalEntry,
-    Loan,
-    LoanStatus,
-    RepaymentChannel,
-)
-from loans.services.cob import cob_chunk_process, cob_run_finish, cob_run_open
-from loans.services.portfolio import portfolio_seed
-from loans.services.repayments import repayment_post
+from loans.ledger.models import JournalEntry
+from loans.management.seeding.portfolio import portfolio_seed
+from loans.servicing.models import Installment, Loan, LoanStatus, RepaymentChannel
+from loans.servicing.services.repayments import repayment_post
 from tests.factories.loans import ProductFactory, borrower_with_line, draw, installment_product
 from tests.integration.loans.conftest import assert_books_reconcile
 

@@ -42,22 +42,14 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import DateTimeField, JSONField, Model
 
+from loans.calendar.models import BusinessDate
+from loans.cob.models import CobChunk, CobChunkStatus, CobRun, CobRunStatus
+from loans.cob.services.runs import cob_run_open, cob_run_pending_chunks
 from loans.domain.delinquency import Bucket
-from loans.models import (
-    BusinessDate,
-    CobChunk,
-    CobChunkStatus,
-    CobRun,
-    CobRunStatus,
-    Installment,
-    JournalEntry,
-    Loan,
-    LoanEvent,
-    Reminder,
-)
-from loans.reconciliation import books_reconcile
-from loans.services.cob import cob_run_open, cob_run_pending_chunks
-from loans.services.portfolio import portfolio_seed
+from loans.ledger.models import JournalEntry
+from loans.ledger.reconciliation import books_reconcile
+from loans.management.seeding.portfolio import portfolio_seed
+from loans.servicing.models import Installment, Loan, LoanEvent, Reminder
 from tests.integration.cob import worker_harness as harness
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -332,7 +324,7 @@ class Workers:
 
     def beat(self) -> None:
         """What beat does every 15 minutes: close (or resume closing) the open business date."""
-        harness.publish(self.broker, "loans.tasks.business_day_close")
+        harness.publish(self.broker, "loans.cob.tasks.business_day_close")
 
     def kill(self, target: str) -> Kill:
         """Freeze the worker, look at its PostgreSQL connection, then SIGKILL ``target``.
@@ -407,7 +399,7 @@ class Workers:
             line.split("[")[2].split("]")[0]
             for worker in self.workers
             for line in worker.log().splitlines()
-            if "] received" in line and "Task loans.tasks." in line
+            if "] received" in line and "Task loans.cob.tasks." in line
         )
         return {task_id for task_id, times in received.items() if times > 1}
 
@@ -565,7 +557,7 @@ def test_every_chunk_task_delivered_twice_leaves_the_same_books(
             for _copy in range(2):  # the two copies go to the two pool processes at once
                 harness.publish(
                     run.broker,
-                    "loans.tasks.cob_chunk_process",
+                    "loans.cob.tasks.cob_chunk_process",
                     chunk_id=chunk_id,
                     run_id=cob_run.pk,
                 )

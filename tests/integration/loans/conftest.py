@@ -1,7 +1,8 @@
 from decimal import Decimal
 
-from loans.models import JournalLine, Loan
-from loans.reconciliation import books_reconcile
+from loans.ledger.models import JournalLine
+from loans.ledger.reconciliation import books_reconcile
+from loans.servicing.models import Loan
 
 
 def assert_books_reconcile() -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from loans.models import BusinessDate
-from loans.selectors import business_date_current
+from loans.calendar.models import BusinessDate
+from loans.calendar.selectors import business_date_current
 
 pytestmark = pytest.mark.django_db
 

@@ -13,30 +13,26 @@ from accounts.roles import (
     roles_sync,
     staff_member_create,
 )
+from loans.approvals.models import ApprovalStatus
+from loans.approvals.services.approvals import MakerCheckerViolation
+from loans.approvals.services.maker_checker import approval_approve, write_off_request
 from loans.domain.allocation import Component
 from loans.domain.schedule import RepaymentMethod
-from loans.models import (
-    ApprovalStatus,
-    CreditLine,
-    CreditLineStatus,
-    EntryType,
-    JournalEntry,
-    Loan,
-    LoanStatus,
-    RepaymentChannel,
-)
-from loans.services.approvals import MakerCheckerViolation
-from loans.services.collections import (
+from loans.ledger.models import EntryType, JournalEntry
+from loans.servicing.models import CreditLine, CreditLineStatus, Loan, LoanStatus, RepaymentChannel
+from loans.servicing.services.collections import (
     RecoveryRefused,
     WaiverRefused,
     WriteOffRefused,
     recovery_post,
     waiver_post,
-    write_off_request,
 )
-from loans.services.daily import loan_close_if_paid, loan_fees_charge, loan_interest_accrue
-from loans.services.maker_checker import approval_approve
-from loans.services.repayments import repayment_post
+from loans.servicing.services.daily import (
+    loan_close_if_paid,
+    loan_fees_charge,
+    loan_interest_accrue,
+)
+from loans.servicing.services.repayments import repayment_post
 from tests.factories.loans import DRAW_DATE, ProductFactory, draw, installment_product
 from tests.integration.loans.conftest import assert_books_reconcile, loan_state
 
@@ -256,7 +252,7 @@ def test_a_loan_settled_by_a_waiver_closes_at_close_of_business(officers):
 
 
 def test_a_loan_officer_may_approve_a_write_off_but_not_ask_for_one(officers):
-    from loans.services.approvals import ApprovalNotPermitted
+    from loans.approvals.services.approvals import ApprovalNotPermitted
 
     _, loan_officer = officers
     agent = staff_member_create(username="agent", password="x", role=COLLECTIONS_AGENT)

@@ -16,8 +16,10 @@ import pytest
 from django.db import connection
 
 from accounts.models import Borrower
-from loans.models import (
-    BusinessDate,
+from loans.calendar.models import BusinessDate
+from loans.ledger.reconciliation import books_reconcile
+from loans.origination.services.drawdown import CreditLimitExceeded
+from loans.servicing.models import (
     CreditLine,
     Installment,
     Loan,
@@ -26,10 +28,12 @@ from loans.models import (
     RepaymentChannel,
     RepaymentStatus,
 )
-from loans.reconciliation import books_reconcile
-from loans.services.daily import loan_interest_accrue
-from loans.services.origination import CreditLimitExceeded
-from loans.services.repayments import RepaymentReversalRefused, repayment_post, repayment_reverse
+from loans.servicing.services.daily import loan_interest_accrue
+from loans.servicing.services.repayments import (
+    RepaymentReversalRefused,
+    repayment_post,
+    repayment_reverse,
+)
 from tests.factories.loans import DRAW_DATE, ProductFactory, borrower_with_line, draw
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,14 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from loans.models import ApplicationStatus, CreditApplication, CreditLine, LoanProduct
-from loans.services.credit import (
+from loans.origination.models import ApplicationStatus, CreditApplication, LoanProduct
+from loans.origination.services.credit import (
     CreditApplicationRefused,
     CreditReviewRefused,
     credit_application_review,
     credit_application_submit,
 )
-from loans.services.products import product_save
+from loans.origination.services.products import product_save
+from loans.servicing.models import CreditLine
 from tests.factories.accounts import borrower_create, make_id_number
 from tests.factories.loans import ProductFactory
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 
 from accounts.models import Partner
-from loans.services.dry_run import dry_run, log_committed
+from loans.servicing.services.dry_run import dry_run, log_committed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

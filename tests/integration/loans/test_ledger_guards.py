@@ -19,15 +19,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.db.models.deletion import ProtectedError
 
-from loans.models import AccountCode, BusinessDate, EntryType, JournalEntry, JournalLine, Loan
-from loans.services.ledger import (
-    EntryAlreadyReversed,
-    EntryNotBalanced,
-    credit,
-    debit,
-    entry_post,
-    entry_reverse,
-)
+from loans.calendar.models import BusinessDate
+from loans.ledger.models import AccountCode, EntryType, JournalEntry, JournalLine
+from loans.ledger.services import EntryAlreadyReversed, EntryNotBalanced, credit, debit
+from loans.servicing.models import Loan
+from loans.servicing.services.posting import loan_entry_post, loan_entry_reverse
 from tests.factories.loans import DRAW_DATE, draw
 
 pytestmark = pytest.mark.django_db
@@ -439,7 +435,7 @@ def test_line_of_zero_is_refused(posted: JournalEntry) -> None:
 def test_entry_post_refuses_unbalanced_lines(loan: Loan, lines: list[Any]) -> None:
     before, loan_before = journal(), balances(loan)
     with pytest.raises(EntryNotBalanced):
-        entry_post(
+        loan_entry_post(
             entry_type=EntryType.INTEREST_ACCRUAL, value_date=VALUE_DATE, loan=loan, lines=lines
         )
     assert journal() == before
@@ -448,7 +444,7 @@ def test_entry_post_refuses_unbalanced_lines(loan: Loan, lines: list[Any]) -> No
 
 def test_entry_post_moves_the_loan_balances_by_its_lines(loan: Loan) -> None:
     before = balances(loan)
-    entry_post(
+    loan_entry_post(
         entry_type=EntryType.INTEREST_ACCRUAL,
         value_date=VALUE_DATE,
         loan=loan,
@@ -468,7 +464,7 @@ def test_entry_post_returns_the_stored_entry_with_its_lines_in_order(loan: Loan)
         credit(AccountCode.PRINCIPAL_RECEIVABLE, Decimal("30.00"), 1),
     ]
 
-    entry = entry_post(
+    entry = loan_entry_post(
         entry_type=EntryType.REPAYMENT,
         value_date=VALUE_DATE,
         loan=loan,
@@ -486,7 +482,7 @@ def test_entry_post_returns_the_stored_entry_with_its_lines_in_order(loan: Loan)
     ) == [(line.account, line.installment_number, line.amount, loan.pk) for line in lines]
     after = journal()
     with pytest.raises(IntegrityError), transaction.atomic():  # the key posts once
-        entry_post(
+        loan_entry_post(
             entry_type=EntryType.REPAYMENT,
             value_date=VALUE_DATE,
             loan=loan,
@@ -498,7 +494,7 @@ def test_entry_post_returns_the_stored_entry_with_its_lines_in_order(loan: Loan)
 
 def test_entry_reverse_posts_the_mirror_once(loan: Loan) -> None:
     before = balances(loan)
-    original = entry_post(
+    original = loan_entry_post(
         entry_type=EntryType.REPAYMENT,
         value_date=VALUE_DATE,
         loan=loan,
@@ -513,7 +509,7 @@ def test_entry_reverse_posts_the_mirror_once(loan: Loan) -> None:
         "advance_amount": Decimal("50.00"),
     }
 
-    reversal = entry_reverse(entry=original, value_date=date(2027, 2, 2))
+    reversal = loan_entry_reverse(entry=original, value_date=date(2027, 2, 2))
 
     assert reversal.reverses_id == original.pk
     assert reversal.entry_type == EntryType.REVERSAL
@@ -529,7 +525,7 @@ def test_entry_reverse_posts_the_mirror_once(loan: Loan) -> None:
 
     after_first = journal()
     with pytest.raises(EntryAlreadyReversed):
-        entry_reverse(entry=original, value_date=date(2027, 2, 3))
+        loan_entry_reverse(entry=original, value_date=date(2027, 2, 3))
     assert journal() == after_first
     assert balances(loan) == before
 

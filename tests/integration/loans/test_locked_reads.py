@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from django.forms.models import model_to_dict
 
-from loans.models import Installment, Loan
-from loans.services.locked_reads import installments_unpaid_read, loan_lock
+from loans.servicing.models import Installment, Loan
+from loans.servicing.services.locked_reads import installments_unpaid_read, loan_lock
 from tests.factories.api import api_partner, business_date_set, partner_loan
 
 pytestmark = pytest.mark.django_db

@@ -7,29 +7,26 @@ import pytest
 
 from accounts.models import User
 from accounts.roles import LOAN_OFFICER, roles_sync, staff_member_create
-from loans.domain.schedule import RepaymentMethod, build_schedule
-from loans.models import (
-    ApprovalRequest,
-    ApprovalStatus,
-    EntryType,
-    JournalEntry,
-    JournalLine,
-    LoanStatus,
-    Payout,
-    PayoutStatus,
+from loans.approvals.models import ApprovalRequest, ApprovalStatus
+from loans.approvals.services.approvals import ApprovalRefused, MakerCheckerViolation
+from loans.approvals.services.maker_checker import (
+    approval_approve,
+    approval_reject,
+    disbursement_request,
 )
-from loans.services.approvals import ApprovalRefused, MakerCheckerViolation
-from loans.services.maker_checker import approval_approve, approval_reject
-from loans.services.origination import (
+from loans.domain.schedule import RepaymentMethod, build_schedule
+from loans.ledger.models import EntryType, JournalEntry, JournalLine
+from loans.origination.models import Payout, PayoutStatus
+from loans.origination.services.drawdown import (
     ContractNotAccepted,
     CreditLimitExceeded,
     DisbursementRefused,
     LoanDrawRefused,
-    disbursement_request,
     loan_cancel,
     loan_draw,
 )
-from loans.services.states import LoanTransitionRefused
+from loans.servicing.models import LoanStatus
+from loans.servicing.services.states import LoanTransitionRefused
 from tests.factories.loans import (
     DRAW_DATE,
     ProductFactory,
@@ -224,7 +221,7 @@ def test_an_active_loan_cannot_be_cancelled():
 
 
 def test_only_a_role_with_the_permission_may_request_or_approve_a_disbursement():
-    from loans.services.approvals import ApprovalNotPermitted
+    from loans.approvals.services.approvals import ApprovalNotPermitted
 
     maker, _checker = _officers()
     outsider = User.objects.create_user("outsider", is_staff=True)

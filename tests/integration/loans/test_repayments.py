@@ -6,20 +6,19 @@ from decimal import Decimal
 import pytest
 
 from loans.domain.prepayment import PrepaymentMode
-from loans.models import (
+from loans.ledger.models import EntryType, JournalEntry
+from loans.servicing.models import (
     CreditLine,
-    EntryType,
     Installment,
-    JournalEntry,
     Loan,
     LoanStatus,
     RepaymentChannel,
     RepaymentStatus,
 )
-from loans.selectors import loan_payoff_quote
-from loans.services.collections import RefundRefused, overpayment_refund
-from loans.services.daily import loan_advance_apply, loan_interest_accrue
-from loans.services.repayments import (
+from loans.servicing.selectors import loan_payoff_quote
+from loans.servicing.services.collections import RefundRefused, overpayment_refund
+from loans.servicing.services.daily import loan_advance_apply, loan_interest_accrue
+from loans.servicing.services.repayments import (
     RepaymentRefused,
     RepaymentReversalRefused,
     repayment_post,

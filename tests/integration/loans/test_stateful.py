@@ -27,38 +27,36 @@ from hypothesis.stateful import (
 )
 
 from accounts.models import Borrower, User
+from loans.calendar.models import BusinessDate
 from loans.domain.allocation import Component
 from loans.domain.errors import DomainError
 from loans.domain.prepayment import PrepaymentMode
 from loans.domain.schedule import RepaymentMethod
 from loans.errors import LendingError
-from loans.models import (
-    BusinessDate,
+from loans.ledger.models import EntryType, JournalEntry, JournalLine
+from loans.ledger.reconciliation import books_reconcile
+from loans.origination.models import LoanProduct, PayoutStatus
+from loans.origination.services.drawdown import CreditLimitExceeded, loan_draw
+from loans.origination.services.payouts import payout_send
+from loans.servicing.models import (
     CreditLine,
-    EntryType,
     Installment,
-    JournalEntry,
-    JournalLine,
     Loan,
-    LoanProduct,
     LoanStatus,
-    PayoutStatus,
     Repayment,
     RepaymentChannel,
     RepaymentStatus,
 )
-from loans.reconciliation import books_reconcile
-from loans.selectors import installment_balance, loan_payoff_quote
-from loans.services.collections import RefundRefused, overpayment_refund, waiver_post
-from loans.services.components import CreditLineOverdrawn
-from loans.services.daily import (
+from loans.servicing.selectors import installment_balance, loan_payoff_quote
+from loans.servicing.services.collections import RefundRefused, overpayment_refund, waiver_post
+from loans.servicing.services.components import CreditLineOverdrawn
+from loans.servicing.services.daily import (
     loan_advance_apply,
     loan_close_if_paid,
     loan_fees_charge,
     loan_interest_accrue,
 )
-from loans.services.origination import CreditLimitExceeded, loan_draw, payout_send
-from loans.services.repayments import (
+from loans.servicing.services.repayments import (
     RepaymentReversalRefused,
     repayment_post,
     repayment_reverse,

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts.models import Borrower
-from loans.models import Installment, Loan, RepaymentChannel
-from loans.notifications import LocmemSmsBackend, SmsMessage
-from loans.services.daily import loan_interest_accrue
-from loans.services.reminders import reminders_queue
-from loans.services.repayments import repayment_post
+from loans.servicing.models import Installment, Loan, RepaymentChannel
+from loans.servicing.notifications import LocmemSmsBackend, SmsMessage
+from loans.servicing.services.daily import loan_interest_accrue
+from loans.servicing.services.reminders import reminders_queue
+from loans.servicing.services.repayments import repayment_post
 from tests.factories.accounts import borrower_create
 from tests.factories.loans import DRAW_DATE, credit_line_for
 

@@ -11,9 +11,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from loans.models import Reminder, ReminderStatus
-from loans.notifications import LocmemSmsBackend
-from loans.services.reminders import reminders_queue, reminders_send_due
+from loans.servicing.models import Reminder, ReminderStatus
+from loans.servicing.notifications import LocmemSmsBackend
+from loans.servicing.services.reminders import reminders_queue, reminders_send_due
 from tests.factories.loans import draw
 from tests.integration.reminders.conftest import beijing, borrower_with_contacts
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from loans.models import Loan, LoanStatus, Reminder, ReminderChannel, ReminderKind
-from loans.services.reminders import reminders_queue, sms_send_after
+from loans.servicing.models import Loan, LoanStatus, Reminder, ReminderChannel, ReminderKind
+from loans.servicing.services.reminders import reminders_queue, sms_send_after
 from tests.factories.loans import draw
 from tests.integration.reminders.conftest import (
     DUE,

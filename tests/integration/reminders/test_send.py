@@ -12,9 +12,9 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from loans.models import Loan, Reminder, ReminderChannel, ReminderKind, ReminderStatus
-from loans.notifications import LocmemSmsBackend
-from loans.services.reminders import reminders_send_due
+from loans.servicing.models import Loan, Reminder, ReminderChannel, ReminderKind, ReminderStatus
+from loans.servicing.notifications import LocmemSmsBackend
+from loans.servicing.services.reminders import reminders_send_due
 from tests.factories.loans import draw
 from tests.integration.reminders.conftest import (
     DUE,
@@ -191,7 +191,7 @@ def test_a_failing_backend_is_retried_then_failed_without_personal_data(loan, se
 def test_logs_name_reminders_by_id_and_kind_only(loan, caplog):
     queue(loan, FEB_12)
 
-    with caplog.at_level(logging.INFO, logger="loans.services.reminders"):
+    with caplog.at_level(logging.INFO, logger="loans.servicing.services.reminders"):
         reminders_send_due(now=beijing(FEB_12, 10))
 
     ids = sorted(Reminder.objects.values_list("id", flat=True))

@@ -1,0 +1,36 @@
+"""Rows of the partner API's own (PRODUCT §7): the idempotency records."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from accounts.models import Partner
+
+
+class IdempotencyRecord(models.Model):
+    """The first successful response to a partner's POST with an ``Idempotency-Key``.
+
+    Written in the same transaction as the change it answers, so a key is either stored with
+    its effect or not at all; kept at least 24 hours (``idempotency_records_purge``).
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_method = models.CharField(max_length=8)
+    request_path = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_idempotencyrecord"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "key"], name="idempotency_key_unique_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Idempotency key {self.key} of partner {self.partner_id}"

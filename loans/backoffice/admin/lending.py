@@ -1,0 +1,486 @@
+"""The back office's view of the lending core (issue #3): products editable, the rest read-only.
+
+Money moves only through the services (STYLE.md), so loans, applications, approvals, payouts and
+the ledger are shown, never edited here; the officers' workflows (issue #6) add admin actions that
+each call one service. A product is saved through ``product_save``, after its form has run the
+same ``product_validate`` check, so a product above the rate cap never reaches the database.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import QuerySet
+from django.forms.models import construct_instance
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from loans.approvals.models import ApprovalRequest
+from loans.approvals.services.maker_checker import product_change_request
+from loans.backoffice.admin.desk import desk_urls, loan_desk_link
+from loans.backoffice.paginator import ReadOnlyModelAdmin
+from loans.calendar.models import BusinessDate
+from loans.cob.models import CobRun
+from loans.errors import LendingError
+from loans.ledger.models import JournalEntry, JournalLine
+from loans.origination.models import CreditApplication, LoanProduct, Payout
+from loans.origination.services.products import CHANGEABLE_FIELDS, product_create, product_validate
+from loans.servicing.models import CreditLine, Installment, Loan, LoanEvent, Reminder, Repayment
+
+
+class ReadOnlyTabularInline[C: models.Model, P: models.Model](admin.TabularInline[C, P]):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: C | None = None) -> list[str]:
+        # Every column shown is read-only; non-editable ones (created_at) must be named so too.
+        return [name for name in self.fields or () if isinstance(name, str)]
+
+    def has_add_permission(self, request: HttpRequest, obj: P | None = None) -> bool:
+        return False
+
+    # An inline's permissions take the parent object; django-stubs ignores the same override.
+    def has_change_permission(  # type: ignore[override]
+        self, request: HttpRequest, obj: P | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(  # type: ignore[override]
+        self, request: HttpRequest, obj: P | None = None
+    ) -> bool:
+        return False
+
+
+PRODUCT_REFUSAL = "lendportal.product_change_refusal"
+
+# --- products ----------------------------------------------------------------------------------
+
+
+class LoanProductForm(forms.ModelForm[LoanProduct]):
+    class Meta:
+        model = LoanProduct
+        # The code, then what a product change may touch (the same list the approval replays).
+        fields = ["code", *CHANGEABLE_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned  # the fields must be valid before the caps can be checked
+        # Check a copy: the form's instance takes the cleaned values only in _post_clean.
+        candidate = construct_instance(self, copy.copy(self.instance))
+        try:
+            product_validate(candidate)
+        except ValidationError as error:
+            self._add_product_errors(error)
+        return cleaned
+
+    def _add_product_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+@admin.register(LoanProduct)
+class LoanProductAdmin(admin.ModelAdmin[LoanProduct]):
+    form = LoanProductForm
+    list_display = [
+        "code",
+        "name",
+        "methods",
+        "terms",
+        "annual_rate",
+        "fee_rate",
+        "rate_cap",
+        "min_amount",
+        "max_amount",
+        "is_active",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: LoanProduct | None = None
+    ) -> list[str]:
+        # A product's code names it everywhere (loans, the API); only its settings change.
+        return [*self.readonly_fields, "code"] if obj else list(self.readonly_fields)
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: LoanProduct,
+        form: forms.ModelForm[LoanProduct],
+        change: bool,
+    ) -> None:
+        # A new product is saved (and audited) at once; a change to a product on offer waits for
+        # a second approver (maker-checker, issue #6), so nothing is saved here.
+        user = cast(User, request.user)
+        if not change:
+            product_create(product=obj, user=user)
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            product_change_request(
+                product=LoanProduct.objects.get(pk=obj.pk), changes=changes, officer=user
+            )
+        except LendingError as error:
+            # Per request, not on this shared ModelAdmin: response_change shows it.
+            request.META[PRODUCT_REFUSAL] = str(error)
+
+    def response_change(self, request: HttpRequest, obj: LoanProduct) -> HttpResponse:
+        if refusal := request.META.get(PRODUCT_REFUSAL):
+            self.message_user(request, refusal, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        self.message_user(
+            request, _("The change of %(code)s waits for a second approver.") % {"code": obj.code}
+        )
+        return HttpResponseRedirect(reverse("admin:backoffice_pendingapproval_changelist"))
+
+
+# --- credit ------------------------------------------------------------------------------------
+
+
+@admin.register(CreditApplication)
+class CreditApplicationAdmin(ReadOnlyModelAdmin[CreditApplication]):
+    list_display = [
+        "id",
+        "borrower",
+        "partner",
+        "applied_date",
+        "status",
+        "score",
+        "grade",
+        "credit_limit_amount",
+        "annual_rate",
+        "decided_by",
+    ]
+    list_select_related = ["borrower", "partner", "decided_by"]
+    list_filter = ["status", "grade", "partner", "scorecard_version"]
+    search_fields = ["=id", "borrower__full_name", "borrower__mobile", "borrower__external_id"]
+    date_hierarchy = "applied_date"
+    fieldsets = [
+        (None, {"fields": ["borrower", "partner", "applied_date", "status"]}),
+        (
+            "Decision",
+            {
+                "fields": [
+                    "scorecard_version",
+                    "score",
+                    "grade",
+                    "credit_limit_amount",
+                    "annual_rate",
+                    "reasons",
+                    "decided_at",
+                    "decided_by",
+                    "officer_note",
+                ]
+            },
+        ),
+        ("Inputs and points", {"fields": ["inputs", "points"]}),
+        (None, {"fields": ["created_at"]}),
+    ]
+
+
+@admin.register(CreditLine)
+class CreditLineAdmin(ReadOnlyModelAdmin[CreditLine]):
+    list_display = [
+        "id",
+        "borrower",
+        "status",
+        "grade",
+        "annual_rate",
+        "limit_amount",
+        "used_amount",
+        "available",
+        "updated_at",
+    ]
+    list_select_related = ["borrower"]
+    list_filter = ["status", "grade"]
+    search_fields = ["=id", "borrower__full_name", "borrower__mobile"]
+    fields = [
+        "borrower",
+        "application",
+        "status",
+        "grade",
+        "annual_rate",
+        "limit_amount",
+        "used_amount",
+        "available",
+        "updated_at",
+    ]
+
+    @admin.display(description="available")
+    def available(self, line: CreditLine) -> Decimal:
+        return line.available_amount
+
+
+# --- loans -------------------------------------------------------------------------------------
+
+
+class InstallmentInline(ReadOnlyTabularInline[Installment, Loan]):
+    """The schedule and what has been accrued, charged, paid and waived on each row."""
+
+    model = Installment
+    verbose_name_plural = "schedule"
+    fields = [
+        "number",
+        "period_start",
+        "due_date",
+        "principal_amount",
+        "interest_amount",
+        "fee_amount",
+        "interest_accrued_amount",
+        "fee_charged_amount",
+        "penalty_charged_amount",
+        "principal_paid_amount",
+        "interest_paid_amount",
+        "fee_paid_amount",
+        "penalty_paid_amount",
+        "interest_waived_amount",
+        "fee_waived_amount",
+        "penalty_waived_amount",
+        "paid_date",
+    ]
+    ordering = ["number"]
+
+
+class RepaymentInline(ReadOnlyTabularInline[Repayment, Loan]):
+    model = Repayment
+    fields = [
+        "value_date",
+        "amount",
+        "channel",
+        "reference",
+        "status",
+        "prepayment_mode",
+        "prepaid_principal_amount",
+        "advance_amount",
+        "overpayment_amount",
+        "entry",
+        "replay_of",
+        "created_by",
+        "created_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Repayment]:
+        return super().get_queryset(request).select_related("entry", "replay_of", "created_by")
+
+
+@admin.register(Loan)
+class LoanAdmin(ReadOnlyModelAdmin[Loan]):
+    list_display = [
+        "id",
+        "desk",
+        "borrower",
+        "product",
+        "partner",
+        "status",
+        "principal_amount",
+        "term",
+        "method",
+        "principal_outstanding_amount",
+        "days_past_due",
+        "bucket",
+        "drawn_date",
+    ]
+    list_select_related = ["borrower", "product", "partner"]
+    # A date filter, not date_hierarchy: the hierarchy scans the whole table for its years and
+    # months (1.1 s at 1,000,000 loans; issue #6), the filter's choices need no query.
+    list_filter = [
+        "status",
+        "bucket",
+        "product",
+        "partner",
+        "method",
+        ("drawn_date", admin.DateFieldListFilter),
+    ]
+    search_fields = ["=id", "borrower__full_name", "borrower__mobile", "borrower__external_id"]
+    inlines = [InstallmentInline, RepaymentInline]
+    fieldsets = [
+        (None, {"fields": ["borrower", "credit_line", "product", "partner", "status"]}),
+        (
+            "Terms",
+            {
+                "fields": [
+                    "principal_amount",
+                    "term",
+                    "method",
+                    "annual_rate",
+                    "fee_rate",
+                    "apr",
+                    "rate_cap",
+                    "penalty_multiplier",
+                    "grace_days",
+                    "write_off_days",
+                    "allocation_rules",
+                ]
+            },
+        ),
+        ("Dates", {"fields": ["drawn_date", "disbursed_date", "closed_date"]}),
+        (
+            "Balances (from the ledger)",
+            {
+                "fields": [
+                    "principal_outstanding_amount",
+                    "interest_receivable_amount",
+                    "fee_receivable_amount",
+                    "penalty_receivable_amount",
+                    "advance_amount",
+                    "overpayment_amount",
+                    "days_past_due",
+                    "bucket",
+                ]
+            },
+        ),
+        (
+            "Contract acceptance",
+            {
+                "fields": [
+                    "contract_version",
+                    "contract_hash",
+                    "accepted_at",
+                    "accepted_ip",
+                    "accepted_user_agent",
+                    "signature_name",
+                ]
+            },
+        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Loan]:
+        # The change page shows the credit line too; its __str__ needs no join.
+        return super().get_queryset(request).select_related("borrower", "product", "partner")
+
+    def get_urls(self) -> list[URLPattern]:
+        # The officers' loan page and its actions (issue #6), before the default <id>/ routes.
+        return desk_urls(self.admin_site) + super().get_urls()
+
+    @admin.display(description="officer page")
+    def desk(self, loan: Loan) -> SafeString:
+        return loan_desk_link(loan)
+
+
+@admin.register(ApprovalRequest)
+class ApprovalRequestAdmin(ReadOnlyModelAdmin[ApprovalRequest]):
+    list_display = [
+        "id",
+        "kind",
+        "loan",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_select_related = ["loan", "requested_by", "decided_by"]
+    list_filter = ["kind", "status"]
+    search_fields = ["=id", "=loan__id", "requested_by__username", "decided_by__username"]
+    date_hierarchy = "requested_at"
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyModelAdmin[Payout]):
+    list_display = [
+        "id",
+        "loan",
+        "amount",
+        "bank_card_masked",
+        "backend",
+        "reference",
+        "status",
+        "sent_at",
+        "settled_at",
+    ]
+    list_select_related = ["loan"]
+    list_filter = ["status", "backend"]
+    search_fields = ["=id", "=loan__id", "reference"]
+    date_hierarchy = "sent_at"
+
+
+# --- ledger and calendar -----------------------------------------------------------------------
+
+
+class JournalLineInline(ReadOnlyTabularInline[JournalLine, JournalEntry]):
+    model = JournalLine
+    fields = ["account", "installment_number", "amount", "loan"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[JournalLine]:
+        return super().get_queryset(request).select_related("loan")
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyModelAdmin[JournalEntry]):
+    """Append-only (PRODUCT §3): even a superuser cannot add, change or delete an entry here.
+
+    The database refuses edits too; a correction is a reversing entry posted by a service.
+    """
+
+    list_display = [
+        "id",
+        "entry_type",
+        "value_date",
+        "loan",
+        "reverses",
+        "memo",
+        "created_by",
+        "posted_at",
+    ]
+    list_select_related = ["loan", "reverses", "created_by"]
+    list_filter = ["entry_type", ("value_date", admin.DateFieldListFilter)]
+    search_fields = ["=id", "=loan__id", "key", "memo"]
+    inlines = [JournalLineInline]
+    fields = [
+        "entry_type",
+        "value_date",
+        "loan",
+        "reverses",
+        "key",
+        "memo",
+        "created_by",
+        "posted_at",
+    ]
+
+
+@admin.register(BusinessDate)
+class BusinessDateAdmin(ReadOnlyModelAdmin[BusinessDate]):
+    """The open business date; close of business (issue #4) moves it, nobody edits it here."""
+
+    list_display = ["current_date", "updated_at"]
+    fields = ["current_date", "updated_at"]
+
+
+@admin.register(CobRun)
+class CobRunAdmin(ReadOnlyModelAdmin[CobRun]):
+    list_display = ["business_date", "status", "chunk_count", "started_at", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = ["business_date", "status", "chunk_size", "chunk_count", "summary"]
+
+
+@admin.register(LoanEvent)
+class LoanEventAdmin(ReadOnlyModelAdmin[LoanEvent]):
+    list_display = ["id", "event_type", "business_date", "loan", "installment_number"]
+    list_filter = ["event_type"]
+    list_select_related = ["loan"]
+    date_hierarchy = "business_date"
+    search_fields = ["=loan__id"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyModelAdmin[Reminder]):
+    list_display = ["id", "kind", "channel", "status", "send_after", "sent_at", "loan"]
+    list_filter = ["status", "kind", "channel"]
+    list_select_related = ["loan"]
+    search_fields = ["=loan__id"]

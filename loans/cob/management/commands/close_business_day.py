@@ -1,0 +1,114 @@
+"""`manage.py close_business_day [--date D | --through D] [--inline]` (PRODUCT §4, §8).
+
+Closes the open business date (or every open date up to D, one at a time, in order) through the
+Celery workers, or in this process with --inline; prints a line per chunk and a summary per
+date, then works out the dashboard's roll rates through the date (on a worker when a worker
+closed it). Idempotent: a date already closed is reported, not closed again.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from loans.cob.models import CobRun, CobRunStatus
+from loans.cob.services.runs import (
+    business_date_open,
+    cob_chunk_process,
+    cob_run_finish,
+    cob_run_open,
+    cob_run_pending_chunks,
+)
+from loans.errors import LendingError
+from loans.reporting.services.roll_rates import roll_rates_refresh
+
+
+class Command(BaseCommand):
+    help = "Close the open business date (or every open date through --through), in order."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--date", type=date.fromisoformat, help="close exactly this date")
+        group.add_argument("--through", type=date.fromisoformat, help="close every date to this")
+        parser.add_argument("--inline", action="store_true", help="run the chunks here")
+        parser.add_argument(
+            "--chunk-size", type=int, help="loans per chunk (default LENDPORTAL_COB_CHUNK_SIZE)"
+        )
+        parser.add_argument("--timeout", type=int, default=3600, help="seconds to wait (workers)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["chunk_size"] is not None and options["chunk_size"] < 1:
+            raise CommandError("--chunk-size must be at least 1.")
+        for day in self._dates(options):
+            self._close(day, options)
+
+    def _dates(self, options: dict[str, Any]) -> list[date]:
+        open_date = business_date_open()
+        if options["date"]:
+            if CobRun.objects.filter(
+                business_date=options["date"], status=CobRunStatus.DONE
+            ).exists():
+                self.stdout.write(f"{options['date']} is closed already.")
+                return []
+            if options["date"] != open_date:
+                raise CommandError(f"The open business date is {open_date}; close dates in order.")
+            return [open_date]
+        last = options["through"] or open_date
+        days = [open_date + timedelta(days=n) for n in range((last - open_date).days + 1)]
+        if not days:
+            self.stdout.write(f"Nothing to close: the open business date is {open_date}.")
+        return days
+
+    def _close(self, day: date, options: dict[str, Any]) -> None:
+        started = time.perf_counter()
+        try:
+            run = cob_run_open(business_date=day, chunk_size=options["chunk_size"])
+        except LendingError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Closing {day}: {run.chunk_count} chunk(s)")
+        if options["inline"]:
+            self._run_inline(run)
+        else:
+            self._run_on_workers(run, options["timeout"])
+        run, closed_now = cob_run_finish(run_id=run.pk)
+        self._report(run, time.perf_counter() - started)
+        if closed_now:  # else a worker closed it and queued this (loans.tasks)
+            started = time.perf_counter()
+            roll_rates_refresh(as_of=day)
+            self.stdout.write(f"  roll rates through {day}: {time.perf_counter() - started:.1f} s")
+
+    def _run_inline(self, run: CobRun) -> None:
+        pending = cob_run_pending_chunks(run=run)
+        for done, chunk_id in enumerate(pending, start=1):
+            stats = cob_chunk_process(chunk_id=chunk_id)
+            self.stdout.write(f"  chunk {done}/{len(pending)}: {stats['loans']} loans")
+
+    def _run_on_workers(self, run: CobRun, timeout: int) -> None:
+        from loans.cob.tasks import cob_chunk_process as chunk_task
+
+        pending = cob_run_pending_chunks(run=run)
+        for chunk_id in pending:
+            chunk_task.delay(chunk_id=chunk_id, run_id=run.pk)
+        deadline = time.monotonic() + timeout
+        while left := cob_run_pending_chunks(run=run):
+            if time.monotonic() > deadline:
+                raise CommandError(f"{len(left)} chunk(s) unfinished after {timeout} s.")
+            self.stdout.write(f"  {run.chunk_count - len(left)}/{run.chunk_count} chunks done")
+            time.sleep(1)
+
+    def _report(self, run: CobRun, seconds: float) -> None:
+        s = run.summary
+        self.stdout.write(
+            f"Closed {run.business_date} in {seconds:.1f} s: {s.get('loans', 0)} loans, "
+            f"interest accrued ¥{s.get('accrual', '0')}, fees ¥{s.get('fees', '0')}, "
+            f"penalty ¥{s.get('penalty', '0')}, advances applied ¥{s.get('advances', '0')}, "
+            f"newly overdue {s.get('newly_overdue', 0)}, bucket changes "
+            f"{s.get('bucket_changes', 0)}, write-off candidates "
+            f"{s.get('write_off_candidates', 0)}, closed {s.get('close_paid', 0)}, "
+            f"reminders queued {s.get('reminders', 0)}"
+        )
+        steps = ", ".join(f"{name} {ms} ms" for name, ms in s.get("ms", {}).items())
+        self.stdout.write(f"  time per step (summed over chunks): {steps}")

@@ -1,0 +1,72 @@
+"""Close-of-business runs and their chunks (PRODUCT §4)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class CobRunStatus(models.TextChoices):
+    RUNNING = "RUNNING", "Running"
+    DONE = "DONE", "Done"
+
+
+class CobRun(models.Model):
+    """Close of business for one business date (PRODUCT §4): its chunks and its summary.
+
+    The date closes (status DONE, business date moves on) only when every chunk is done.
+    """
+
+    business_date = models.DateField(unique=True)
+    status = models.CharField(max_length=8, choices=CobRunStatus.choices)
+    chunk_size = models.PositiveIntegerField()
+    chunk_count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_cobrun"
+        ordering = ["-business_date"]
+
+    def __str__(self) -> str:
+        return f"COB {self.business_date} ({self.status})"
+
+
+class CobChunkStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    DONE = "DONE", "Done"
+
+
+class CobChunk(models.Model):
+    """A range of loan ids closed for one date in one transaction.
+
+    Its row is locked while it runs and marked DONE in the same transaction, so a duplicate
+    delivery or a rerun after a crash does the work exactly once.
+    """
+
+    run = models.ForeignKey(CobRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    first_loan_id = models.BigIntegerField()
+    last_loan_id = models.BigIntegerField()
+    status = models.CharField(
+        max_length=8, choices=CobChunkStatus.choices, default=CobChunkStatus.PENDING
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    stats = models.JSONField(default=dict)
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_cobchunk"
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="cob_chunk_number_unique"),
+            models.CheckConstraint(
+                condition=Q(first_loan_id__lte=models.F("last_loan_id")),
+                name="cob_chunk_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} chunk {self.number} [{self.first_loan_id}, {self.last_loan_id}]"

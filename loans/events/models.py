@@ -1,0 +1,161 @@
+"""The outbox of partner events and its webhook deliveries (PRODUCT §7).
+
+Written in the transaction of the change by loans.events.services.outbox; sent by
+loans.events.services.webhooks. The loans are named by label: this app sits below servicing.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+
+from accounts.models import Partner
+
+
+class WebhookEventType(models.TextChoices):
+    CREDIT_APPLICATION_DECIDED = "credit_application.decided", "Credit application decided"
+    LOAN_DISBURSED = "loan.disbursed", "Loan disbursed"
+    REPAYMENT_POSTED = "repayment.posted", "Repayment posted"
+    REPAYMENT_REVERSED = "repayment.reversed", "Repayment reversed"
+    INSTALLMENT_OVERDUE = "installment.overdue", "Installment overdue"
+    LOAN_BUCKET_CHANGED = "loan.bucket_changed", "Loan bucket changed"
+    LOAN_PAID_OFF = "loan.paid_off", "Loan paid off"
+    LOAN_WRITTEN_OFF = "loan.written_off", "Loan written off"
+
+
+class OutboxEvent(models.Model):
+    """Something a partner is told about, written in the transaction of the change.
+
+    ``sequence`` orders the event feed: numbered after commit, in order, by
+    loans.events.services.outbox.outbox_events_sequence, so an event that commits late is numbered
+    after every event already served and a reader resuming after the last one misses nothing.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    loan = models.ForeignKey(
+        "servicing.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    event_type = models.CharField(max_length=40, choices=WebhookEventType.choices)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(db_default=Now())
+    sequence = models.BigIntegerField(null=True, blank=True, unique=True)
+    # The close-of-business event it was copied from (one outbox row per loan event).
+    source_event = models.OneToOneField(
+        "servicing.LoanEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_outboxevent"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["partner", "sequence"], name="outbox_feed_order"),
+            models.Index(
+                fields=["id"], condition=Q(sequence__isnull=True), name="outbox_unnumbered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Event {self.pk} {self.event_type}"
+
+
+class WebhookSubscription(models.Model):
+    """Where a partner wants its events POSTed, and the secret that signs them."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=80)
+    # Event types to send; empty means every type.
+    event_types = models.JSONField(default=list)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_webhooksubscription"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["partner", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"Webhook {self.pk} of partner {self.partner_id} → {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    DELIVERED = "DELIVERED", "Delivered"
+    FAILED = "FAILED", "Failed: gave up after the retry window"
+
+
+class WebhookDelivery(models.Model):
+    """One event to one subscription: retried with exponential backoff until its deadline."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.PROTECT, related_name="deliveries")
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    # Copied from the event so the sender orders by loan without a join.
+    loan = models.ForeignKey(
+        "servicing.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempt_count = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_default=Now())
+    deadline_at = models.DateTimeField()
+    # A sender claims a delivery until then; another sender skips it meanwhile.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_webhookdelivery"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "subscription"], name="webhook_delivery_once_per_subscription"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="DELIVERED") | Q(delivered_at__isnull=False),
+                name="webhook_delivered_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="PENDING"),
+                name="webhook_delivery_due",
+            ),
+            models.Index(fields=["subscription", "loan", "event"], name="webhook_delivery_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.pk} of event {self.event_id} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP POST of a delivery and what came back."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    attempted_at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField()
+    succeeded = models.BooleanField()
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_webhookattempt"
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} of delivery {self.delivery_id}"

@@ -1,0 +1,149 @@
+"""The chart of accounts and the journal (PRODUCT §3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
+from django.db import models
+from django.db.models import Q
+
+
+class AccountCode(models.TextChoices):
+    """The chart of accounts (PRODUCT §3)."""
+
+    CASH = "CASH", "Cash"
+    DISBURSEMENT_CLEARING = "DISBURSEMENT_CLEARING", "Disbursement clearing"
+    PRINCIPAL_RECEIVABLE = "PRINCIPAL_RECEIVABLE", "Principal receivable"
+    INTEREST_RECEIVABLE = "INTEREST_RECEIVABLE", "Interest receivable"
+    FEE_RECEIVABLE = "FEE_RECEIVABLE", "Fee receivable"
+    PENALTY_RECEIVABLE = "PENALTY_RECEIVABLE", "Penalty receivable"
+    ADVANCE_LIABILITY = "ADVANCE_LIABILITY", "Advance payments (liability)"
+    OVERPAYMENT_LIABILITY = "OVERPAYMENT_LIABILITY", "Overpayments (liability)"
+    INTEREST_INCOME = "INTEREST_INCOME", "Interest income"
+    FEE_INCOME = "FEE_INCOME", "Fee income"
+    PENALTY_INCOME = "PENALTY_INCOME", "Penalty income"
+    WAIVERS = "WAIVERS", "Waivers (contra-income)"
+    CREDIT_LOSSES = "CREDIT_LOSSES", "Credit losses"
+    RECOVERIES = "RECOVERIES", "Recoveries"
+
+
+class AccountKind(models.TextChoices):
+    ASSET = "ASSET", "Asset"
+    LIABILITY = "LIABILITY", "Liability"
+    INCOME = "INCOME", "Income"
+    EXPENSE = "EXPENSE", "Expense"
+
+
+ACCOUNT_KINDS: dict[str, AccountKind] = {
+    AccountCode.CASH: AccountKind.ASSET,
+    AccountCode.DISBURSEMENT_CLEARING: AccountKind.LIABILITY,
+    AccountCode.PRINCIPAL_RECEIVABLE: AccountKind.ASSET,
+    AccountCode.INTEREST_RECEIVABLE: AccountKind.ASSET,
+    AccountCode.FEE_RECEIVABLE: AccountKind.ASSET,
+    AccountCode.PENALTY_RECEIVABLE: AccountKind.ASSET,
+    AccountCode.ADVANCE_LIABILITY: AccountKind.LIABILITY,
+    AccountCode.OVERPAYMENT_LIABILITY: AccountKind.LIABILITY,
+    AccountCode.INTEREST_INCOME: AccountKind.INCOME,
+    AccountCode.FEE_INCOME: AccountKind.INCOME,
+    AccountCode.PENALTY_INCOME: AccountKind.INCOME,
+    AccountCode.WAIVERS: AccountKind.EXPENSE,
+    AccountCode.CREDIT_LOSSES: AccountKind.EXPENSE,
+    AccountCode.RECOVERIES: AccountKind.INCOME,
+}
+
+
+class EntryType(models.TextChoices):
+    DISBURSEMENT = "DISBURSEMENT", "Disbursement"
+    PAYOUT_SETTLED = "PAYOUT_SETTLED", "Payout settled"
+    INTEREST_ACCRUAL = "INTEREST_ACCRUAL", "Interest accrual"
+    FEE_DUE = "FEE_DUE", "Installment fee due"
+    PENALTY = "PENALTY", "Penalty"
+    REPAYMENT = "REPAYMENT", "Repayment"
+    ADVANCE_APPLIED = "ADVANCE_APPLIED", "Advance applied"
+    WAIVER = "WAIVER", "Waiver"
+    WRITE_OFF = "WRITE_OFF", "Write-off"
+    RECOVERY = "RECOVERY", "Recovery"
+    REFUND = "REFUND", "Overpayment refund"
+    REVERSAL = "REVERSAL", "Reversal"
+    MANUAL_ADJUSTMENT = "MANUAL_ADJUSTMENT", "Manual adjustment"
+
+
+class JournalEntry(models.Model):
+    """A balanced, append-only journal entry (PRODUCT §3).
+
+    PostgreSQL refuses an UPDATE or DELETE of entries and lines, and lines of an entry that do not
+    sum to zero (migration 0002). A correction is a new entry that ``reverses`` the original.
+    ``key`` makes a posting idempotent (e.g. one accrual per loan and date).
+    """
+
+    entry_type = models.CharField(max_length=20, choices=EntryType.choices)
+    value_date = models.DateField()
+    loan = models.ForeignKey(
+        "servicing.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    memo = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_journalentry"
+        ordering = ["id"]
+        verbose_name_plural = "journal entries"
+        indexes = [
+            models.Index(fields=["loan", "id"]),
+            models.Index(fields=["value_date"]),
+            # Entries posted since a moment (the dashboard's summary refresh at close of
+            # business): posted_at grows with the table, so a block range index is enough.
+            BrinIndex(fields=["posted_at"], name="journal_entry_posted_brin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.entry_type} {self.value_date}"
+
+
+class JournalLine(models.Model):
+    """One side of an entry: ``amount`` > 0 debits the account, < 0 credits it.
+
+    Lines carry the loan (the sub-ledger) and, where it applies, the installment number, so
+    every balance of a loan and an installment can be explained line by line. The income side
+    of a nightly posting is one line per chunk (the daily total, PRODUCT §3), without a loan.
+    """
+
+    # Indexed by the Meta indexes below (their first column), not by a second index of its own.
+    entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
+    account = models.CharField(max_length=24, choices=AccountCode.choices)
+    loan = models.ForeignKey(
+        "servicing.Loan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    installment_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_journalline"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["loan", "account"]), models.Index(fields=["entry"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="journal_line_amount_not_zero"),
+            models.CheckConstraint(
+                condition=Q(account__in=AccountCode.values), name="journal_line_account_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        side = "Dr" if self.amount > 0 else "Cr"
+        return f"{side} {self.account} {abs(self.amount)}"

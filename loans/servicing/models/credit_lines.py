@@ -1,0 +1,62 @@
+"""The borrower's credit line: the limit every draw takes from and every repayment gives back to
+(PRODUCT §6). Opened by origination's credit decision; its used amount moves with draws,
+repayments, reversals and write-offs, which is why it lives here with the loans.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+
+from accounts.models import Borrower
+from loans.fields import ZERO, money_field, rate_field
+
+
+class CreditLineStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    FROZEN = "FROZEN", "Frozen"
+
+
+class CreditLine(models.Model):
+    """A borrower's revolving credit line (PRODUCT §6).
+
+    ``used_amount`` is the principal not yet repaid of the borrower's open loans (pending
+    disbursement included); the database refuses it above ``limit_amount``, and the draw service
+    locks the row, so concurrent draws serialise.
+    """
+
+    borrower = models.OneToOneField(Borrower, on_delete=models.PROTECT, related_name="credit_line")
+    application = models.ForeignKey(
+        "origination.CreditApplication", on_delete=models.PROTECT, related_name="+"
+    )
+    limit_amount = money_field()
+    used_amount = money_field(default=ZERO)
+    grade = models.CharField(max_length=1)
+    annual_rate = rate_field()
+    status = models.CharField(
+        max_length=10, choices=CreditLineStatus.choices, default=CreditLineStatus.ACTIVE
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # The table kept its name when the model moved here from the loans app (issue #8).
+        db_table = "loans_creditline"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(limit_amount__gte=0) & Q(limit_amount__lte=Decimal("30000.00")),
+                name="credit_line_limit_within_platform_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(used_amount__gte=0) & Q(used_amount__lte=F("limit_amount")),
+                name="credit_line_used_within_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Credit line of {self.borrower_id}: {self.used_amount}/{self.limit_amount}"
+
+    @property
+    def available_amount(self) -> Decimal:
+        return self.limit_amount - self.used_amount

@@ -1,0 +1,121 @@
+"""Reads of the lending core (STYLE.md: selectors), shared by portal, admin, API and commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Max, QuerySet
+
+from accounts.models import Borrower
+from loans.domain.allocation import InstallmentBalance
+from loans.domain.payoff import OutstandingInstallment, PayoffQuote, payoff_quote
+from loans.servicing.models import Installment, Loan, LoanStatus
+
+ZERO = Decimal("0.00")
+OPEN_STATUSES = (LoanStatus.PENDING_DISBURSEMENT, LoanStatus.ACTIVE)
+
+
+def installments_unpaid(*, loan: Loan) -> QuerySet[Installment]:
+    return loan.installments.filter(paid_date__isnull=True).order_by("number")
+
+
+def installment_balance(installment: Installment) -> InstallmentBalance:
+    """Return what can be collected on an installment now: charged or accrued, less paid/waived.
+
+    Principal is owed in full (it is receivable from disbursement); interest only as accrued,
+    fees once charged on the due date, penalty as charged (PRODUCT §2.3-2.5).
+    """
+    i = installment
+    return InstallmentBalance(
+        number=i.number,
+        due_date=i.due_date,
+        penalty=i.penalty_charged_amount - i.penalty_waived_amount - i.penalty_paid_amount,
+        fee=i.fee_charged_amount - i.fee_waived_amount - i.fee_paid_amount,
+        interest=i.interest_accrued_amount - i.interest_waived_amount - i.interest_paid_amount,
+        principal=i.principal_amount - i.principal_paid_amount,
+    )
+
+
+def loan_payoff_quote(*, loan: Loan, as_of: date) -> PayoffQuote:
+    """Return what closes the loan on ``as_of`` (PRODUCT §2.5), before any advance held."""
+    rows = [
+        OutstandingInstallment(
+            period_start=i.accrual_start_date,
+            due_date=i.due_date,
+            scheduled_interest=i.interest_amount - i.accrual_base_amount,
+            interest_paid=max(
+                Decimal("0"),
+                i.interest_paid_amount + i.interest_waived_amount - i.accrual_base_amount,
+            ),
+            principal_outstanding=i.principal_amount - i.principal_paid_amount,
+            fee_outstanding=i.fee_charged_amount - i.fee_waived_amount - i.fee_paid_amount,
+            penalty_outstanding=(
+                i.penalty_charged_amount - i.penalty_waived_amount - i.penalty_paid_amount
+            ),
+        )
+        for i in installments_unpaid(loan=loan)
+    ]
+    return payoff_quote(installments=rows, as_of=as_of)
+
+
+def borrower_worst_days_past_due(*, borrower: Borrower) -> int:
+    """Return the worst days past due of any loan of this person (same identity, any channel)."""
+    worst = Loan.objects.filter(borrower__id_number_digest=borrower.id_number_digest).aggregate(
+        worst=Max("days_past_due")
+    )["worst"]
+    return int(worst or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class AmountsDue:
+    """What a borrower can pay on a loan on a date, net of the advance already held (CNY).
+
+    ``overdue``: unpaid parts of installments due before the date; ``next_installment`` the first
+    installment due on or after it (None when none is left); ``next_amount`` what settles both,
+    less the advance held, never above ``payoff``; ``payoff`` what closes the loan.
+    """
+
+    overdue: Decimal
+    next_installment: Installment | None
+    next_amount: Decimal
+    payoff: Decimal
+    advance: Decimal
+
+
+def loan_amounts_due(*, loan: Loan, as_of: date) -> AmountsDue:
+    """Return what is owed on ``as_of``: overdue, the next installment, and the payoff."""
+    rows = list(installments_unpaid(loan=loan))
+    overdue = sum((installment_amount_due(i) for i in rows if i.due_date < as_of), ZERO)
+    upcoming = next((i for i in rows if i.due_date >= as_of), None)
+    upcoming_amount = installment_amount_due(upcoming) if upcoming is not None else ZERO
+    payoff = max(ZERO, loan_payoff_quote(loan=loan, as_of=as_of).total - loan.advance_amount)
+    next_amount = min(payoff, max(ZERO, overdue + upcoming_amount - loan.advance_amount))
+    return AmountsDue(
+        overdue=overdue,
+        next_installment=upcoming,
+        next_amount=next_amount,
+        payoff=payoff,
+        advance=loan.advance_amount,
+    )
+
+
+def installment_amount_due(installment: Installment) -> Decimal:
+    """Return what the installment asks for in full: scheduled principal, interest and fee,
+    penalty charged, less what was paid or waived (interest counted in full, not as accrued)."""
+    i = installment
+    owed = (
+        i.principal_amount
+        - i.principal_paid_amount
+        + i.interest_amount
+        - i.interest_paid_amount
+        - i.interest_waived_amount
+        + i.fee_amount
+        - i.fee_paid_amount
+        - i.fee_waived_amount
+        + i.penalty_charged_amount
+        - i.penalty_paid_amount
+        - i.penalty_waived_amount
+    )
+    return max(owed, ZERO)

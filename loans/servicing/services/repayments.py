@@ -1,0 +1,652 @@
+"""Repayments (PRODUCT §2.5): allocation by the loan's rules, prepayment, payoff, overpayment,
+and reversal with replay of the later repayments in date order.
+
+Every repayment is one journal entry: cash in, receivables out per installment and component,
+the rest to the advance or overpayment liability. Interest trued up to the value date (a payoff
+or prepayment on a day whose accrual has not run, or a back-dated one) is in the same entry, so
+reversing the entry undoes all of it. The installment deltas are recorded on the repayment and
+undone by its reversal.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from accounts.models import User
+from loans.calendar.selectors import business_date_current
+from loans.domain.allocation import Allocation, Component, allocate, rules_from_data
+from loans.domain.prepayment import (
+    PrepaymentMode,
+    RemainingInstallment,
+    reamortise,
+)
+from loans.domain.schedule import RepaymentMethod
+from loans.errors import LendingError
+from loans.events.models import WebhookEventType
+from loans.events.services.outbox import outbox_event_write
+from loans.ledger.models import AccountCode, EntryType, JournalEntry
+from loans.ledger.services import Line, credit, debit
+from loans.servicing.models import (
+    Installment,
+    Loan,
+    LoanStatus,
+    Repayment,
+    RepaymentChannel,
+    RepaymentStatus,
+)
+from loans.servicing.selectors import installment_balance
+from loans.servicing.services.advances import advance_apply
+from loans.servicing.services.components import (
+    PAID_FIELD,
+    RECEIVABLE,
+    credit_line_release,
+    payments_in,
+)
+from loans.servicing.services.dry_run import log_committed
+from loans.servicing.services.installments import (
+    Change,
+    changes_apply,
+    earned_interest_before,
+    paid_dates_refresh,
+    schedule_restore,
+    schedule_snapshot,
+)
+from loans.servicing.services.locked_reads import installments_unpaid_read, loan_lock
+from loans.servicing.services.posting import loan_entry_post, loan_entry_reverse
+from loans.servicing.services.states import loan_transition
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0.00")
+
+
+class RepaymentRefused(LendingError):
+    code = "repayment_refused"
+
+
+class RepaymentReversalRefused(LendingError):
+    code = "repayment_reversal_refused"
+
+
+@dataclass
+class _Plan:
+    """What one repayment does, before it is written."""
+
+    lines: list[Line] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    parts: list[dict[str, str | int]] = field(default_factory=list)
+    advance: Decimal = ZERO
+    overpayment: Decimal = ZERO
+    prepaid_principal: Decimal = ZERO
+    principal_repaid: Decimal = ZERO
+    schedule_before: list[dict[str, str | int]] | None = None
+    schedule_after: list[Installment] | None = None
+    pays_off: bool = False
+
+
+@transaction.atomic
+def repayment_post(
+    *,
+    loan: Loan,
+    amount: Decimal,
+    value_date: date,
+    as_of: date,
+    channel: RepaymentChannel,
+    reference: str = "",
+    prepayment_mode: PrepaymentMode | None = None,
+    user: User | None = None,
+    replay_of: Repayment | None = None,
+) -> Repayment:
+    """Post a repayment received on ``value_date`` (at most the business date ``as_of``).
+
+    Allocated by the loan's rules (PRODUCT §2.5); the rest is an advance, or a prepayment of
+    principal when ``prepayment_mode`` is given; an amount that covers the payoff closes the
+    loan, and anything beyond it is an overpayment. A value date before a later posted
+    repayment reverses those and posts them again after this one. Raises RepaymentRefused.
+    """
+    return _post_locked(
+        loan_lock(loan_id=loan.pk),
+        amount=amount,
+        value_date=value_date,
+        as_of=as_of,
+        channel=channel,
+        reference=reference,
+        prepayment_mode=prepayment_mode,
+        user=user,
+        replay_of=replay_of,
+    )
+
+
+@transaction.atomic
+def partner_repayment_post(
+    *, partner_id: int, loan_id: int, amount: Decimal, value_date: date | None, reference: str
+) -> Repayment:
+    """Post a repayment a partner received, on one of its own loans (the partner API's).
+
+    Valued on the business date unless ``value_date`` is given. The loan is locked and checked
+    to be the partner's in one read. Raises Loan.DoesNotExist (another partner's loan is as
+    absent as a missing one) and RepaymentRefused.
+    """
+    loan = loan_lock(loan_id=loan_id, partner_id=partner_id)
+    as_of = business_date_current()
+    return _post_locked(
+        loan,
+        amount=amount,
+        value_date=value_date or as_of,
+        as_of=as_of,
+        channel=RepaymentChannel.PARTNER,
+        reference=reference,
+    )
+
+
+def _post_locked(
+    loan: Loan,
+    *,
+    amount: Decimal,
+    value_date: date,
+    as_of: date,
+    channel: RepaymentChannel,
+    reference: str = "",
+    prepayment_mode: PrepaymentMode | None = None,
+    user: User | None = None,
+    replay_of: Repayment | None = None,
+) -> Repayment:
+    """``repayment_post`` on a loan read under lock in this transaction."""
+    _check_repayable(loan, amount, value_date, as_of)
+    later = _events_after(loan, value_date) if replay_of is None else []
+    for event in reversed(later):
+        _undo_event(event, as_of=as_of, user=user, memo="Replayed after a back-dated repayment")
+    repayment = _post(
+        loan, amount, value_date, channel, reference, prepayment_mode, user, replay_of
+    )
+    for event in later:
+        _redo_event(event, as_of=as_of, user=user)
+    if replay_of is None:
+        # The replays worked on rows of their own; without any, ``loan`` is up to date.
+        status = (
+            Loan.objects.values_list("status", flat=True).get(pk=loan.pk) if later else loan.status
+        )
+        _posted_events_write(loan, repayment, status)
+    return repayment
+
+
+def _posted_events_write(loan: Loan, repayment: Repayment, status: str) -> None:
+    outbox_event_write(
+        partner_id=loan.partner_id,
+        loan_id=loan.pk,
+        event_type=WebhookEventType.REPAYMENT_POSTED,
+        data=repayment_event_data(repayment),
+    )
+    if status == LoanStatus.PAID_OFF:
+        outbox_event_write(
+            partner_id=loan.partner_id,
+            loan_id=loan.pk,
+            event_type=WebhookEventType.LOAN_PAID_OFF,
+            data={"loan": loan.pk, "repayment": repayment.pk},
+        )
+
+
+def repayment_event_data(repayment: Repayment) -> dict[str, Any]:
+    """The data of repayment.posted / repayment.reversed events."""
+    return {
+        "repayment": repayment.pk,
+        "loan": repayment.loan_id,
+        "amount": str(repayment.amount),
+        "value_date": repayment.value_date.isoformat(),
+        "reference": repayment.reference,
+        "status": repayment.status,
+    }
+
+
+def _check_repayable(loan: Loan, amount: Decimal, value_date: date, as_of: date) -> None:
+    if loan.status != LoanStatus.ACTIVE:
+        raise RepaymentRefused(
+            f"Loan {loan.pk} is {loan.status}; only active loans take repayments."
+        )
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise RepaymentRefused(f"The amount must be positive and in whole fen, got {amount}.")
+    if value_date > as_of:
+        raise RepaymentRefused(f"The value date {value_date} is after the business date {as_of}.")
+    if loan.disbursed_date is None or value_date < loan.disbursed_date:
+        raise RepaymentRefused(f"The value date {value_date} is before the disbursement.")
+
+
+def _post(
+    loan: Loan,
+    amount: Decimal,
+    value_date: date,
+    channel: RepaymentChannel,
+    reference: str,
+    prepayment_mode: PrepaymentMode | None,
+    user: User | None,
+    replay_of: Repayment | None,
+) -> Repayment:
+    rows = installments_unpaid_read(loan=loan)
+    try:
+        plan = _plan(loan, rows, amount, value_date, prepayment_mode)
+    except RepaymentRefused:
+        if replay_of is None or prepayment_mode is None:
+            raise
+        # A replayed prepayment that no longer fits (a correction before it changed what is
+        # owed): the money is kept, as an advance, rather than blocking the correction.
+        prepayment_mode = None
+        rows = installments_unpaid_read(loan=loan)
+        plan = _plan(loan, rows, amount, value_date, prepayment_mode)
+    plan.lines.insert(0, debit(AccountCode.CASH, amount))
+    entry = loan_entry_post(
+        entry_type=EntryType.REPAYMENT,
+        value_date=value_date,
+        loan=loan,
+        lines=plan.lines,
+        memo=f"Repayment {reference}".strip(),
+        user=user,
+    )
+    _write_plan(loan, plan, value_date)
+    repayment = Repayment.objects.create(
+        loan=loan,
+        amount=amount,
+        value_date=value_date,
+        channel=channel,
+        reference=reference,
+        prepayment_mode=prepayment_mode or "",
+        allocation={"parts": plan.parts, "changes": [c.as_data() for c in plan.changes]},
+        advance_amount=plan.advance,
+        overpayment_amount=plan.overpayment,
+        prepaid_principal_amount=plan.prepaid_principal,
+        schedule_before=plan.schedule_before,
+        entry=entry,
+        replay_of=replay_of,
+        created_by=user,
+    )
+    log_committed(logger, "repayment %s posted on loan %s", repayment.pk, loan.pk)
+    return repayment
+
+
+def _plan(
+    loan: Loan,
+    rows: list[Installment],
+    amount: Decimal,
+    value_date: date,
+    prepayment_mode: PrepaymentMode | None,
+) -> _Plan:
+    plan = _Plan()
+    if amount >= _payoff_total(rows, value_date) - loan.advance_amount:
+        _true_up_interest(rows, value_date, plan, every_period=True)
+        return _plan_payoff(loan, rows, amount, value_date, plan)
+    # Short of the payoff: what was accrued is collectable; accrual itself is close of business.
+    allocation = _allocate(loan, rows, amount, value_date)
+    _take_allocation(allocation, plan)
+    left = allocation.unallocated
+    if prepayment_mode is not None and left > 0:
+        return _plan_prepayment(loan, rows, left, value_date, prepayment_mode, plan)
+    plan.advance = left
+    plan.lines.append(credit(AccountCode.ADVANCE_LIABILITY, left))
+    return plan
+
+
+def _true_up_interest(
+    rows: list[Installment], value_date: date, plan: _Plan, *, every_period: bool
+) -> None:
+    """Accrue (or un-accrue) each row's interest to exactly its days before ``value_date``.
+
+    Sets ``interest_accrued_amount`` on the rows in memory to what the plan will write.
+    """
+    for row in rows:
+        if not every_period and not row.period_start <= value_date < row.due_date:
+            continue
+        target = earned_interest_before(row, value_date)
+        delta = target - row.interest_accrued_amount
+        if delta:
+            plan.changes.append(Change(row.number, "interest_accrued_amount", delta))
+            plan.lines += [
+                debit(AccountCode.INTEREST_RECEIVABLE, delta, row.number),
+                credit(AccountCode.INTEREST_INCOME, delta, row.number),
+            ]
+            row.interest_accrued_amount = target
+
+
+def _payoff_total(rows: list[Installment], value_date: date) -> Decimal:
+    """Return what closes the loan on ``value_date`` (PRODUCT §2.5), before the advance held."""
+    total = ZERO
+    for row in rows:
+        balance = installment_balance(row)
+        interest = (
+            earned_interest_before(row, value_date)
+            - row.interest_paid_amount
+            - row.interest_waived_amount
+        )
+        fee = balance.fee if row.due_date <= value_date else ZERO
+        total += balance.principal + interest + balance.penalty + fee
+    return total
+
+
+def _allocate(loan: Loan, rows: list[Installment], amount: Decimal, value_date: date) -> Allocation:
+    return allocate(
+        amount=amount,
+        installments=[installment_balance(row) for row in rows],
+        as_of=value_date,
+        rules=rules_from_data(loan.allocation_rules),
+    )
+
+
+def _take_allocation(allocation: Allocation, plan: _Plan) -> None:
+    for part in allocation.parts:
+        _pay(plan, part.number, part.component, part.amount)
+
+
+def _pay(plan: _Plan, number: int, component: Component, amount: Decimal) -> None:
+    if amount <= 0:
+        return
+    plan.lines.append(credit(RECEIVABLE[component], amount, number))
+    plan.changes.append(Change(number, PAID_FIELD[component], amount))
+    plan.parts.append({"number": number, "component": str(component), "amount": str(amount)})
+    if component is Component.PRINCIPAL:
+        plan.principal_repaid += amount
+
+
+def _plan_payoff(
+    loan: Loan, rows: list[Installment], amount: Decimal, value_date: date, plan: _Plan
+) -> _Plan:
+    """Pay everything owed on ``value_date``; what is left is an overpayment (§2.5)."""
+    plan.schedule_before = schedule_snapshot(rows)
+    for row in rows:
+        balance = installment_balance(row)
+        for component in (Component.PENALTY, Component.FEE, Component.INTEREST):
+            owed = balance.outstanding(component)
+            if component is Component.FEE and row.due_date > value_date:
+                owed = ZERO  # fees not yet due are not charged on a payoff
+            _pay(plan, row.number, component, owed)
+        _pay(plan, row.number, Component.PRINCIPAL, balance.principal)
+        # The schedule now says what was earned: no interest or fee beyond the payoff date.
+        row.interest_amount = row.interest_accrued_amount
+        row.fee_amount = row.fee_charged_amount
+    if loan.advance_amount:
+        plan.lines.append(debit(AccountCode.ADVANCE_LIABILITY, loan.advance_amount))
+    plan.overpayment = amount + loan.advance_amount - _paid(plan)
+    plan.lines.append(credit(AccountCode.OVERPAYMENT_LIABILITY, plan.overpayment))
+    plan.schedule_after = rows
+    plan.pays_off = True
+    return plan
+
+
+def _paid(plan: _Plan) -> Decimal:
+    return sum((Decimal(p["amount"]) for p in plan.parts), ZERO)
+
+
+def _plan_prepayment(
+    loan: Loan,
+    rows: list[Installment],
+    left: Decimal,
+    value_date: date,
+    mode: PrepaymentMode,
+    plan: _Plan,
+) -> _Plan:
+    """Settle the current period's interest to ``value_date``, prepay principal, re-amortise."""
+    future = [row for row in rows if row.due_date > value_date]
+    if not future or any(row.principal_paid_amount for row in future):
+        raise RepaymentRefused("This loan has no future installments to prepay.")
+    plan.schedule_before = schedule_snapshot(future)
+    current = future[0]
+    settled = ZERO
+    if current.period_start <= value_date:
+        _true_up_interest([current], value_date, plan, every_period=False)
+        settled = earned_interest_before(current, value_date)
+        owed = installment_balance(current).interest
+        _pay(plan, current.number, Component.INTEREST, min(left, owed))
+        left -= min(left, owed)
+    outstanding = sum((row.principal_amount for row in future), ZERO)
+    prepaid = min(left, outstanding - Decimal("0.01"))
+    if prepaid <= 0:
+        raise RepaymentRefused("Nothing is left to prepay after the interest due.")
+    plan.prepaid_principal = prepaid
+    plan.principal_repaid += prepaid
+    plan.lines.append(credit(AccountCode.PRINCIPAL_RECEIVABLE, prepaid, current.number))
+    plan.parts.append(
+        {"number": current.number, "component": "PREPAID_PRINCIPAL", "amount": str(prepaid)}
+    )
+    plan.advance = left - prepaid
+    plan.lines.append(credit(AccountCode.ADVANCE_LIABILITY, plan.advance))
+    plan.schedule_after = _reamortised(
+        loan, future, outstanding - prepaid, settled, value_date, mode
+    )
+    return plan
+
+
+def _reamortised(
+    loan: Loan,
+    future: list[Installment],
+    new_principal: Decimal,
+    settled: Decimal,
+    value_date: date,
+    mode: PrepaymentMode,
+) -> list[Installment]:
+    result = reamortise(
+        method=RepaymentMethod(loan.method),
+        annual_rate=loan.annual_rate,
+        fee=future[0].fee_amount,
+        remaining=[
+            RemainingInstallment(
+                r.number,
+                r.period_start,
+                r.due_date,
+                r.principal_amount,
+                r.interest_amount,
+                r.fee_amount,
+            )
+            for r in future
+        ],
+        new_principal=new_principal,
+        settled_interest=settled,
+        prepayment_date=value_date,
+        mode=mode,
+    )
+    by_number = {row.number: row for row in future}
+    rows = []
+    for new in result.installments:
+        row = by_number[new.number]
+        row.principal_amount, row.interest_amount, row.fee_amount = (
+            new.principal, new.interest, new.fee,
+        )  # fmt: skip
+        row.accrual_start_date, row.accrual_base_amount = new.accrual_start, new.accrual_base
+        rows.append(row)
+    return rows
+
+
+def _write_plan(loan: Loan, plan: _Plan, value_date: date) -> None:
+    changes_apply(loan=loan, changes=plan.changes)
+    if plan.schedule_after is not None and plan.schedule_before is not None:
+        _schedule_write(loan, plan.schedule_after, plan.schedule_before)
+    if plan.changes or plan.schedule_after is not None:  # else no installment moved
+        paid_dates_refresh(loan=loan, as_of=value_date)
+    credit_line_release(loan, plan.principal_repaid)
+    if plan.pays_off and loan.status == LoanStatus.ACTIVE:
+        loan_transition(loan=loan, to=LoanStatus.PAID_OFF)
+        loan.closed_date = value_date
+        loan.save(update_fields=["status", "closed_date", "updated_at"])
+
+
+def _schedule_write(
+    loan: Loan, after: list[Installment], before: list[dict[str, str | int]]
+) -> None:
+    kept = {row.number for row in after}
+    dropped = [int(d["number"]) for d in before if int(d["number"]) not in kept]
+    loan.installments.filter(number__in=dropped).delete()
+    fields = [
+        "principal_amount", "interest_amount", "fee_amount", "accrual_start_date",
+        "accrual_base_amount",
+    ]  # fmt: skip
+    for row in after:
+        Installment.objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
+
+
+@transaction.atomic
+def repayment_reverse(
+    *, repayment: Repayment, as_of: date, user: User | None = None, memo: str = ""
+) -> Repayment:
+    """Reverse a posted repayment by a linked entry; post the later ones again in date order.
+
+    Raises RepaymentReversalRefused when it is reversed already.
+    """
+    loan = Loan.objects.select_for_update().get(pk=repayment.loan_id)
+    repayment = Repayment.objects.get(pk=repayment.pk)
+    if repayment.status != RepaymentStatus.POSTED:
+        raise RepaymentReversalRefused(f"Repayment {repayment.pk} is already reversed.")
+    if loan.status not in (LoanStatus.ACTIVE, LoanStatus.PAID_OFF):
+        raise RepaymentReversalRefused(f"Loan {loan.pk} is {loan.status}.")
+    later = _events_after(loan, repayment.value_date, after=repayment)
+    for event in reversed(later):
+        _undo_event(event, as_of=as_of, user=user, memo="Replayed after a reversal")
+    _undo(repayment, as_of=as_of, user=user, memo=memo or f"Reversal of repayment {repayment.pk}")
+    for event in later:
+        _redo_event(event, as_of=as_of, user=user)
+    repayment.refresh_from_db()
+    outbox_event_write(
+        partner_id=loan.partner_id,
+        loan_id=loan.pk,
+        event_type=WebhookEventType.REPAYMENT_REVERSED,
+        data=repayment_event_data(repayment),
+    )
+    return repayment
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """A money event after a value date that a correction must undo and replay."""
+
+    value_date: date
+    order: int  # on one date, the day's repayments come before the night's advance application
+    ident: int
+    loan_id: int
+    repayment: Repayment | None = None
+    entry: JournalEntry | None = None
+
+
+_LOAN_MONEY_EVENTS = """
+    SELECT entry_type, value_date, id FROM loans_journalentry
+    WHERE loan_id = %s AND entry_type = ANY(%s)
+"""
+_MONEY_EVENT_TYPES = [
+    str(t) for t in (EntryType.REFUND, EntryType.REPAYMENT, EntryType.ADVANCE_APPLIED)
+]
+
+
+def _events_after(loan: Loan, value_date: date, *, after: Repayment | None = None) -> list[_Event]:
+    """Return the posted repayments and advance applications after ``value_date``, in order.
+
+    Raises RepaymentRefused when an overpayment refund follows: money paid out cannot be
+    replayed, so such a correction is refused.
+    """
+    # One look at the loan's journal first: usually nothing follows and neither list below is
+    # read. The dates are compared here, not in SQL: with "value_date >= today" PostgreSQL
+    # takes the date index (today is past its statistics) and reads all of today's entries.
+    # Written out: every repayment runs it, and the ORM took longer to compile it than to run.
+    with connection.cursor() as cursor:
+        cursor.execute(_LOAN_MONEY_EVENTS, [loan.pk, _MONEY_EVENT_TYPES])
+        later = [(kind, day, pk) for kind, day, pk in cursor.fetchall() if day >= value_date]
+    if any(kind == EntryType.REFUND for kind, _, _ in later):
+        raise RepaymentRefused("An overpayment refund follows this date; it cannot be replayed.")
+    events: list[_Event] = []
+    # A reversal (``after``) also replays the same day's later repayments.
+    if any(kind == EntryType.REPAYMENT and (after or day > value_date) for kind, day, _ in later):
+        following = Q(value_date__gt=value_date)
+        if after is not None:
+            following |= Q(value_date=value_date, id__gt=after.pk)
+        repayments = loan.repayments.filter(following, status=RepaymentStatus.POSTED)
+        events += [_Event(r.value_date, 0, r.pk, loan.pk, repayment=r) for r in repayments]
+    applied = [pk for kind, _, pk in later if kind == EntryType.ADVANCE_APPLIED]
+    if applied:
+        advances = JournalEntry.objects.filter(pk__in=applied, reversed_by__isnull=True)
+        events += [_Event(e.value_date, 1, e.pk, loan.pk, entry=e) for e in advances]
+    return sorted(events, key=lambda e: (e.value_date, e.order, e.ident))
+
+
+def _undo_event(event: _Event, *, as_of: date, user: User | None, memo: str) -> None:
+    if event.repayment is not None:
+        _undo(event.repayment, as_of=as_of, user=user, memo=memo)
+    elif event.entry is not None:
+        _undo_advance(event.entry, event.loan_id, as_of=as_of, user=user, memo=memo)
+
+
+def _redo_event(event: _Event, *, as_of: date, user: User | None) -> None:
+    if event.repayment is not None:
+        _replay(event.repayment, as_of=as_of, user=user)
+    elif event.entry is not None:
+        loan = Loan.objects.get(pk=event.loan_id)
+        if loan.status == LoanStatus.ACTIVE and loan.advance_amount:
+            advance_apply(loan=loan, as_of=event.value_date, key=None)
+
+
+def _check_restorable(loan: Loan, snapshot: list[dict[str, Any]], undo: list[Change]) -> None:
+    """Refuse a correction that would restore a schedule below the interest accrued since.
+
+    Close of business accrues interest on the schedule in force; after a chain of prepayments,
+    reversals and replays an older schedule can carry less interest than was accrued on a later
+    one. Re-accruing history is not supported: such a correction is refused, nothing written.
+    """
+    accrued = dict(loan.installments.values_list("number", "interest_accrued_amount"))
+    for change in undo:
+        if change.field == "interest_accrued_amount":
+            accrued[change.number] = accrued.get(change.number, ZERO) + change.delta
+    for row in snapshot:
+        if accrued.get(int(row["number"]), ZERO) > Decimal(row["interest_amount"]):
+            raise RepaymentReversalRefused(
+                "Interest was accrued on a later schedule than this correction would restore; "
+                "reverse the later repayments first, most recent first."
+            )
+
+
+def _undo_advance(
+    entry: JournalEntry, loan_id: int, *, as_of: date, user: User | None, memo: str
+) -> None:
+    loan = Loan.objects.get(pk=loan_id)
+    payments = payments_in(entry)
+    loan_entry_reverse(entry=entry, value_date=as_of, memo=memo, user=user)
+    changes_apply(loan=loan, changes=[change.inverse() for change in payments])
+    paid_dates_refresh(loan=loan, as_of=entry.value_date)
+    principal = sum((c.delta for c in payments if c.field == PAID_FIELD[Component.PRINCIPAL]), ZERO)
+    credit_line_release(loan, -principal)
+
+
+def _undo(repayment: Repayment, *, as_of: date, user: User | None, memo: str) -> None:
+    loan = Loan.objects.get(pk=repayment.loan_id)
+    if loan.status == LoanStatus.PAID_OFF:
+        loan_transition(loan=loan, to=LoanStatus.ACTIVE)
+        loan.closed_date = None
+        loan.save(update_fields=["status", "closed_date", "updated_at"])
+    changes = [Change.from_data(c).inverse() for c in repayment.allocation["changes"]]
+    if repayment.schedule_before is not None:
+        _check_restorable(loan, repayment.schedule_before, changes)
+    loan_entry_reverse(entry=repayment.entry, value_date=as_of, memo=memo, user=user)
+    if repayment.schedule_before is not None:
+        schedule_restore(loan=loan, snapshot=repayment.schedule_before)
+    changes_apply(loan=loan, changes=changes)
+    paid_dates_refresh(loan=loan, as_of=repayment.value_date)
+    principal = sum(
+        (Decimal(p["amount"]) for p in repayment.allocation["parts"]
+         if p["component"] in ("PRINCIPAL", "PREPAID_PRINCIPAL")),
+        ZERO,
+    )  # fmt: skip
+    credit_line_release(loan, -principal)
+    repayment.status = RepaymentStatus.REVERSED
+    repayment.save(update_fields=["status"])
+
+
+def _replay(original: Repayment, *, as_of: date, user: User | None) -> Repayment:
+    loan = Loan.objects.get(pk=original.loan_id)
+    return _post(
+        loan,
+        original.amount,
+        original.value_date,
+        RepaymentChannel(original.channel),
+        original.reference,
+        PrepaymentMode(original.prepayment_mode) if original.prepayment_mode else None,
+        user,
+        original,
+    )
