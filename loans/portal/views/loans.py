@@ -28,8 +28,8 @@ from loans.portal.forms import PaymentChoiceForm, RepayForm
 from loans.portal.selectors import loan_of, loan_page_for, payment_of, repayment_totals
 from loans.servicing.models import Loan, LoanStatus
 from loans.servicing.selectors import loan_amounts_due
+from loans.servicing.services.repayment_plans import RepaymentRefused
 from loans.servicing.services.repayment_preview import repayment_preview
-from loans.servicing.services.repayments import RepaymentRefused
 
 
 @borrower_required

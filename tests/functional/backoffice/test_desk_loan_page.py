@@ -25,7 +25,7 @@ from loans.servicing.models import (
 )
 from loans.servicing.services.daily import loan_interest_accrue
 from tests.functional.backoffice.conftest import AS_OF, client_for
-from tests.integration.loans.conftest import assert_books_reconcile
+from tests.integration.books import assert_books_reconcile
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from loans.ledger.models import JournalEntry
 from loans.reporting.models import RollRateSummary
 from loans.servicing.models import Loan, Reminder
 from tests.factories.loans import DRAW_DATE, draw
-from tests.integration.loans.conftest import assert_books_reconcile
+from tests.integration.books import assert_books_reconcile
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from loans.management.seeding.portfolio import portfolio_seed
 from loans.servicing.models import Installment, Loan, LoanStatus, RepaymentChannel
 from loans.servicing.services.repayments import repayment_post
 from tests.factories.loans import ProductFactory, borrower_with_line, draw, installment_product
-from tests.integration.loans.conftest import assert_books_reconcile
+from tests.integration.books import assert_books_reconcile
 
 pytestmark = pytest.mark.django_db
 

@@ -18,14 +18,14 @@ from loans.servicing.models import (
 from loans.servicing.selectors import loan_payoff_quote
 from loans.servicing.services.collections import RefundRefused, overpayment_refund
 from loans.servicing.services.daily import loan_advance_apply, loan_interest_accrue
+from loans.servicing.services.repayment_plans import RepaymentRefused
 from loans.servicing.services.repayments import (
-    RepaymentRefused,
     RepaymentReversalRefused,
     repayment_post,
     repayment_reverse,
 )
 from tests.factories.loans import DRAW_DATE, draw
-from tests.integration.loans.conftest import assert_books_reconcile, loan_state
+from tests.integration.books import assert_books_reconcile, loan_state
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from loans.domain.schedule import RepaymentMethod
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _quote(*args: str) -> dict[str, Any]:

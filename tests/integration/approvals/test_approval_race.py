@@ -12,7 +12,7 @@ from loans.ledger.models import EntryType, JournalEntry
 from loans.origination.models import Payout
 from loans.servicing.models import Loan, LoanStatus
 from tests.factories.loans import DRAW_DATE, draw
-from tests.integration.loans.test_concurrency import run_together
+from tests.integration.servicing.test_concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

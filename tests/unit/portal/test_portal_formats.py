@@ -10,7 +10,7 @@ from django.utils import translation
 
 from loans.portal.templatetags.portal import day, label, moment, percent, yuan
 
-PO = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+PO = Path(__file__).resolve().parents[3] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from loans.servicing.models import Loan, LoanStatus, Reminder, ReminderChannel, ReminderKind
 from loans.servicing.services.reminders import reminders_queue, sms_send_after
 from tests.factories.loans import draw
-from tests.integration.reminders.conftest import (
+from tests.integration.servicing.reminders.conftest import (
     DUE,
     beijing,
     borrower_with_contacts,

@@ -16,7 +16,7 @@ from loans.servicing.models import Loan, Reminder, ReminderChannel, ReminderKind
 from loans.servicing.notifications import LocmemSmsBackend
 from loans.servicing.services.reminders import reminders_send_due
 from tests.factories.loans import draw
-from tests.integration.reminders.conftest import (
+from tests.integration.servicing.reminders.conftest import (
     DUE,
     EMAIL,
     beijing,

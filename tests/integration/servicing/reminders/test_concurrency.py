@@ -15,7 +15,7 @@ from loans.servicing.models import Reminder, ReminderStatus
 from loans.servicing.notifications import LocmemSmsBackend
 from loans.servicing.services.reminders import reminders_queue, reminders_send_due
 from tests.factories.loans import draw
-from tests.integration.reminders.conftest import beijing, borrower_with_contacts
+from tests.integration.servicing.reminders.conftest import beijing, borrower_with_contacts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -34,7 +34,7 @@ from loans.servicing.services.daily import (
 )
 from loans.servicing.services.repayments import repayment_post
 from tests.factories.loans import DRAW_DATE, ProductFactory, draw, installment_product
-from tests.integration.loans.conftest import assert_books_reconcile, loan_state
+from tests.integration.books import assert_books_reconcile, loan_state
 
 pytestmark = pytest.mark.django_db
 

@@ -34,7 +34,7 @@ from tests.factories.loans import (
     contract_for,
     draw,
 )
-from tests.integration.loans.conftest import assert_books_reconcile
+from tests.integration.books import assert_books_reconcile
 
 pytestmark = pytest.mark.django_db
 

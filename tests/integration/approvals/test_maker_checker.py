@@ -40,7 +40,7 @@ from loans.servicing.services.adjustments import Adjustment, AdjustmentRefused
 from loans.servicing.services.collections import WaiverRefused, waiver_post
 from loans.servicing.services.daily import loan_interest_accrue
 from tests.factories.loans import DRAW_DATE, ProductFactory, draw
-from tests.integration.loans.conftest import assert_books_reconcile
+from tests.integration.books import assert_books_reconcile
 
 pytestmark = pytest.mark.django_db
 
