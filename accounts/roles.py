@@ -85,6 +85,8 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
             {
                 **_LOAN_FILE,
                 "origination.loanproduct": ("view", "add", "change"),
+                # Lines frozen by close of business at the freeze days past due (#16).
+                "servicing.creditline": ("view", "unfreeze_creditline"),
                 "origination.creditapplication": ("view", "review_creditapplication"),
                 "backoffice.referredapplication": VIEW,
                 "backoffice.pendingapproval": VIEW,

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -137,7 +138,7 @@ ACTIONS: dict[str, ActionSpec] = {
             user=user,
         ),
         describe=_repayment_describe,
-        done="Repayment recorded.",
+        done=gettext_noop("Repayment recorded."),
     ),
     "reverse_repayment": ActionSpec(
         form=lambda loan, **kw: ReverseRepaymentForm(loan=loan, **kw),
@@ -148,7 +149,7 @@ ACTIONS: dict[str, ActionSpec] = {
             _("Repayment %(id)s of ¥%(amount)s is reversed; later ones are posted again.")
             % {"id": r.pk, "amount": r.amount}
         ],
-        done="Repayment reversed.",
+        done=gettext_noop("Repayment reversed."),
     ),
     "promise_to_pay": ActionSpec(
         form=lambda loan, **kw: PromiseToPayForm(**kw),
@@ -163,7 +164,7 @@ ACTIONS: dict[str, ActionSpec] = {
             _("Promise to pay ¥%(amount)s by %(date)s.")
             % {"amount": p.amount, "date": p.promised_date}
         ],
-        done="Promise to pay noted.",
+        done=gettext_noop("Promise to pay noted."),
     ),
     "contact_note": ActionSpec(
         form=lambda loan, **kw: ContactNoteForm(**kw),
@@ -175,7 +176,7 @@ ACTIONS: dict[str, ActionSpec] = {
             as_of=as_of,
         ),
         describe=lambda n: [_("Contact note (%(channel)s).") % {"channel": n.channel}],
-        done="Contact note added.",
+        done=gettext_noop("Contact note added."),
     ),
     "write_off_request": ActionSpec(
         form=lambda loan, **kw: WriteOffRequestForm(**kw),
@@ -185,7 +186,7 @@ ACTIONS: dict[str, ActionSpec] = {
         describe=lambda r: [
             _("Write-off request %(id)s opened; a second officer must approve it.") % {"id": r.pk}
         ],
-        done="Write-off requested.",
+        done=gettext_noop("Write-off requested."),
     ),
     "waiver_request": ActionSpec(
         form=lambda loan, **kw: WaiverRequestForm(loan=loan, **kw),
@@ -200,7 +201,7 @@ ACTIONS: dict[str, ActionSpec] = {
         describe=lambda r: [
             _("Waiver request %(id)s opened; a second officer must approve it.") % {"id": r.pk}
         ],
-        done="Waiver requested.",
+        done=gettext_noop("Waiver requested."),
     ),
 }
 

@@ -164,6 +164,10 @@ class AcceptForm(PortalForm):
         label=_("I have read the contract and the repayment schedule and I accept them."),
     )
     text_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Single use (issue #16): the draw records it, so a resubmitted form finds its loan.
+    draw_token = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput, max_length=64
+    )
 
     def __init__(self, *args: Any, full_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

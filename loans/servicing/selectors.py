@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from accounts.models import Borrower
 from loans.domain.allocation import InstallmentBalance
@@ -66,6 +66,48 @@ def borrower_worst_days_past_due(*, borrower: Borrower) -> int:
         worst=Max("days_past_due")
     )["worst"]
     return int(worst or 0)
+
+
+def _same_person(borrower: Borrower, prefix: str = "") -> Q:
+    if not borrower.id_number_digest:  # no identity yet: this record only
+        return Q(**{f"{prefix}borrower": borrower})
+    return Q(**{f"{prefix}borrower__id_number_digest": borrower.id_number_digest})
+
+
+@dataclass(frozen=True, slots=True)
+class PastDue:
+    """What makes a person late: a loan with an unpaid installment due before the date (its
+    oldest due date), or a written-off loan (``due_date`` None)."""
+
+    loan_id: int
+    due_date: date | None
+
+
+def borrower_past_due(*, borrower: Borrower, as_of: date) -> PastDue | None:
+    """Return why this person (same identity, any channel) is late on ``as_of``, or None.
+
+    Read from the installments, not from the loans' days past due, so a payment lifts it at once
+    and an installment due yesterday counts before tonight's close of business marks it.
+    """
+    late = (
+        Installment.objects.filter(
+            _same_person(borrower, "loan__"),
+            loan__status=LoanStatus.ACTIVE,
+            paid_date__isnull=True,
+            due_date__lt=as_of,
+        )
+        .order_by("due_date")
+        .values_list("loan_id", "due_date")
+        .first()
+    )
+    if late is not None:
+        return PastDue(loan_id=late[0], due_date=late[1])
+    written_off = (
+        Loan.objects.filter(_same_person(borrower), status=LoanStatus.WRITTEN_OFF)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if written_off is None else PastDue(loan_id=written_off, due_date=None)
 
 
 @dataclass(frozen=True, slots=True)

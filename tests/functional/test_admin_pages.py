@@ -162,6 +162,7 @@ def product_form(**overrides: str) -> dict[str, str]:
         "grace_days": "3",
         "penalty_multiplier": "1.5",
         "write_off_days": "180",
+        "freeze_days": "30",
         "allocation_rules": json.dumps(default_allocation_rules()),
     }
     return data | overrides

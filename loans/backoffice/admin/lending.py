@@ -9,7 +9,6 @@ same ``product_validate`` check, so a product above the rate cap never reaches t
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -34,7 +33,7 @@ from loans.errors import LendingError
 from loans.ledger.models import JournalEntry, JournalLine
 from loans.origination.models import CreditApplication, LoanProduct, Payout
 from loans.origination.services.products import CHANGEABLE_FIELDS, product_create, product_validate
-from loans.servicing.models import CreditLine, Installment, Loan, LoanEvent, Reminder, Repayment
+from loans.servicing.models import Installment, Loan, LoanEvent, Reminder, Repayment
 
 
 class ReadOnlyTabularInline[C: models.Model, P: models.Model](admin.TabularInline[C, P]):
@@ -191,39 +190,6 @@ class CreditApplicationAdmin(ReadOnlyModelAdmin[CreditApplication]):
         ("Inputs and points", {"fields": ["inputs", "points"]}),
         (None, {"fields": ["created_at"]}),
     ]
-
-
-@admin.register(CreditLine)
-class CreditLineAdmin(ReadOnlyModelAdmin[CreditLine]):
-    list_display = [
-        "id",
-        "borrower",
-        "status",
-        "grade",
-        "annual_rate",
-        "limit_amount",
-        "used_amount",
-        "available",
-        "updated_at",
-    ]
-    list_select_related = ["borrower"]
-    list_filter = ["status", "grade"]
-    search_fields = ["=id", "borrower__full_name", "borrower__mobile"]
-    fields = [
-        "borrower",
-        "application",
-        "status",
-        "grade",
-        "annual_rate",
-        "limit_amount",
-        "used_amount",
-        "available",
-        "updated_at",
-    ]
-
-    @admin.display(description="available")
-    def available(self, line: CreditLine) -> Decimal:
-        return line.available_amount
 
 
 # --- loans -------------------------------------------------------------------------------------

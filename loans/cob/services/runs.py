@@ -42,6 +42,7 @@ STEPS: tuple[tuple[str, Callable[[ChunkScope], Any]], ...] = (
     ("loan_balances", cob_steps.loan_receivables_move),
     ("reminders", cob_steps.reminders_queue_for),
     ("write_off_candidates", cob_steps.write_off_candidates_flag),
+    ("lines_frozen", cob_steps.credit_lines_freeze),
     ("close_paid", cob_steps.paid_loans_close),
     ("outbox", cob_steps.outbox_events_copy),
 )

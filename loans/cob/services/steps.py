@@ -382,6 +382,31 @@ def write_off_candidates_flag(scope: ChunkScope) -> int:
     )
 
 
+def credit_lines_freeze(scope: ChunkScope) -> int:
+    """Freeze the lines of borrowers with a loan at the product's freeze days past due (#16).
+
+    Locks the lines in id order, so two chunks freezing the lines of the same borrowers cannot
+    deadlock; a line frozen already keeps its reason and date. Only an officer unfreezes.
+    """
+    return _execute(
+        f"""
+        WITH late AS (
+            SELECT DISTINCT l.credit_line_id AS id
+            FROM loans_loan l JOIN loans_loanproduct p ON p.id = l.product_id
+            WHERE {_ACTIVE_LOANS_IN_CHUNK} AND l.days_past_due > 0
+              AND l.days_past_due >= p.freeze_days
+        ), locked AS (
+            SELECT c.id FROM loans_creditline c JOIN late ON late.id = c.id
+            WHERE c.status = 'ACTIVE' ORDER BY c.id FOR UPDATE OF c
+        )
+        UPDATE loans_creditline c
+        SET status = 'FROZEN', frozen_reason = 'PAST_DUE', frozen_on = %(day)s, updated_at = now()
+        FROM locked WHERE c.id = locked.id AND c.status = 'ACTIVE'
+        """,  # noqa: S608
+        scope.params,
+    )
+
+
 def paid_loans_close(scope: ChunkScope) -> int:
     """Close active loans with no unpaid installment (settled by advances or waivers)."""
     return _execute(

@@ -40,6 +40,8 @@ class LoanProduct(models.Model):
     penalty_multiplier = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.5"))
     allocation_rules = models.JSONField(default=default_allocation_rules)
     write_off_days = models.PositiveSmallIntegerField(default=180)
+    # Close of business freezes the borrower's line when a loan reaches these days past due.
+    freeze_days = models.PositiveSmallIntegerField(default=30)
     min_amount = money_field(default=Decimal("100.00"))
     max_amount = money_field(default=Decimal("30000.00"))
     rate_cap = rate_field(default=Decimal("0.240000"))
@@ -73,6 +75,9 @@ class LoanProduct(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(rate_cap__gt=0, rate_cap__lt=1), name="product_rate_cap_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(freeze_days__gte=1), name="product_freeze_days_positive"
             ),
         ]
 

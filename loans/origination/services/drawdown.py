@@ -29,6 +29,7 @@ from loans.origination.models import LoanProduct, Payout, PayoutStatus
 from loans.origination.services.payouts import payout_backend, payout_send
 from loans.origination.services.products import product_rate_for_grade
 from loans.servicing.models import CreditLine, CreditLineStatus, Installment, Loan, LoanStatus
+from loans.servicing.selectors import PastDue, borrower_past_due
 from loans.servicing.services.posting import loan_entry_post
 from loans.servicing.services.states import loan_transition
 
@@ -45,6 +46,24 @@ class CreditLimitExceeded(LoanDrawRefused):
 
 class ContractNotAccepted(LoanDrawRefused):
     code = "contract_not_accepted"
+
+
+class BorrowerPastDue(LoanDrawRefused):
+    code = "borrower_past_due"
+
+
+class CreditLineFrozen(LoanDrawRefused):
+    code = "credit_line_frozen"
+
+
+class DrawnAlready(LoanDrawRefused):
+    """This signature drew a loan already (a resubmitted form): ``loan`` is that loan."""
+
+    code = "drawn_already"
+
+    def __init__(self, loan: Loan) -> None:
+        super().__init__(f"This signed contract drew loan {loan.pk} already.")
+        self.loan = loan
 
 
 class DisbursementRefused(LendingError):
@@ -107,13 +126,21 @@ def loan_draw(
     as_of: date,
     partner: Partner | None = None,
     user: User | None = None,
+    draw_key: str | None = None,
 ) -> Loan:
     """Draw a loan on the borrower's credit line; disburse it at once up to the threshold.
 
-    Locks the credit line, so concurrent draws cannot together exceed the limit. Raises
-    LoanDrawRefused (or CreditLimitExceeded, ContractNotAccepted) and writes nothing then.
+    Locks the credit line, so concurrent draws cannot together exceed the limit. No new credit
+    while the borrower is late on any loan (PRODUCT §6). ``draw_key``: the single-use token of
+    the signed contract form; a second draw with it raises DrawnAlready (one signature, one
+    loan). Raises LoanDrawRefused (or a subclass) and writes nothing then.
     """
     line = _credit_line_locked(borrower)
+    if draw_key is not None:
+        _drawn_already_refuse(borrower, draw_key)
+    late = borrower_past_due(borrower=borrower, as_of=as_of)
+    if late is not None:
+        raise BorrowerPastDue(_past_due_text(late))
     if principal > line.available_amount:
         raise CreditLimitExceeded(
             f"¥{principal} is more than the ¥{line.available_amount} available on the line."
@@ -128,7 +155,7 @@ def loan_draw(
         start_date=as_of,
         grade=line.grade,
     )
-    loan = _loan_create(borrower, line, product, quote, contract, as_of, partner)
+    loan = _loan_create(borrower, line, product, quote, contract, as_of, partner, draw_key)
     line.used_amount += principal
     line.save(update_fields=["used_amount", "updated_at"])
     logger.info("loan %s drawn by borrower %s", loan.pk, borrower.pk)
@@ -142,8 +169,27 @@ def _credit_line_locked(borrower: Borrower) -> CreditLine:
     if line is None:
         raise LoanDrawRefused("The borrower has no approved credit line.")
     if line.status != CreditLineStatus.ACTIVE:
-        raise LoanDrawRefused("The credit line is frozen.")
+        raise CreditLineFrozen(
+            f"The credit line is frozen since {line.frozen_on} "
+            f"({line.get_frozen_reason_display().lower()}); only an officer can unfreeze it."
+        )
     return line
+
+
+def _drawn_already_refuse(borrower: Borrower, draw_key: str) -> None:
+    # Under the line's lock: a parallel resubmit waits for the first draw and then finds it.
+    drawn = Loan.objects.filter(borrower=borrower, draw_key=draw_key).first()
+    if drawn is not None:
+        raise DrawnAlready(drawn)
+
+
+def _past_due_text(late: PastDue) -> str:
+    if late.due_date is None:
+        return f"Loan {late.loan_id} was written off: no new credit."
+    return (
+        f"Loan {late.loan_id} has an installment due on {late.due_date} unpaid: "
+        "repay it before drawing again."
+    )
 
 
 def _loan_create(
@@ -154,6 +200,7 @@ def _loan_create(
     contract: ContractAcceptance,
     as_of: date,
     partner: Partner | None,
+    draw_key: str | None,
 ) -> Loan:
     schedule = quote.schedule
     loan = Loan.objects.create(
@@ -180,6 +227,7 @@ def _loan_create(
         accepted_ip=contract.ip,
         accepted_user_agent=contract.user_agent[:500],
         signature_name=contract.signature_name.strip(),
+        draw_key=draw_key,
     )
     _installments_create(loan, quote)
     return loan

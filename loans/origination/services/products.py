@@ -123,6 +123,7 @@ CHANGEABLE_FIELDS = (
     "grace_days",
     "penalty_multiplier",
     "write_off_days",
+    "freeze_days",
     "allocation_rules",
 )
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Borrower
@@ -14,12 +17,18 @@ from loans.calendar.selectors import business_date_current
 from loans.domain.quote import Quote
 from loans.domain.schedule import RepaymentMethod
 from loans.origination.models import LoanProduct
-from loans.origination.services.drawdown import LoanDrawRefused, loan_draw, loan_quote_for
+from loans.origination.services.drawdown import (
+    DrawnAlready,
+    LoanDrawRefused,
+    loan_draw,
+    loan_quote_for,
+)
 from loans.portal.access import borrower_required
 from loans.portal.contract import acceptance, contract_for
 from loans.portal.forms import AcceptForm, BorrowForm
 from loans.portal.selectors import credit_line_of, products_offered
-from loans.servicing.models import CreditLine, CreditLineStatus
+from loans.servicing.models import CreditLine, CreditLineStatus, FreezeReason, Loan
+from loans.servicing.selectors import borrower_past_due
 
 
 def _setup(
@@ -65,8 +74,43 @@ def _quote(form: BorrowForm, line: CreditLine, product: LoanProduct) -> Quote | 
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why the borrower cannot borrow now, in their language, and the loan to repay if any."""
+
+    text: str
+    loan_id: int | None = None
+
+
+def _refusal(borrower: Borrower) -> Refusal | None:
+    line = credit_line_of(borrower)
+    if line is not None and line.status == CreditLineStatus.FROZEN:
+        if line.frozen_reason == FreezeReason.WRITTEN_OFF:
+            return Refusal(_("Your credit line is closed: a loan of yours was written off."))
+        return Refusal(
+            _(
+                "Your credit line is frozen since %(date)s because a loan fell too far behind. "
+                "Repay what is overdue, then contact us to unfreeze it."
+            )
+            % {"date": date_format(line.frozen_on) if line.frozen_on else "-"}
+        )
+    late = borrower_past_due(borrower=borrower, as_of=business_date_current())
+    if late is None:
+        return None
+    if late.due_date is None:
+        return Refusal(_("A loan of yours was written off: no new credit can be given."))
+    return Refusal(
+        _("An installment due on %(date)s is unpaid. Repay it, and you can borrow again at once.")
+        % {"date": date_format(late.due_date)},
+        loan_id=late.loan_id,
+    )
+
+
 @borrower_required
 def borrow(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
+    refusal = _refusal(borrower)
+    if refusal is not None:
+        return render(request, "portal/borrow.html", {"refusal": refusal})
     setup = _setup(borrower, request.GET)
     if setup is None:
         messages.info(request, _("You need an approved credit line to borrow."))
@@ -80,7 +124,7 @@ def borrow(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
 @borrower_required
 def borrow_quote(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
     """The quote alone, for the page's script to replace as the inputs change."""
-    setup = _setup(borrower, request.GET)
+    setup = None if _refusal(borrower) else _setup(borrower, request.GET)
     if setup is None:
         raise Http404
     line, product, form = setup
@@ -92,6 +136,10 @@ def borrow_quote(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
 def contract(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
     """Show the contract for the chosen terms; a signed POST draws the loan."""
     data = request.POST if request.method == "POST" else request.GET
+    if (resubmitted := _drawn_already(request, borrower, data)) is not None:
+        return resubmitted
+    if _refusal(borrower) is not None:
+        return redirect("portal:borrow")  # which says why
     setup = _setup(borrower, data)
     if setup is None:
         return redirect("portal:credit")
@@ -106,7 +154,7 @@ def contract(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
     shown = contract_for(borrower=borrower, product=product, quote=quote, as_of=as_of)
     accept = AcceptForm(
         request.POST if request.method == "POST" else None,
-        initial={"text_hash": shown.text_hash},
+        initial={"text_hash": shown.text_hash, "draw_token": secrets.token_urlsafe(24)},
         full_name=borrower.full_name,
     )
     if request.method == "POST" and accept.is_valid():
@@ -129,7 +177,10 @@ def contract(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
                     ),
                     as_of=as_of,
                     user=request.user,  # type: ignore[arg-type]
+                    draw_key=accept.cleaned_data["draw_token"],
                 )
+            except DrawnAlready as drawn:
+                return _to_drawn_loan(request, drawn.loan.pk)
             except LoanDrawRefused as refusal:
                 messages.error(
                     request, _("The loan could not be drawn: %(why)s") % {"why": refusal}
@@ -148,3 +199,21 @@ def contract(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
         "line": line,
     }
     return render(request, "portal/contract.html", context)
+
+
+def _drawn_already(
+    request: HttpRequest, borrower: Borrower, data: QueryDict
+) -> HttpResponse | None:
+    """A resubmitted signed form (double tap, back and submit): show the loan it made."""
+    token = data.get("draw_token", "") if request.method == "POST" else ""
+    loan_id = (
+        Loan.objects.filter(borrower=borrower, draw_key=token).values_list("pk", flat=True).first()
+        if token
+        else None
+    )
+    return None if loan_id is None else _to_drawn_loan(request, loan_id)
+
+
+def _to_drawn_loan(request: HttpRequest, loan_id: int) -> HttpResponse:
+    messages.info(request, _("You signed this contract already: here is the loan it made."))
+    return redirect("portal:loan", loan_id=loan_id)

@@ -7,7 +7,7 @@ from loans.servicing.models.collections import (
     PromiseOutcome,
     PromiseToPay,
 )
-from loans.servicing.models.credit_lines import CreditLine, CreditLineStatus
+from loans.servicing.models.credit_lines import CreditLine, CreditLineStatus, FreezeReason
 from loans.servicing.models.events import LoanEvent, LoanEventType
 from loans.servicing.models.loans import (
     Installment,
@@ -34,6 +34,7 @@ __all__ = [
     "ContactNote",
     "CreditLine",
     "CreditLineStatus",
+    "FreezeReason",
     "Installment",
     "Loan",
     "LoanEvent",

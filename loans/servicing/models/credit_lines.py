@@ -19,6 +19,13 @@ class CreditLineStatus(models.TextChoices):
     FROZEN = "FROZEN", "Frozen"
 
 
+class FreezeReason(models.TextChoices):
+    """Why a line is frozen: set with the status, cleared only by an officer's unfreeze."""
+
+    PAST_DUE = "PAST_DUE", "Past due"  # close of business: a loan reached the product's days
+    WRITTEN_OFF = "WRITTEN_OFF", "Written off"
+
+
 class CreditLine(models.Model):
     """A borrower's revolving credit line (PRODUCT §6).
 
@@ -38,6 +45,8 @@ class CreditLine(models.Model):
     status = models.CharField(
         max_length=10, choices=CreditLineStatus.choices, default=CreditLineStatus.ACTIVE
     )
+    frozen_reason = models.CharField(max_length=12, choices=FreezeReason.choices, blank=True)
+    frozen_on = models.DateField(null=True, blank=True)  # the business date it froze
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -52,7 +61,19 @@ class CreditLine(models.Model):
                 condition=Q(used_amount__gte=0) & Q(used_amount__lte=F("limit_amount")),
                 name="credit_line_used_within_limit",
             ),
+            # A frozen line says why and since when; an active one carries neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=CreditLineStatus.ACTIVE, frozen_reason="", frozen_on__isnull=True)
+                    | (
+                        Q(status=CreditLineStatus.FROZEN, frozen_on__isnull=False)
+                        & ~Q(frozen_reason="")
+                    )
+                ),
+                name="credit_line_frozen_says_why",
+            ),
         ]
+        permissions = [("unfreeze_creditline", "Can unfreeze a credit line")]
 
     def __str__(self) -> str:
         return f"Credit line of {self.borrower_id}: {self.used_amount}/{self.limit_amount}"

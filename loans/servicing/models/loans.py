@@ -63,6 +63,9 @@ class Loan(models.Model):
     accepted_ip = models.GenericIPAddressField(null=True, blank=True)
     accepted_user_agent = models.CharField(max_length=500, blank=True)
     signature_name = models.CharField(max_length=30)
+    # The single-use token of the signed form that drew it: a resubmit finds this loan (#16).
+    # NULL when there is none (API draws, SQL-written seeds), so the unique index holds only tokens.
+    draw_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     # Balances of the sub-ledger (see loans.servicing.services.posting.BALANCE_FIELDS).
     principal_outstanding_amount = balance_field()
     interest_receivable_amount = balance_field()
@@ -113,6 +116,11 @@ class Loan(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["borrower", "draw_key"],
+                condition=Q(draw_key__isnull=False),
+                name="loan_one_per_signature",
+            ),
             models.CheckConstraint(
                 condition=Q(principal_amount__gte=Decimal("100.00"))
                 & Q(principal_amount__lte=Decimal("30000.00")),

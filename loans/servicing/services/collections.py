@@ -15,7 +15,14 @@ from loans.events.models import WebhookEventType
 from loans.events.services.outbox import outbox_event_write
 from loans.ledger.models import AccountCode, EntryType
 from loans.ledger.services import credit, debit
-from loans.servicing.models import CreditLine, CreditLineStatus, Installment, Loan, LoanStatus
+from loans.servicing.models import (
+    CreditLine,
+    CreditLineStatus,
+    FreezeReason,
+    Installment,
+    Loan,
+    LoanStatus,
+)
 from loans.servicing.selectors import installment_balance
 from loans.servicing.services.dry_run import log_committed
 from loans.servicing.services.installments import Change, changes_apply, paid_dates_refresh
@@ -134,8 +141,9 @@ def write_off_post(*, loan_id: int, officer: User, as_of: date, memo: str) -> Lo
     loan.save(update_fields=["status", "closed_date", "updated_at"])
     line = CreditLine.objects.select_for_update().get(pk=loan.credit_line_id)
     line.used_amount -= principal
-    line.status = CreditLineStatus.FROZEN
-    line.save(update_fields=["used_amount", "status", "updated_at"])
+    line.status, line.frozen_reason = CreditLineStatus.FROZEN, FreezeReason.WRITTEN_OFF
+    line.frozen_on = line.frozen_on or as_of
+    line.save(update_fields=["used_amount", "status", "frozen_reason", "frozen_on", "updated_at"])
     outbox_event_write(
         partner_id=loan.partner_id,
         loan_id=loan.pk,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from loans.api.models import IdempotencyRecord
 from loans.events.models import OutboxEvent
 from loans.servicing.models import CreditLine, Loan, LoanStatus
-from tests.factories.api import assert_error, partner_borrower, partner_loan
+from tests.factories.api import assert_error, business_date_set, partner_borrower, partner_loan
 from tests.factories.loans import credit_line_for
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,20 @@ def test_refused_draws_change_nothing(api, borrower, change, status, code, field
     assert not OutboxEvent.objects.exists()
     # A refusal stores no response: the key may be used again once the request is right.
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_a_borrower_late_on_a_loan_draws_nothing_and_the_error_says_why(api, acme, borrower):
+    late = partner_loan(acme.partner, borrower=borrower, principal="3000.00", term=6)
+    business_date_set(date(2027, 2, 16))  # its first installment fell due yesterday, unpaid
+
+    response = api.post(
+        "/api/v1/loans", _draw_body(borrower), format="json", HTTP_IDEMPOTENCY_KEY="late"
+    )
+
+    body = assert_error(response, 422, "borrower_past_due", [])
+    assert f"Loan {late.pk} has an installment due on 2027-02-15 unpaid" in body["error"]["message"]
+    assert Loan.objects.count() == 1
+    assert CreditLine.objects.get(borrower=borrower).used_amount == Decimal("3000.00")
 
 
 def test_contract_must_be_signed_with_the_borrowers_name(api, borrower):

@@ -14,6 +14,7 @@ from loans.servicing.models import CreditLine, Loan, LoanStatus
 pytestmark = pytest.mark.django_db
 
 TERMS = {"product": "CASH", "amount": "5000", "term": "12", "method": "EQUAL_INSTALLMENT"}
+DRAW_TOKEN = "single-use-token-of-the-form"  # what the contract page puts in its hidden field
 
 
 def contract_hash(client: Client, terms: dict[str, str] = TERMS) -> str:
@@ -55,10 +56,19 @@ def test_contract_shows_the_terms_and_signing_draws_an_active_loan(
     assert borrower.id_number_masked in page
     text_hash = contract_hash(client_en)
 
+    token = re.search(r'name="draw_token" value="([A-Za-z0-9_-]{16,64})"', page)
+    assert token is not None
+
     with django_capture_on_commit_callbacks(execute=True):  # the payout is sent after commit
         response = client_en.post(
             reverse("portal:contract"),
-            TERMS | {"signature_name": borrower.full_name, "consent": "on", "text_hash": text_hash},
+            TERMS
+            | {
+                "signature_name": borrower.full_name,
+                "consent": "on",
+                "text_hash": text_hash,
+                "draw_token": token.group(1),
+            },
         )
 
     loan = Loan.objects.get()
@@ -82,7 +92,9 @@ def test_an_amount_above_the_available_limit_is_refused(client_en: Client, borro
 
     response = client_en.post(
         reverse("portal:contract"),
-        too_much | {"signature_name": borrower.full_name, "consent": "on", "text_hash": "0" * 64},
+        too_much
+        | {"signature_name": borrower.full_name, "consent": "on", "text_hash": "0" * 64}
+        | {"draw_token": DRAW_TOKEN},
     )
 
     assert "You can borrow at most ¥20,000.00." in response.text
@@ -101,11 +113,18 @@ def test_a_wrong_signature_or_no_consent_draws_nothing(client_en: Client, borrow
 
     wrong_name = client_en.post(
         reverse("portal:contract"),
-        TERMS | {"signature_name": "李四", "consent": "on", "text_hash": text_hash},
+        TERMS
+        | {
+            "signature_name": "李四",
+            "consent": "on",
+            "text_hash": text_hash,
+            "draw_token": DRAW_TOKEN,
+        },
     )
     no_consent = client_en.post(
         reverse("portal:contract"),
-        TERMS | {"signature_name": borrower.full_name, "text_hash": text_hash},
+        TERMS
+        | {"signature_name": borrower.full_name, "text_hash": text_hash, "draw_token": DRAW_TOKEN},
     )
 
     assert "Type your full name exactly as in your profile." in wrong_name.text
@@ -121,7 +140,8 @@ def test_a_contract_that_changed_since_it_was_read_is_not_signed(
     response = client_en.post(
         reverse("portal:contract"),
         TERMS
-        | {"signature_name": borrower.full_name, "consent": "on", "text_hash": shown_for_6_months},
+        | {"signature_name": borrower.full_name, "consent": "on", "text_hash": shown_for_6_months}
+        | {"draw_token": DRAW_TOKEN},
     )
 
     assert "The terms have changed since you read them." in response.text

@@ -1,5 +1,7 @@
-"""The ledger guards itself (PRODUCT §3): PostgreSQL refuses unbalanced or partial entries and any
-change to a posted one, whatever the path (ORM or raw SQL); the ledger service refuses them first.
+"""The ledger guards itself in the database (PRODUCT §3): PostgreSQL refuses unbalanced or
+partial entries, lines of an unknown account or of zero, and any change to a posted entry,
+whatever the path (ORM or raw SQL), with session_replication_role = replica too. The ledger
+service, which refuses them first, is tested in test_ledger_posting.py.
 
 Every refused statement runs in its own savepoint, and each test then asserts that the journal
 is exactly as it was.
@@ -9,36 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.db.models.deletion import ProtectedError
 
-from loans.calendar.models import BusinessDate
 from loans.ledger.models import AccountCode, EntryType, JournalEntry, JournalLine
-from loans.ledger.services import EntryAlreadyReversed, EntryNotBalanced, credit, debit
 from loans.servicing.models import Loan
-from loans.servicing.services.posting import loan_entry_post, loan_entry_reverse
-from tests.factories.loans import DRAW_DATE, draw
+from tests.integration.ledger.snapshots import VALUE_DATE, journal
 
 pytestmark = pytest.mark.django_db
 
 CHECK_VIOLATION = "23514"
 RESTRICT_VIOLATION = "23001"
-VALUE_DATE = date(2027, 2, 1)
-BALANCE_COLUMNS = (
-    "principal_outstanding_amount",
-    "interest_receivable_amount",
-    "fee_receivable_amount",
-    "penalty_receivable_amount",
-    "advance_amount",
-    "overpayment_amount",
-)
 
 
 @contextmanager
@@ -51,26 +40,6 @@ def refused(sqlstate: str, *, constraint: str | None = None) -> Iterator[None]:
     assert cause.sqlstate == sqlstate, str(cause)
     if constraint is not None:
         assert cause.diag.constraint_name == constraint
-
-
-def journal() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], Decimal]:
-    """Return every entry and line as it is stored, and the sum of all lines."""
-    entries = list(
-        JournalEntry.objects.order_by("id").values_list(
-            "id", "entry_type", "value_date", "loan_id", "reverses_id", "key", "memo", "posted_at"
-        )
-    )
-    lines = list(
-        JournalLine.objects.order_by("id").values_list(
-            "id", "entry_id", "account", "loan_id", "installment_number", "amount"
-        )
-    )
-    total = JournalLine.objects.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    return entries, lines, total
-
-
-def balances(loan: Loan) -> dict[str, Decimal]:
-    return dict(Loan.objects.values(*BALANCE_COLUMNS).get(pk=loan.pk))
 
 
 def raw(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -95,16 +64,6 @@ def new_entry() -> JournalEntry:
 
 def line(entry: JournalEntry, account: str, amount: str) -> JournalLine:
     return JournalLine(entry=entry, account=account, amount=Decimal(amount))
-
-
-@pytest.fixture
-def loan(django_capture_on_commit_callbacks: Any) -> Loan:
-    """A disbursed loan whose payout settled: a DISBURSEMENT and a PAYOUT_SETTLED entry."""
-    BusinessDate.objects.update_or_create(id=1, defaults={"current_date": DRAW_DATE})
-    with django_capture_on_commit_callbacks(execute=True):
-        loan = draw()
-    loan.refresh_from_db()
-    return loan
 
 
 @pytest.fixture
@@ -408,126 +367,7 @@ def test_line_of_zero_is_refused(posted: JournalEntry) -> None:
     assert journal() == before
 
 
-# --- the ledger service -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "lines",
-    [
-        pytest.param(
-            [
-                debit(AccountCode.INTEREST_RECEIVABLE, Decimal("10.00")),
-                credit(AccountCode.INTEREST_INCOME, Decimal("9.99")),
-            ],
-            id="off-by-a-fen",
-        ),
-        pytest.param([debit(AccountCode.INTEREST_RECEIVABLE, Decimal("10.00"))], id="one-line"),
-        pytest.param(
-            [
-                debit(AccountCode.INTEREST_RECEIVABLE, Decimal("10.00")),
-                credit(AccountCode.INTEREST_INCOME, Decimal("0.00")),
-            ],
-            id="one-line-after-dropping-zero",
-        ),
-        pytest.param([], id="no-lines"),
-    ],
-)
-def test_entry_post_refuses_unbalanced_lines(loan: Loan, lines: list[Any]) -> None:
-    before, loan_before = journal(), balances(loan)
-    with pytest.raises(EntryNotBalanced):
-        loan_entry_post(
-            entry_type=EntryType.INTEREST_ACCRUAL, value_date=VALUE_DATE, loan=loan, lines=lines
-        )
-    assert journal() == before
-    assert balances(loan) == loan_before
-
-
-def test_entry_post_moves_the_loan_balances_by_its_lines(loan: Loan) -> None:
-    before = balances(loan)
-    loan_entry_post(
-        entry_type=EntryType.INTEREST_ACCRUAL,
-        value_date=VALUE_DATE,
-        loan=loan,
-        lines=[
-            debit(AccountCode.INTEREST_RECEIVABLE, Decimal("12.34"), 1),
-            credit(AccountCode.INTEREST_INCOME, Decimal("12.34"), 1),
-        ],
-    )
-    assert balances(loan) == before | {"interest_receivable_amount": Decimal("12.34")}
-
-
-def test_entry_post_returns_the_stored_entry_with_its_lines_in_order(loan: Loan) -> None:
-    lines = [
-        debit(AccountCode.CASH, Decimal("100.00")),
-        credit(AccountCode.PRINCIPAL_RECEIVABLE, Decimal("60.00"), 2),
-        credit(AccountCode.ADVANCE_LIABILITY, Decimal("10.00")),
-        credit(AccountCode.PRINCIPAL_RECEIVABLE, Decimal("30.00"), 1),
-    ]
-
-    entry = loan_entry_post(
-        entry_type=EntryType.REPAYMENT,
-        value_date=VALUE_DATE,
-        loan=loan,
-        lines=lines,
-        key="repayment-test-1",
-        memo="Repayment r-1",
-    )
-
-    stored = JournalEntry.objects.get(pk=entry.pk)
-    fields = ["entry_type", "value_date", "loan_id", "key", "memo", "posted_at", "reverses_id"]
-    assert [getattr(entry, f) for f in fields] == [getattr(stored, f) for f in fields]
-    assert not entry._state.adding
-    assert list(
-        stored.lines.order_by("id").values_list("account", "installment_number", "amount", "loan")
-    ) == [(line.account, line.installment_number, line.amount, loan.pk) for line in lines]
-    after = journal()
-    with pytest.raises(IntegrityError), transaction.atomic():  # the key posts once
-        loan_entry_post(
-            entry_type=EntryType.REPAYMENT,
-            value_date=VALUE_DATE,
-            loan=loan,
-            lines=lines,
-            key="repayment-test-1",
-        )
-    assert journal() == after
-
-
-def test_entry_reverse_posts_the_mirror_once(loan: Loan) -> None:
-    before = balances(loan)
-    original = loan_entry_post(
-        entry_type=EntryType.REPAYMENT,
-        value_date=VALUE_DATE,
-        loan=loan,
-        lines=[
-            debit(AccountCode.CASH, Decimal("300.00")),
-            credit(AccountCode.PRINCIPAL_RECEIVABLE, Decimal("250.00"), 1),
-            credit(AccountCode.ADVANCE_LIABILITY, Decimal("50.00")),
-        ],
-    )
-    assert balances(loan) == before | {
-        "principal_outstanding_amount": Decimal("9750.00"),
-        "advance_amount": Decimal("50.00"),
-    }
-
-    reversal = loan_entry_reverse(entry=original, value_date=date(2027, 2, 2))
-
-    assert reversal.reverses_id == original.pk
-    assert reversal.entry_type == EntryType.REVERSAL
-    assert reversal.loan_id == loan.pk
-    assert reversal.value_date == date(2027, 2, 2)
-    assert sorted(reversal.lines.values_list("account", "amount", "installment_number")) == sorted(
-        (account, -amount, number)
-        for account, amount, number in original.lines.values_list(
-            "account", "amount", "installment_number"
-        )
-    )
-    assert balances(loan) == before
-
-    after_first = journal()
-    with pytest.raises(EntryAlreadyReversed):
-        loan_entry_reverse(entry=original, value_date=date(2027, 2, 3))
-    assert journal() == after_first
-    assert balances(loan) == before
+# --- session_replication_role = replica ---------------------------------------------------------
 
 
 @pytest.mark.parametrize("sql", RAW_CHANGES)

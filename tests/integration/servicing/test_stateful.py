@@ -4,14 +4,16 @@ payoffs, reversals, waivers and refunds in random order (PRODUCT §2.3-§3).
 After every step the books reconcile, no balance is negative, the journal sums to zero and no
 credit line is over its limit. A business refusal (LendingError, DomainError) must leave
 everything as it was. Each example runs in a savepoint that is rolled back at its end.
+
+The sequences the machine found are plain tests in test_stateful_sequences.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 import pytest
 from django.db import transaction
@@ -36,7 +38,7 @@ from loans.errors import LendingError
 from loans.ledger.models import EntryType, JournalEntry, JournalLine
 from loans.ledger.reconciliation import books_reconcile
 from loans.origination.models import LoanProduct, PayoutStatus
-from loans.origination.services.drawdown import CreditLimitExceeded, loan_draw
+from loans.origination.services.drawdown import BorrowerPastDue, CreditLimitExceeded, loan_draw
 from loans.origination.services.payouts import payout_send
 from loans.servicing.models import (
     CreditLine,
@@ -68,6 +70,7 @@ from tests.factories.loans import (
     contract_for,
     installment_product,
 )
+from tests.integration.servicing.world import INSTALLMENT_AMOUNTS, LOAN_BALANCES, world
 
 pytestmark = pytest.mark.django_db
 
@@ -81,31 +84,6 @@ EXAMPLES = 6
 # makes the test run for many minutes: unbounded, seed 1 ran 12,414 loan-days in 5 minutes.
 LOAN_DAYS = 1_200
 
-LOAN_BALANCES = (
-    "principal_outstanding_amount",
-    "interest_receivable_amount",
-    "fee_receivable_amount",
-    "penalty_receivable_amount",
-    "advance_amount",
-    "overpayment_amount",
-)
-INSTALLMENT_AMOUNTS = (
-    "principal_amount",
-    "interest_amount",
-    "fee_amount",
-    "accrual_base_amount",
-    "interest_accrued_amount",
-    "fee_charged_amount",
-    "penalty_charged_amount",
-    "principal_paid_amount",
-    "interest_paid_amount",
-    "fee_paid_amount",
-    "penalty_paid_amount",
-    "interest_waived_amount",
-    "fee_waived_amount",
-    "penalty_waived_amount",
-)
-
 
 def money(low_fen: int, high_fen: int) -> st.SearchStrategy[Decimal]:
     """Amounts from ``low_fen`` to ``high_fen``: whole yuan or whole fen."""
@@ -114,22 +92,6 @@ def money(low_fen: int, high_fen: int) -> st.SearchStrategy[Decimal]:
     if low_yuan <= high_yuan:
         fen = st.one_of(st.integers(low_yuan, high_yuan).map(Decimal), fen)
     return fen.map(lambda amount: amount.quantize(FEN))
-
-
-def world() -> dict[str, Any]:
-    """Everything a refused operation must leave as it was."""
-    return {
-        "entries": JournalEntry.objects.count(),
-        "lines": JournalLine.objects.count(),
-        "loans": list(Loan.objects.order_by("id").values_list("id", "status", *LOAN_BALANCES)),
-        "installments": list(
-            Installment.objects.order_by("loan_id", "number").values_list(
-                "loan_id", "number", "due_date", "paid_date", *INSTALLMENT_AMOUNTS
-            )
-        ),
-        "lines_used": list(CreditLine.objects.order_by("id").values_list("id", "used_amount")),
-        "repayments": list(Repayment.objects.order_by("id").values_list("id", "status")),
-    }
 
 
 class LendingMachine(RuleBasedStateMachine):
@@ -234,6 +196,12 @@ class LendingMachine(RuleBasedStateMachine):
         term = data.draw(st.sampled_from(product.terms), label="term")
         line = CreditLine.objects.get(borrower=borrower)
         fits = amount <= line.available_amount
+        late = Installment.objects.filter(  # no new credit while late (issue #16)
+            loan__borrower=borrower,
+            loan__status=LoanStatus.ACTIVE,
+            paid_date__isnull=True,
+            due_date__lt=self.today,
+        ).exists()
         before = world()
         try:
             loan = loan_draw(
@@ -245,11 +213,18 @@ class LendingMachine(RuleBasedStateMachine):
                 contract=contract_for(borrower),
                 as_of=self.today,
             )
+        except BorrowerPastDue:
+            event("draw refused: BorrowerPastDue")
+            assert late, "refused as late with no installment past due"
+            assert world() == before
+            return
         except CreditLimitExceeded:
             event("draw refused: CreditLimitExceeded")
+            assert not late, "a late borrower was refused for the limit, not for being late"
             assert not fits, f"¥{amount} fits the ¥{line.available_amount} available"
             assert world() == before
             return
+        assert not late, "a borrower with an installment past due drew a loan"
         assert fits, f"¥{amount} was drawn with only ¥{line.available_amount} available"
         event("draw done")
         # on_commit never runs inside the example's transaction: send the payout here.
@@ -449,161 +424,3 @@ def test_lending_state_machine() -> None:
         ),
     )
     assert len(STEPS_RUN) >= STEPS  # the issue asks for at least 200 steps per run
-
-
-# --- sequences the state machine found, as plain tests ------------------------------------------
-
-
-def _cob(loan: Loan, first: date, last: date) -> None:
-    day = first
-    while day <= last:
-        loan_interest_accrue(loan=loan, as_of=day)
-        loan_fees_charge(loan=loan, as_of=day)
-        loan_advance_apply(loan=loan, as_of=day)
-        loan_close_if_paid(loan=loan, as_of=day)
-        day += timedelta(days=1)
-
-
-def _drawn(borrower: Borrower, principal: str, captured: Any, **kwargs: Any) -> Loan:
-    with captured(execute=True):
-        loan = loan_draw(
-            borrower=borrower,
-            product=cast(LoanProduct, ProductFactory()),
-            principal=Decimal(principal),
-            term=kwargs.pop("term", 3),
-            method=kwargs.pop("method", RepaymentMethod.EQUAL_INSTALLMENT),
-            contract=contract_for(borrower),
-            as_of=kwargs.pop("as_of", DRAW_DATE),
-        )
-    loan.refresh_from_db()
-    return loan
-
-
-def _pay(loan: Loan, amount: str, day: date, mode: PrepaymentMode | None = None) -> Repayment:
-    return repayment_post(
-        loan=loan,
-        amount=Decimal(amount),
-        value_date=day,
-        as_of=day,
-        channel=RepaymentChannel.PORTAL,
-        prepayment_mode=mode,
-    )
-
-
-def _reconciled() -> None:
-    assert {r.name: r.failures for r in books_reconcile() if not r.ok} == {}
-
-
-@pytest.fixture
-def business_date() -> date:
-    BusinessDate.objects.update_or_create(id=1, defaults={"current_date": DRAW_DATE})
-    return DRAW_DATE
-
-
-def test_reversing_a_repayment_whose_advance_was_applied(
-    business_date: date, django_capture_on_commit_callbacks: Any
-) -> None:
-    """The advance a repayment left was applied on the due date; the reversal undoes both."""
-    loan = _drawn(borrower_with_line(), "10000.00", django_capture_on_commit_callbacks)
-    repayment = _pay(loan, "100.00", DRAW_DATE)
-    first_due = loan.installments.get(number=1).due_date
-    _cob(loan, DRAW_DATE, first_due)
-    row = loan.installments.get(number=1)
-    assert row.interest_paid_amount + row.principal_paid_amount == Decimal("100.00")
-
-    repayment_reverse(repayment=repayment, as_of=first_due + timedelta(days=1))
-
-    loan.refresh_from_db()
-    row.refresh_from_db()
-    assert loan.advance_amount == 0
-    assert row.interest_paid_amount == row.principal_paid_amount == 0
-    assert loan.principal_outstanding_amount == Decimal("10000.00")
-    _reconciled()
-
-
-def test_reversing_a_payoff_after_the_freed_limit_was_drawn_again(
-    business_date: date, django_capture_on_commit_callbacks: Any
-) -> None:
-    borrower = borrower_with_line(limit=Decimal("5000.00"))
-    loan = _drawn(borrower, "5000.00", django_capture_on_commit_callbacks)
-    payoff = _pay(loan, "5000.00", DRAW_DATE)
-    loan.refresh_from_db()
-    assert loan.status == LoanStatus.PAID_OFF
-    _drawn(borrower, "5000.00", django_capture_on_commit_callbacks)
-    before = world()
-
-    # The payment bounced: the borrower owes the 5,000 again. Either the reversal is taken (the
-    # line is then over its limit, which the database refuses today) or it is refused cleanly.
-    try:
-        repayment_reverse(repayment=payoff, as_of=DRAW_DATE)
-    except LendingError:
-        assert world() == before
-    else:
-        loan.refresh_from_db()
-        assert loan.status == LoanStatus.ACTIVE
-        assert loan.principal_outstanding_amount == Decimal("5000.00")
-    _reconciled()
-
-
-def _posted(loan: Loan, amount: str) -> Repayment:
-    return Repayment.objects.get(loan=loan, amount=Decimal(amount), status=RepaymentStatus.POSTED)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap: after prepayments, reversals and a payoff, reversing an early prepayment "
-    "of a BULLET loan would restore a schedule with less interest than close of business has "
-    "accrued since; re-accruing history is not supported, so the service refuses the reversal "
-    "(RepaymentReversalRefused, nothing written) instead of performing it.",
-)
-def test_reversing_an_early_prepayment_after_a_payoff_of_a_bullet_loan(
-    business_date: date, django_capture_on_commit_callbacks: Any
-) -> None:
-    """The state machine's sequence, cut down to the one loan it broke."""
-    product = cast(
-        LoanProduct,
-        ProductFactory(
-            code="FLEX",
-            name="Interest-only and bullet",
-            methods=[RepaymentMethod.INTEREST_ONLY, RepaymentMethod.BULLET],
-            terms=[1, 3, 6],
-        ),
-    )
-    borrower = borrower_with_line()
-    with django_capture_on_commit_callbacks(execute=True):
-        loan = loan_draw(
-            borrower=borrower,
-            product=product,
-            principal=Decimal("9972.00"),
-            term=6,
-            method=RepaymentMethod.BULLET,
-            contract=contract_for(borrower),
-            as_of=DRAW_DATE,
-        )
-    lower = PrepaymentMode.LOWER_INSTALLMENT
-    day = DRAW_DATE  # 2027-01-15
-    repayment_reverse(repayment=_pay(loan, "9972.01", day), as_of=day)  # a payoff, reversed
-    _pay(loan, "2.00", day)
-    prepaid_22 = _pay(loan, "22.00", day, lower)
-    _pay(loan, "1.00", day, lower)
-    _cob(loan, day, date(2027, 1, 22))
-    day = date(2027, 1, 23)
-    _pay(loan, "2314.00", day)
-    _cob(loan, day, date(2027, 3, 27))
-    day = date(2027, 3, 28)
-    repayment_reverse(repayment=prepaid_22, as_of=day)
-    repayment_reverse(repayment=_posted(loan, "2314.00"), as_of=day)
-    _cob(loan, day, date(2027, 4, 17))
-    day = date(2027, 4, 18)
-    repayment_reverse(repayment=_posted(loan, "2.00"), as_of=day)
-    _cob(loan, day, date(2027, 4, 29))
-    day = date(2027, 4, 30)
-    quote = loan_payoff_quote(loan=loan, as_of=day)
-    assert quote.total == Decimal("10491.59")
-    _pay(loan, str(quote.total + Decimal("266.94")), day)
-    loan.refresh_from_db()
-    assert loan.status == LoanStatus.PAID_OFF
-
-    repayment_reverse(repayment=_posted(loan, "1.00"), as_of=day)
-
-    _reconciled()

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from loans.domain.prepayment import RemainingInstallment
 from loans.domain.schedule import RepaymentMethod, Schedule, build_schedule
 
 
@@ -22,6 +23,21 @@ def schedule(
         method=method,
         start_date=start_date,
         fee_rate=Decimal(fee_rate),
+    )
+
+
+def remaining_from(s: Schedule, first_number: int) -> tuple[RemainingInstallment, ...]:
+    """The installments of ``s`` from number ``first_number`` on, as reamortise takes them."""
+    return tuple(
+        RemainingInstallment(
+            number=i.number,
+            period_start=i.period_start,
+            due_date=i.due_date,
+            principal=i.principal,
+            interest=i.interest,
+            fee=i.fee,
+        )
+        for i in s.installments[first_number - 1 :]
     )
 
 

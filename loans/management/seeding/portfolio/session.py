@@ -84,7 +84,7 @@ def session_close() -> None:
 def _product_load(cursor: Any, product: LoanProduct) -> None:
     rules = rules_to_data(rules_from_data(product.allocation_rules))
     cursor.execute(
-        "INSERT INTO seed_product VALUES (%s, %s, %s, %s, %s, %s)",
+        "INSERT INTO seed_product VALUES (%s, %s, %s, %s, %s, %s, %s)",
         [
             product.pk,
             product.penalty_multiplier,
@@ -92,6 +92,7 @@ def _product_load(cursor: Any, product: LoanProduct) -> None:
             product.write_off_days,
             min(product.rate_cap, settings.LENDPORTAL_RATE_CAP),
             json.dumps(rules),
+            product.freeze_days,
         ],
     )
 

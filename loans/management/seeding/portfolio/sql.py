@@ -17,7 +17,7 @@ CREATE TEMP TABLE seed_profile (
 );
 CREATE TEMP TABLE seed_product (
     id bigint PRIMARY KEY, penalty_multiplier numeric(4, 2), grace_days int, write_off_days int,
-    rate_cap numeric(8, 6), allocation_rules jsonb
+    rate_cap numeric(8, 6), allocation_rules jsonb, freeze_days int
 );
 CREATE TEMP TABLE seed_mix (
     method_slots int[], term_slots int[], status_slots int[], cash_slots int[], shop_slots int[]
@@ -124,13 +124,20 @@ SELECT b.application_id, b.borrower_id, NULL, b.applied_date, 'APPROVED', 1,
        p.annual_rate, '[]'::jsonb, b.decided_at, NULL, '', now()
 FROM seed_borrower b JOIN seed_profile p ON p.id = b.profile_id;
 
+-- A line is frozen as close of business would have frozen it: from the day its first loan
+-- reached the product's freeze days past due (issue #16).
 INSERT INTO loans_creditline (id, borrower_id, application_id, limit_amount, used_amount, grade,
-    annual_rate, status, updated_at)
+    annual_rate, status, frozen_reason, frozen_on, updated_at)
 SELECT b.line_id, b.borrower_id, b.application_id, p.limit_amount, coalesce(u.used, 0), p.grade,
-       p.annual_rate, 'ACTIVE', now()
+       p.annual_rate, CASE WHEN f.frozen_on IS NULL THEN 'ACTIVE' ELSE 'FROZEN' END,
+       CASE WHEN f.frozen_on IS NULL THEN '' ELSE 'PAST_DUE' END, f.frozen_on, now()
 FROM seed_borrower b JOIN seed_profile p ON p.id = b.profile_id
 LEFT JOIN (SELECT borrower_id, sum(principal - principal_paid) AS used
-           FROM seed_loan GROUP BY borrower_id) u ON u.borrower_id = b.borrower_id;
+           FROM seed_loan GROUP BY borrower_id) u ON u.borrower_id = b.borrower_id
+LEFT JOIN (SELECT l.borrower_id, min(l.oldest_unpaid_due + sp.freeze_days) AS frozen_on
+           FROM seed_loan l JOIN seed_product sp ON sp.id = l.product_id
+           WHERE l.days_past_due >= sp.freeze_days GROUP BY l.borrower_id) f
+       ON f.borrower_id = b.borrower_id;
 """
 
 LOAN_INSERT_SQL = """

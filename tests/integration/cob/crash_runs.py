@@ -1,58 +1,48 @@
-"""Close of business survives killed workers and duplicate deliveries (issue #4, reliability).
+"""Close of business on real workers that a test kills, and the books it leaves (issue #4).
 
-Real ``celery worker`` processes (prefork pool, acks_late, reject-on-worker-lost: the production
-settings; see worker_harness.py) close two business dates, 27 and 28 February 2027 (a month
-end), of a seeded portfolio of 3,000 loans with loans in every bucket, in chunks of 250, through
-a Redis database of their own and the pytest database:
+Shared by the reliability tests, test_killed_workers.py and test_duplicate_delivery.py (their
+fixtures are in conftest.py). Real ``celery worker`` processes (prefork pool, acks_late,
+reject-on-worker-lost: the production settings; see worker_harness.py) close two business dates,
+27 and 28 February 2027 (a month end), of a seeded portfolio of 3,000 loans with loans in every
+bucket, in chunks of 250, through a Redis database of their own and the pytest database.
 
-- a reference run, without crashes;
-- crash runs: at random moments (drawn from a seeded Random) the test SIGKILLs the pool process
-  executing a task, the main worker process, or the whole worker. A killed pool process's task
-  is re-delivered at once (reject-on-worker-lost); after the main process dies, the task it held
-  stays unacknowledged in Redis until the visibility timeout (an hour, twice the task time
-  limit), so the test starts a new worker and publishes ``business_day_close``, exactly as
-  production beat does every 15 minutes, which re-dispatches the pending chunks of the open run;
-- a duplicate run: every chunk task is published twice, to two pool processes at once.
-
-Each run must leave the same books as the reference, to the fen and to the row: the ledger
-(journal entries by key, their lines by loan, installment, account and amount), every column of
-loans and installments (balances, days past due, bucket, status), loan events, reminders, and
-the runs' chunks and summaries. Ids of rows written during close of business are not compared
-(a rolled-back transaction still consumes sequence values), nor are timestamps.
+- SeededPortfolio: the Django tables as seeded, saved to a schema of their own once per module
+  and restored before each run;
+- books() and assert_same_books(): what a run leaves, compared with a reference run without
+  crashes, to the fen and to the row: the ledger (journal entries by key, their lines by loan,
+  installment, account and amount), every column of loans and installments (balances, days past
+  due, bucket, status), loan events, reminders, and the runs' chunks and summaries. Ids of rows
+  written during close of business are not compared (a rolled-back transaction still consumes
+  sequence values), nor are timestamps;
+- Workers: one worker at a time, killed (a pool process, the main process or the whole worker)
+  and replaced, beat's ``business_day_close`` published, and the run waited for.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import DateTimeField, JSONField, Model
 
 from loans.calendar.models import BusinessDate
 from loans.cob.models import CobChunk, CobChunkStatus, CobRun, CobRunStatus
-from loans.cob.services.runs import cob_run_open, cob_run_pending_chunks
 from loans.domain.delinquency import Bucket
-from loans.ledger.models import JournalEntry
 from loans.ledger.reconciliation import books_reconcile
 from loans.management.seeding.portfolio import portfolio_seed
-from loans.servicing.models import Installment, Loan, LoanEvent, Reminder
+from loans.servicing.models import Installment, Loan
 from tests.integration.cob import worker_harness as harness
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 LOANS = 3_000
 PORTFOLIO_SEED = 4
@@ -95,12 +85,12 @@ class SeededPortfolio:
             cursor.execute("ANALYZE loans_loan; ANALYZE loans_installment")
 
 
-def _flush() -> None:
+def flush() -> None:
     """Empty the tables as pytest-django does after a transactional test."""
     call_command("flush", interactive=False, verbosity=0)
 
 
-def _seed_and_save() -> SeededPortfolio:
+def seed_and_save() -> SeededPortfolio:
     tables = sorted(
         connection.introspection.django_table_names(only_existing=True, include_views=False)
     )
@@ -121,33 +111,6 @@ def _seed_and_save() -> SeededPortfolio:
                 last_value, is_called = cursor.fetchone()
                 sequences.append((found["name"], last_value, is_called))
     return SeededPortfolio(tables, sequences)
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[SeededPortfolio]:
-    """3,000 loans in every bucket, seeded once per module (about 15 s) and saved."""
-    with django_db_blocker.unblock():
-        try:
-            portfolio = _seed_and_save()
-        except BaseException:
-            _flush()
-            raise
-    yield portfolio
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {BACKUP_SCHEMA} CASCADE")
-        _flush()
-
-
-@pytest.fixture(scope="module")
-def broker() -> Iterator[str]:
-    """A Redis database of this test process's own: each pytest-xdist process gets another."""
-    base = settings.CELERY_BROKER_URL
-    worker_number = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    url = harness.broker_url(base, db=(harness.broker_db(base) + 1 + worker_number) % 16)
-    harness.broker_flush(url)
-    yield url
-    harness.broker_flush(url)
 
 
 # --- what a run leaves: the books, as sorted rows without ids and timestamps ----------------
@@ -439,20 +402,6 @@ def closed_through_the_last_date() -> bool:
     )
 
 
-@pytest.fixture
-def workers(broker: str, tmp_path: Path) -> Iterator[Callable[..., Workers]]:
-    made: list[Workers] = []
-
-    def make(*, clock_day: date, concurrency: int = 1) -> Workers:
-        harness.broker_flush(broker)
-        made.append(Workers(broker, tmp_path, clock_day, concurrency))
-        return made[-1]
-
-    yield make
-    for group in made:
-        group.stop()
-
-
 def run_closed(run_id: int) -> bool:
     return CobRun.objects.get(pk=run_id).status == CobRunStatus.DONE
 
@@ -461,117 +410,3 @@ def assert_closed_on_every_chunk() -> None:
     assert list(CobRun.objects.order_by("business_date").values_list("business_date", "status"))
     assert not CobChunk.objects.exclude(status=CobChunkStatus.DONE).exists()
     assert BusinessDate.objects.get(pk=1).current_date == CLOSED_THROUGH
-
-
-@pytest.fixture(scope="module")
-def reference(
-    seeded: SeededPortfolio,
-    broker: str,
-    tmp_path_factory: pytest.TempPathFactory,
-    django_db_blocker: Any,
-) -> dict[str, list[Any]]:
-    """The books after the dates closed by a worker that nobody kills."""
-    with django_db_blocker.unblock():
-        seeded.restore()
-        harness.broker_flush(broker)
-        run = Workers(broker, tmp_path_factory.mktemp("reference"), CLOSED_THROUGH)
-        try:
-            run.start_worker()
-            run.beat()
-            run.wait_until(closed_through_the_last_date)
-        finally:
-            run.stop()
-        assert_closed_on_every_chunk()
-        assert_books_reconcile()
-        snapshot = books()
-        assert [r[3] >= 10 for r in snapshot["cob runs"]] == [True] * DATES  # many chunks
-        assert JournalEntry.objects.filter(entry_type="PENALTY", key__startswith="cob:").exists()
-        assert LoanEvent.objects.filter(event_type="loan.bucket_changed").exists()
-        assert Reminder.objects.count() > 1000
-    return snapshot
-
-
-# --- the tests -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("kill_seed", "worker_kill"), KILL_RUNS)
-def test_killed_workers_leave_the_books_of_a_run_without_crashes(
-    kill_seed: int,
-    worker_kill: str,
-    seeded: SeededPortfolio,
-    reference: dict[str, list[Any]],
-    workers: Callable[..., Workers],
-) -> None:
-    seeded.restore()
-    rng = random.Random(kill_seed)
-    # Two kills of the pool process and one of the main process or the whole worker, in a
-    # random order at random moments; then more pool processes (at most two) until a kill
-    # has cut a chunk's transaction short.
-    plan = ["pool process", "pool process", worker_kill]
-    rng.shuffle(plan)
-    run = workers(clock_day=CLOSED_THROUGH)
-    run.start_worker()
-    run.beat()
-    # A chunk of 250 loans takes about 0.1 s and a date about 1.5 s on a quiet machine, so the
-    # kills come within a second of each other, or the run can end before the plan is spent.
-    next_kill = time.monotonic() + rng.uniform(0.3, 1.2)
-
-    def kill_when_due() -> None:
-        nonlocal next_kill
-        if time.monotonic() < next_kill:
-            return
-        if len(run.kills) < len(plan):
-            run.kill(plan[len(run.kills)])
-        elif not any(k.lost_chunk_work for k in run.kills) and len(run.kills) < len(plan) + 2:
-            run.kill("pool process")
-        next_kill = time.monotonic() + rng.uniform(0.2, 1.0)
-
-    run.wait_until(closed_through_the_last_date, between=kill_when_due)
-    run.stop()
-
-    print(f"\nkill seed {kill_seed}: {run.kills}")  # shown with pytest -s
-    assert len(run.kills) >= 2, run.report("close of business ended before the kills")
-    assert any(k.lost_chunk_work for k in run.kills), run.report("no kill landed mid-chunk")
-    if any(k.target == "pool process" and k.lost_chunk_work for k in run.kills):
-        # The same message again (acks_late, reject-on-worker-lost), not a new one from beat.
-        assert run.redelivered(), run.report("a killed pool process's task was not re-delivered")
-    assert_closed_on_every_chunk()
-    assert_books_reconcile()
-    assert_same_books(books(), reference)
-
-
-def test_every_chunk_task_delivered_twice_leaves_the_same_books(
-    seeded: SeededPortfolio,
-    reference: dict[str, list[Any]],
-    workers: Callable[..., Workers],
-) -> None:
-    seeded.restore()
-    # The workers' clock is on AS_OF: no date has ended for them, so nothing but the messages
-    # published here runs (no catch-up chained by the last chunk of a date).
-    run = workers(clock_day=AS_OF, concurrency=2)
-    worker = run.start_worker()
-    chunks = 0
-    for offset in range(DATES):
-        cob_run = cob_run_open(business_date=AS_OF + timedelta(days=offset), chunk_size=CHUNK_SIZE)
-        for chunk_id in cob_run_pending_chunks(run=cob_run):
-            for _copy in range(2):  # the two copies go to the two pool processes at once
-                harness.publish(
-                    run.broker,
-                    "loans.cob.tasks.cob_chunk_process",
-                    chunk_id=chunk_id,
-                    run_id=cob_run.pk,
-                )
-            chunks += 1
-        run.wait_until(partial(run_closed, cob_run.pk))
-    run.wait_until(lambda: worker.log().count("COB chunk ") >= 2 * chunks)
-    run.stop()
-
-    executed = Counter(
-        line.split("COB chunk ")[1].split()[0] for line in worker.log().splitlines()
-        if "COB chunk " in line
-    )  # fmt: skip
-    assert len(executed) == chunks
-    assert set(executed.values()) == {2}, run.report("each chunk task must have run twice")
-    assert_closed_on_every_chunk()
-    assert_books_reconcile()
-    assert_same_books(books(), reference)
