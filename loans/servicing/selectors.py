@@ -110,6 +110,17 @@ def borrower_past_due(*, borrower: Borrower, as_of: date) -> PastDue | None:
     return None if written_off is None else PastDue(loan_id=written_off, due_date=None)
 
 
+def loan_drawn_with(*, borrower: Borrower, draw_key: str) -> int | None:
+    """Return the id of the loan this borrower's signed form (its single-use token) drew."""
+    if not draw_key:
+        return None
+    return (
+        Loan.objects.filter(borrower=borrower, draw_key=draw_key)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class AmountsDue:
     """What a borrower can pay on a loan on a date, net of the advance already held (CNY).

@@ -393,8 +393,7 @@ def credit_lines_freeze(scope: ChunkScope) -> int:
         WITH late AS (
             SELECT DISTINCT l.credit_line_id AS id
             FROM loans_loan l JOIN loans_loanproduct p ON p.id = l.product_id
-            WHERE {_ACTIVE_LOANS_IN_CHUNK} AND l.days_past_due > 0
-              AND l.days_past_due >= p.freeze_days
+            WHERE {_ACTIVE_LOANS_IN_CHUNK} AND l.days_past_due >= p.freeze_days
         ), locked AS (
             SELECT c.id FROM loans_creditline c JOIN late ON late.id = c.id
             WHERE c.status = 'ACTIVE' ORDER BY c.id FOR UPDATE OF c

@@ -29,7 +29,7 @@ from loans.origination.models import LoanProduct, Payout, PayoutStatus
 from loans.origination.services.payouts import payout_backend, payout_send
 from loans.origination.services.products import product_rate_for_grade
 from loans.servicing.models import CreditLine, CreditLineStatus, Installment, Loan, LoanStatus
-from loans.servicing.selectors import PastDue, borrower_past_due
+from loans.servicing.selectors import PastDue, borrower_past_due, loan_drawn_with
 from loans.servicing.services.posting import loan_entry_post
 from loans.servicing.services.states import loan_transition
 
@@ -178,9 +178,9 @@ def _credit_line_locked(borrower: Borrower) -> CreditLine:
 
 def _drawn_already_refuse(borrower: Borrower, draw_key: str) -> None:
     # Under the line's lock: a parallel resubmit waits for the first draw and then finds it.
-    drawn = Loan.objects.filter(borrower=borrower, draw_key=draw_key).first()
+    drawn = loan_drawn_with(borrower=borrower, draw_key=draw_key)
     if drawn is not None:
-        raise DrawnAlready(drawn)
+        raise DrawnAlready(Loan.objects.get(pk=drawn))
 
 
 def _past_due_text(late: PastDue) -> str:

@@ -27,8 +27,8 @@ from loans.portal.access import borrower_required
 from loans.portal.contract import acceptance, contract_for
 from loans.portal.forms import AcceptForm, BorrowForm
 from loans.portal.selectors import credit_line_of, products_offered
-from loans.servicing.models import CreditLine, CreditLineStatus, FreezeReason, Loan
-from loans.servicing.selectors import borrower_past_due
+from loans.servicing.models import CreditLine, CreditLineStatus, FreezeReason
+from loans.servicing.selectors import borrower_past_due, loan_drawn_with
 
 
 def _setup(
@@ -206,11 +206,7 @@ def _drawn_already(
 ) -> HttpResponse | None:
     """A resubmitted signed form (double tap, back and submit): show the loan it made."""
     token = data.get("draw_token", "") if request.method == "POST" else ""
-    loan_id = (
-        Loan.objects.filter(borrower=borrower, draw_key=token).values_list("pk", flat=True).first()
-        if token
-        else None
-    )
+    loan_id = loan_drawn_with(borrower=borrower, draw_key=token)
     return None if loan_id is None else _to_drawn_loan(request, loan_id)
 
 
