@@ -386,17 +386,20 @@ def credit_lines_freeze(scope: ChunkScope) -> int:
     """Freeze the lines of borrowers with a loan at the product's freeze days past due (#16).
 
     Locks the lines in id order, so two chunks freezing the lines of the same borrowers cannot
-    deadlock; a line frozen already keeps its reason and date. Only an officer unfreezes.
+    deadlock; a line frozen already keeps its reason and date. Only an officer unfreezes. The late
+    loans' lines are looked up by key (``= ANY(ARRAY(...))``): joined instead, the planner
+    overestimates them and scans every line once per chunk (7 s a night at 1,000,000 loans).
     """
     return _execute(
         f"""
-        WITH late AS (
-            SELECT DISTINCT l.credit_line_id AS id
-            FROM loans_loan l JOIN loans_loanproduct p ON p.id = l.product_id
-            WHERE {_ACTIVE_LOANS_IN_CHUNK} AND l.days_past_due >= p.freeze_days
-        ), locked AS (
-            SELECT c.id FROM loans_creditline c JOIN late ON late.id = c.id
-            WHERE c.status = 'ACTIVE' ORDER BY c.id FOR UPDATE OF c
+        WITH locked AS (
+            SELECT c.id FROM loans_creditline c
+            WHERE c.id = ANY(ARRAY(
+                SELECT l.credit_line_id
+                FROM loans_loan l JOIN loans_loanproduct p ON p.id = l.product_id
+                WHERE {_ACTIVE_LOANS_IN_CHUNK} AND l.days_past_due >= p.freeze_days
+            )) AND c.status = 'ACTIVE'
+            ORDER BY c.id FOR UPDATE OF c
         )
         UPDATE loans_creditline c
         SET status = 'FROZEN', frozen_reason = 'PAST_DUE', frozen_on = %(day)s, updated_at = now()
