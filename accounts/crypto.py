@@ -1,7 +1,9 @@
 """Personal data at rest (PRODUCT §6): encryption, keyed lookup digests and masking.
 
-Identity and bank card numbers are stored three ways: a Fernet ciphertext (to show or use the
-number), an HMAC-SHA256 digest (to find it without decrypting), and a masked form (to display).
+Identity numbers, bank card numbers and mobiles are stored three ways: a Fernet ciphertext (to
+show or use the number), an HMAC-SHA256 digest (to find it without decrypting), and a masked form
+(to display). Each kind has its own mask, chosen so that what is shown leaves at least a million
+candidates (docs/identity.md counts them).
 Keys come from settings: ``LENDPORTAL_FIELD_ENCRYPTION_KEYS`` (the first encrypts, all decrypt)
 and ``LENDPORTAL_LOOKUP_HASH_KEY``. See docs/identity.md for rotation.
 """
@@ -15,7 +17,10 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
-MASK_VISIBLE = 4  # characters shown at each end
+# Characters left visible (first, last) per kind; docs/identity.md counts the candidates left.
+ID_NUMBER_VISIBLE = (3, 0)  # "110***************": the last character would cut them by 11
+BANK_CARD_VISIBLE = (3, 2)  # "622***********79": a known BIN still leaves 10**7 (16 digits)
+MOBILE_VISIBLE = (1, 2)  # "1********00": every mainland mobile starts with 1
 
 
 class FieldNotDecryptable(Exception):
@@ -67,13 +72,30 @@ def lookup_digest(text: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def mask(text: str) -> str:
-    """Return text with all but the first 4 and last 4 characters as "*".
+def mask(text: str, *, first: int, last: int) -> str:
+    """Return text with all but its first ``first`` and last ``last`` characters as "*".
 
-    "11010519491231002X" → "1101**********002X". Text of 8 characters or fewer is masked whole,
-    since showing 4 + 4 of it would show all of it.
+    Text no longer than first + last is masked whole, since showing those would show all of it.
     """
-    if len(text) <= 2 * MASK_VISIBLE:
+    if len(text) <= first + last:
         return "*" * len(text)
-    hidden = len(text) - 2 * MASK_VISIBLE
-    return f"{text[:MASK_VISIBLE]}{'*' * hidden}{text[-MASK_VISIBLE:]}"
+    hidden = len(text) - first - last
+    return f"{text[:first]}{'*' * hidden}{text[len(text) - last :]}"
+
+
+def mask_id_number(number: str) -> str:
+    """Return an identity number as shown: "11010519491231002X" → "110***************"."""
+    first, last = ID_NUMBER_VISIBLE
+    return mask(number, first=first, last=last)
+
+
+def mask_bank_card(number: str) -> str:
+    """Return a bank card number as shown: "6222020200112345679" → "622**************79"."""
+    first, last = BANK_CARD_VISIBLE
+    return mask(number, first=first, last=last)
+
+
+def mask_mobile(number: str) -> str:
+    """Return a mobile number as shown: "13800138000" → "1********00"."""
+    first, last = MOBILE_VISIBLE
+    return mask(number, first=first, last=last)

@@ -51,10 +51,12 @@ class Language(models.TextChoices):
 class Borrower(models.Model):
     """A person who borrows, with the real-name (KYC) data of PRODUCT §6.
 
-    The identity number and the bank card are stored encrypted (accounts.crypto), found by a
-    keyed hash (``*_digest``) and shown masked (``*_masked``: first 4 and last 4); the clear text
-    never reaches a log. A borrower comes either through the portal (``user``) or from a partner
-    (``partner`` + ``external_id``); identity numbers are unique per channel.
+    The identity number, the bank card and the mobile are stored encrypted (accounts.crypto),
+    found by a keyed hash (``*_digest``) and shown masked (``*_masked``, a few characters left:
+    docs/identity.md); the clear text never reaches a column, a page or a log. The birth date is
+    not stored: it is read from the decrypted identity number when a decision needs the age. A
+    borrower comes either through the portal (``user``) or from a partner (``partner`` +
+    ``external_id``); identity numbers are unique per channel.
     """
 
     user = models.OneToOneField(
@@ -68,8 +70,9 @@ class Borrower(models.Model):
     id_number_ciphertext = models.TextField(editable=False)
     id_number_digest = models.CharField(max_length=64, editable=False, db_index=True)
     id_number_masked = models.CharField(max_length=18, editable=False)
-    birth_date = models.DateField()
-    mobile = models.CharField(max_length=11, db_index=True)
+    mobile_ciphertext = models.TextField(editable=False)
+    mobile_digest = models.CharField(max_length=64, editable=False, db_index=True)
+    mobile_masked = models.CharField(max_length=11, editable=False)
     email = models.EmailField(blank=True)
     bank_card_ciphertext = models.TextField(editable=False)
     bank_card_digest = models.CharField(max_length=64, editable=False, db_index=True)

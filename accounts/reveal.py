@@ -1,4 +1,4 @@
-"""Revealing a borrower's identity and card numbers to a member of staff (PRODUCT §6, #6).
+"""Revealing a borrower's identity, card and mobile numbers to a member of staff (PRODUCT §6, #6).
 
 Shown masked everywhere; a user holding ``accounts.reveal_borrower_identity`` may see them in
 clear once per request, and every reveal is an AuditEvent (which fields, never their values).
@@ -22,11 +22,12 @@ REVEAL_PERMISSION = "accounts.reveal_borrower_identity"
 class RevealedIdentity:
     id_number: str
     bank_card: str
+    mobile: str
 
 
 @transaction.atomic
 def borrower_identity_reveal(*, borrower: Borrower, user: User) -> RevealedIdentity:
-    """Decrypt the borrower's identity and card numbers for ``user`` and record that it happened.
+    """Decrypt the borrower's identity, card and mobile numbers for ``user``; record that it did.
 
     Raises PermissionDenied without the reveal permission (nothing is recorded then).
     """
@@ -36,9 +37,10 @@ def borrower_identity_reveal(*, borrower: Borrower, user: User) -> RevealedIdent
         actor=user,
         action="borrower.reveal",
         target=borrower,
-        details={"fields": ["id_number", "bank_card"]},
+        details={"fields": ["id_number", "bank_card", "mobile"]},
     )
     return RevealedIdentity(
         id_number=decrypt(borrower.id_number_ciphertext),
         bank_card=decrypt(borrower.bank_card_ciphertext),
+        mobile=decrypt(borrower.mobile_ciphertext),
     )

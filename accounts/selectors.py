@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
 from accounts import crypto
 from accounts.models import Borrower, Partner
-from accounts.validators import normalise_id_number
+from accounts.validators import normalise_id_number, validate_id_number, validate_mobile
 
 # Reason codes of borrower_identity_conflicts; the credit scorecard refers any of them to an
 # officer (PRODUCT §6).
@@ -33,7 +37,8 @@ def borrower_identity_conflicts(*, borrower: Borrower) -> list[str]:
 
     Any channel counts. ID_NAME_MISMATCH: same identity number, another name (Latin names
     compared without case). MOBILE_SHARED / BANK_CARD_SHARED: the same mobile / bank card on
-    another identity number. Codes come in that order; an empty list means no conflict.
+    another identity number (both compared by their lookup digests). Codes come in that order;
+    an empty list means no conflict.
     """
     others = Borrower.objects.exclude(pk=borrower.pk)
     other_people = others.exclude(id_number_digest=borrower.id_number_digest)
@@ -44,7 +49,35 @@ def borrower_identity_conflicts(*, borrower: Borrower) -> list[str]:
                 full_name__iexact=borrower.full_name
             ),
         ),
-        (MOBILE_SHARED, other_people.filter(mobile=borrower.mobile)),
+        (MOBILE_SHARED, other_people.filter(mobile_digest=borrower.mobile_digest)),
         (BANK_CARD_SHARED, other_people.filter(bank_card_digest=borrower.bank_card_digest)),
     ]
     return [code for code, queryset in checks if queryset.exists()]
+
+
+def borrower_birth_date_decrypt(*, borrower: Borrower) -> date:
+    """Return the birth date in the borrower's identity number, decrypted for a decision.
+
+    The birth date is stored nowhere else (docs/identity.md): never show or log it. Raises
+    crypto.FieldNotDecryptable when the configured keys do not open the ciphertext.
+    """
+    return validate_id_number(crypto.decrypt(borrower.id_number_ciphertext)).birth_date
+
+
+def borrower_mobile_decrypt(*, borrower: Borrower) -> str:
+    """Return the borrower's mobile number in clear, to send an SMS or to reveal it (audited).
+
+    Never show it elsewhere or log it. Raises crypto.FieldNotDecryptable.
+    """
+    return crypto.decrypt(borrower.mobile_ciphertext)
+
+
+def mobile_lookup_digest(*, text: str) -> str | None:
+    """Return the lookup digest of a typed mobile number (+86, spaces and dashes allowed).
+
+    None when the text is not a mobile number, so that a search can try other fields.
+    """
+    try:
+        return crypto.lookup_digest(validate_mobile(text))
+    except ValidationError:
+        return None

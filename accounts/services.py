@@ -104,7 +104,8 @@ def borrower_register(
 
     Every field is checked before anything is written: amounts in yuan, ≥ 0, at most 2 decimals;
     age 18-60 on as_of; the identity number unique in its channel (the portal, or one partner).
-    The identity and card numbers are stored encrypted, as a lookup digest and masked.
+    The identity, card and mobile numbers are stored encrypted, as a lookup digest and masked;
+    the birth date is not stored (it is in the identity number).
     Raises ValidationError with a dict of field → messages; nothing is written then.
     """
     errors = _FieldErrors()
@@ -135,7 +136,6 @@ def borrower_register(
         partner=partner,
         external_id=external_id.strip(),
         full_name=identity.full_name,
-        birth_date=identity.id_number.birth_date,
         **_id_number_columns(identity.id_number.number),
         **profile,
     )
@@ -313,6 +313,8 @@ def _clean_profile(errors: _FieldErrors, values: dict[str, Any]) -> dict[str, An
     _check_privacy_consent(errors, values)
     if "bank_card" in columns:
         columns.update(_bank_card_columns(columns.pop("bank_card")))
+    if "mobile" in columns:
+        columns.update(_mobile_columns(columns.pop("mobile")))
     return columns
 
 
@@ -341,7 +343,7 @@ def _id_number_columns(number: str) -> dict[str, str]:
     return {
         "id_number_ciphertext": crypto.encrypt(number),
         "id_number_digest": crypto.lookup_digest(number),
-        "id_number_masked": crypto.mask(number),
+        "id_number_masked": crypto.mask_id_number(number),
     }
 
 
@@ -349,7 +351,15 @@ def _bank_card_columns(number: str) -> dict[str, str]:
     return {
         "bank_card_ciphertext": crypto.encrypt(number),
         "bank_card_digest": crypto.lookup_digest(number),
-        "bank_card_masked": crypto.mask(number),
+        "bank_card_masked": crypto.mask_bank_card(number),
+    }
+
+
+def _mobile_columns(number: str) -> dict[str, str]:
+    return {
+        "mobile_ciphertext": crypto.encrypt(number),
+        "mobile_digest": crypto.lookup_digest(number),
+        "mobile_masked": crypto.mask_mobile(number),
     }
 
 

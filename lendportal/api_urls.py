@@ -3,10 +3,11 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views import defaults
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from oauth2_provider import views as oauth2_views
 
 from loans.api.token import ThrottledTokenView
+from loans.api.views.docs import GuideView, RedocDocsView, SwaggerDocsView
 
 urlpatterns = [
     # Only the token endpoints: partners use client credentials, there is no consent page.
@@ -14,7 +15,11 @@ urlpatterns = [
     path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2_provider_revoke"),
     path("api/v1/", include("loans.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="loans.api.urls_schema"), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The docs pages start Swagger UI and Redoc from static files (the CSP allows no inline
+    # script); the guide is docs/api.md.
+    path("api/docs/", SwaggerDocsView.as_view(), name="api-docs"),
+    path("api/redoc/", RedocDocsView.as_view(), name="api-redoc"),
+    path("api/guide/", GuideView.as_view(), name="api-guide"),
 ]
 
 

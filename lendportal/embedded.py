@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -42,12 +42,13 @@ def _exclusive(name: str) -> Iterator[None]:
 def ensure_embedded_services() -> None:
     """Start whichever of PostgreSQL and Redis is not configured, and export its URL."""
     if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = _ensure_postgres()
+        os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = _ensure_postgres()
     if not os.environ.get("CELERY_BROKER_URL"):
         os.environ["CELERY_BROKER_URL"] = _ensure_redis()
 
 
-def _ensure_postgres() -> str:
+def _ensure_postgres() -> tuple[str, str]:
+    """Start the server; return the URLs of the application's role and of the owner's."""
     with warnings.catch_warnings():
         # platformdirs warns about a missing XDG_RUNTIME_DIR, which pgserver does not need.
         warnings.simplefilter("ignore")
@@ -56,11 +57,72 @@ def _ensure_postgres() -> str:
     with _exclusive("postgres"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server = get_server(PG_DATA, cleanup_mode=None)
-        query = "SELECT 1 FROM pg_database WHERE datname = 'lendportal';"
-        exists = server.psql(query).strip()
-        if "1 row" not in exists:
-            server.psql("CREATE DATABASE lendportal;")
-        return str(server.get_uri(database="lendportal"))
+        info = server.get_postmaster_info()
+        _roles_ensure(info.get_uri(database="postgres"), info.get_uri)
+        return (
+            str(info.get_uri(user=APP_ROLE, database="lendportal")),
+            str(info.get_uri(user=OWNER_ROLE, database="lendportal")),
+        )
+
+
+# The same two roles as in production (docs/database.md): the owner migrates and owns every
+# table, the application connects as a role that owns nothing.
+OWNER_ROLE = "lendportal_owner"
+APP_ROLE = "lendportal_app"
+_ROLES_SQL = """
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'lendportal_owner') THEN
+        CREATE ROLE lendportal_owner LOGIN CREATEDB;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'lendportal_app') THEN
+        CREATE ROLE lendportal_app LOGIN;
+    END IF;
+END $$;
+"""
+# The development database made before the two roles (issue #16) is handed to the owner with
+# its tables (their indexes and sequences follow), views and functions.
+_HAND_OVER_SQL = """
+DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT c.oid::regclass AS name FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+               AND c.relowner <> 'lendportal_owner'::regrole
+               AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                               AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+    LOOP
+        EXECUTE format('ALTER TABLE %s OWNER TO lendportal_owner', r.name);
+    END LOOP;
+    FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+             JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public' AND p.proowner <> 'lendportal_owner'::regrole
+    LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO lendportal_owner', r.name);
+    END LOOP;
+END $$;
+"""
+
+
+def _roles_ensure(admin_url: str, url_of: Callable[..., str]) -> None:
+    """Create the roles and the database once; hand older databases over to the owner."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(_ROLES_SQL)
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = 'lendportal'").fetchone():
+            admin.execute(f"CREATE DATABASE lendportal OWNER {OWNER_ROLE}")
+        older = admin.execute(
+            "SELECT datname FROM pg_database WHERE datdba <> %s::regrole"
+            " AND (datname = 'lendportal' OR datname LIKE 'test\\_lendportal%%')",
+            [OWNER_ROLE],
+        ).fetchall()
+        for (name,) in older:
+            # A test database only needs to be the owner's to be dropped and made again
+            # (pytest --create-db once, if it was kept with --reuse-db).
+            admin.execute(f'ALTER DATABASE "{name}" OWNER TO lendportal_owner')
+            if name == "lendportal":
+                with psycopg.connect(url_of(database=name), autocommit=True) as database:
+                    database.execute("SET lock_timeout = '10s'")
+                    database.execute(_HAND_OVER_SQL)
 
 
 def _redis_answers() -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,7 +44,14 @@ def env_decimal(name: str, default: str) -> Decimal:
 
 
 def cache_url_for_broker(broker_url: str) -> str:
-    """Return a redis-py URL for the broker's Redis (kombu spells sockets `redis+socket://`)."""
-    if broker_url.startswith("redis+socket://"):
-        return "unix://" + broker_url.removeprefix("redis+socket://")
-    return broker_url
+    """Return a redis-py URL for the broker's Redis.
+
+    kombu spells a socket ``redis+socket:///path?virtual_host=N``, redis-py
+    ``unix:///path?db=N`` (it refuses an unknown ``virtual_host`` argument).
+    """
+    if not broker_url.startswith("redis+socket://"):
+        return broker_url
+    parts = urlsplit(broker_url)
+    query = urlencode([("db" if k == "virtual_host" else k, v) for k, v in parse_qsl(parts.query)])
+    # Spelt out: urlunsplit would drop the "//" of the empty host ("unix:/path").
+    return f"unix://{parts.netloc}{parts.path}" + (f"?{query}" if query else "")

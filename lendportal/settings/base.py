@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,15 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-development-key-never-use-in-production")
+# The development values of the secrets, by environment variable: published here for `make run`
+# and the tests, so production settings refuse every one of them (issue #16).
+PUBLISHED_DEVELOPMENT_SECRETS = {
+    "DJANGO_SECRET_KEY": "insecure-development-key-never-use-in-production",
+    "FIELD_ENCRYPTION_KEYS": "Yr6NvJ7o1vQDtVYk2p3L0Ws6M3sWJm0R6l4fQxYtH6A=",
+    "LOOKUP_HASH_KEY": "development-lookup-key-not-secret",
+}
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", PUBLISHED_DEVELOPMENT_SECRETS["DJANGO_SECRET_KEY"])
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
@@ -68,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware: the partner API speaks English unless Accept-Language asks.
+    "loans.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,6 +129,14 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         "DATABASE_URL must point at PostgreSQL: no other engine is supported."
     )
+# Two roles (issue #16, docs/database.md): DATABASE_URL is the application's, which owns no
+# table; DATABASE_OWNER_URL (same database) is the owner's, used only by `manage.py migrate`
+# (accounts/management/commands/migrate.py) and the test harness. Give it to the release step,
+# not to the web and worker processes. Unset: DATABASE_URL's user owns the tables (one role).
+_owner_url = os.environ.get("DATABASE_OWNER_URL", "")
+LENDPORTAL_DATABASE_OWNER: dict[str, Any] | None = (
+    dict(dj_database_url.parse(_owner_url)) if _owner_url else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -166,6 +185,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LendPortal"
+# TOTP secrets and recovery-code seeds are stored encrypted (docs/identity.md, issue #16).
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 
 # The version of the privacy notice the portal shows (templates/portal/privacy.html); a consent
 # is stored with this version and its time (PIPL art. 14).
@@ -231,6 +252,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "loans.cob.tasks.business_day_close": {"queue": "cob"},
     "loans.cob.tasks.cob_chunk_process": {"queue": "cob"},
+    "loans.cob.tasks.cob_chunks_resend": {"queue": "cob"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -248,6 +270,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "loans.cob.tasks.business_day_close",
         "schedule": crontab(minute="*/15", hour="0-6"),
         "options": {"expires": 14 * 60},
+    },
+    # A chunk task lost with a worker killed whole is sent again (docs/cob.md, issue #16). On
+    # the cob queue: behind a backlog of chunks a tick expires instead of piling up copies.
+    "cob-chunks-resend": {
+        "task": "loans.cob.tasks.cob_chunks_resend",
+        "schedule": 60,
+        "options": {"expires": 50},
     },
     "webhooks-send": {
         "task": "loans.events.tasks.webhook_deliveries_send",
@@ -268,15 +297,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 
 # Personal data at rest (PRODUCT §6): identity and card numbers are encrypted with the first of
 # these Fernet keys (the others still decrypt, for rotation) and found by an HMAC with the lookup
-# key. The defaults are for development only; production settings require both variables.
+# key. The defaults are for development only: production settings require both variables and
+# refuse these published values (PUBLISHED_DEVELOPMENT_SECRETS).
 LENDPORTAL_FIELD_ENCRYPTION_KEYS = env_list(
-    "FIELD_ENCRYPTION_KEYS", "Yr6NvJ7o1vQDtVYk2p3L0Ws6M3sWJm0R6l4fQxYtH6A="
+    "FIELD_ENCRYPTION_KEYS", PUBLISHED_DEVELOPMENT_SECRETS["FIELD_ENCRYPTION_KEYS"]
 )
-LENDPORTAL_LOOKUP_HASH_KEY = env_str("LOOKUP_HASH_KEY", "development-lookup-key-not-secret")
+LENDPORTAL_LOOKUP_HASH_KEY = env_str(
+    "LOOKUP_HASH_KEY", PUBLISHED_DEVELOPMENT_SECRETS["LOOKUP_HASH_KEY"]
+)
 
 # Lending policy (PRODUCT §2.2, §6).
 # Loans per close-of-business chunk: one task, one transaction (PRODUCT §4).
 LENDPORTAL_COB_CHUNK_SIZE = env_int("LENDPORTAL_COB_CHUNK_SIZE", 10_000)
+# A pending chunk sent this long ago that no process runs is sent again (docs/cob.md).
+LENDPORTAL_COB_RESEND_AFTER_SECONDS = env_int("LENDPORTAL_COB_RESEND_AFTER_SECONDS", 5 * 60)
 LENDPORTAL_RATE_CAP = env_decimal("LENDPORTAL_RATE_CAP", "0.24")
 # Draws up to this amount are disbursed at once; above it a second officer approves (§6).
 LENDPORTAL_AUTO_DISBURSE_LIMIT = env_decimal("LENDPORTAL_AUTO_DISBURSE_LIMIT", "20000.00")
@@ -329,7 +363,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser, with deep nesting refused as a 400 (loans/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["loans.api.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "loans.api.schema.PartnerAutoSchema",
     "EXCEPTION_HANDLER": "loans.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -348,12 +383,20 @@ LENDPORTAL_IDEMPOTENCY_RETENTION_HOURS = env_int("LENDPORTAL_IDEMPOTENCY_RETENTI
 LENDPORTAL_API_AUTH_CACHE_SECONDS = env_int("LENDPORTAL_API_AUTH_CACHE_SECONDS", 10)
 # Requests to /o/token/ per client address (guessing secrets is slowed; partners need few).
 LENDPORTAL_API_TOKEN_RATE = env_str("LENDPORTAL_API_TOKEN_RATE", "60/min")
+# Reverse proxies in front of the web processes that append to X-Forwarded-For (0: none, the
+# header is ignored); the client address is the one the outermost proxy saw
+# (loans.api.throttling.client_address).
+LENDPORTAL_TRUSTED_PROXY_COUNT = env_int("LENDPORTAL_TRUSTED_PROXY_COUNT", 0)
+# allauth's rate limits (sign-in, sign-up) read the client address the same way.
+ALLAUTH_TRUSTED_PROXY_COUNT = LENDPORTAL_TRUSTED_PROXY_COUNT
 LENDPORTAL_WEBHOOK_RETRY_HOURS = env_int("LENDPORTAL_WEBHOOK_RETRY_HOURS", 24)
 LENDPORTAL_WEBHOOK_BACKOFF_SECONDS = env_int("LENDPORTAL_WEBHOOK_BACKOFF_SECONDS", 30)
 LENDPORTAL_WEBHOOK_BACKOFF_CAP_SECONDS = env_int("LENDPORTAL_WEBHOOK_BACKOFF_CAP_SECONDS", 3600)
 LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS = env_int("LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS", 10)
 # Webhook URLs on loopback, private or reserved networks are refused (SSRF) unless this is on.
 LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = env_bool("LENDPORTAL_WEBHOOK_ALLOW_PRIVATE", default=False)
+# Webhook URLs must be https://; plain http:// only with this on (development and tests only).
+LENDPORTAL_WEBHOOK_ALLOW_HTTP = env_bool("LENDPORTAL_WEBHOOK_ALLOW_HTTP", default=False)
 # Queue the sender as soon as an event commits (beat also runs it every few seconds).
 LENDPORTAL_WEBHOOK_SEND_ON_COMMIT = env_bool("LENDPORTAL_WEBHOOK_SEND_ON_COMMIT", default=True)
 # The contract texts a partner's borrower may accept, by version (hashed into the loan).
@@ -362,7 +405,22 @@ LENDPORTAL_CONTRACT_TEXTS = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LendPortal partner API",
-    "DESCRIPTION": "Partner API v1 (PRODUCT §7). Token: POST /o/token/ (client credentials).",
+    # The schema's info.description, shown atop /api/docs/ and /api/redoc/ (Markdown).
+    "DESCRIPTION": (
+        "Register borrowers, apply for credit, draw loans, post repayments, and follow what "
+        "happens through webhooks or the event feed.\n\n"
+        "**Start here:** the [partner guide](/api/guide/) walks from credentials to a first "
+        "repayment and explains errors, idempotency, webhooks and rate limits.\n\n"
+        "**Authentication:** OAuth 2.0 client credentials. `POST /o/token/` with your client id "
+        "and secret (HTTP Basic) and `grant_type=client_credentials`; send the access token as "
+        "`Authorization: Bearer <token>`. Each operation lists the scopes it needs; in this page, "
+        "*Authorize* gets a token the same way.\n\n"
+        "**Conventions:** JSON in and out; amounts are strings of yuan with at most two decimals "
+        '(`"916.80"`); dates `YYYY-MM-DD`, times ISO 8601. Every refusal is a 4xx with the body '
+        '`{"error": {"code", "message", "fields"}}`. Messages are in English unless '
+        "`Accept-Language` asks for Chinese (`zh-hans`). `POST /loans` and "
+        "`POST /loans/{loan_id}/repayments` need an `Idempotency-Key` header."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -2,6 +2,7 @@
 
 import os
 
+from cryptography.fernet import Fernet, MultiFernet
 from django.core.exceptions import ImproperlyConfigured
 
 REQUIRED = (
@@ -19,10 +20,46 @@ if _missing:
     )
 
 from lendportal.settings.base import *  # noqa: E402, F403
-from lendportal.settings.base import SECRET_KEY  # noqa: E402
+from lendportal.settings.base import (  # noqa: E402
+    LENDPORTAL_FIELD_ENCRYPTION_KEYS,
+    LENDPORTAL_WEBHOOK_ALLOW_HTTP,
+    PUBLISHED_DEVELOPMENT_SECRETS,
+    SECRET_KEY,
+)
+
+
+def _published(name: str, value: str) -> bool:
+    """The variable holds base.py's development value (for the key list: as any of its keys)."""
+    published = PUBLISHED_DEVELOPMENT_SECRETS[name]
+    if name == "FIELD_ENCRYPTION_KEYS":
+        return published in [key.strip() for key in value.split(",")]
+    return value.strip() == published
+
+
+# Anyone can read base.py: its development secrets would encrypt identity numbers and TOTP
+# secrets with a public key, and sign sessions with a public secret (issue #16).
+for _name in PUBLISHED_DEVELOPMENT_SECRETS:
+    if _published(_name, os.environ[_name]):
+        raise ImproperlyConfigured(
+            f"{_name} is the development value published in lendportal/settings/base.py: "
+            "set a secret of this deployment's own."
+        )
+try:
+    MultiFernet([Fernet(key) for key in LENDPORTAL_FIELD_ENCRYPTION_KEYS])
+except ValueError as error:  # binascii.Error included
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), "
+        "comma-separated, the newest first."
+    ) from error
 
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random string (50+ characters).")
+
+# Partners' events carry personal and money data: plain http is for a developer's own machine.
+if LENDPORTAL_WEBHOOK_ALLOW_HTTP:
+    raise ImproperlyConfigured(
+        "LENDPORTAL_WEBHOOK_ALLOW_HTTP is for development: production sends webhooks over https."
+    )
 
 DEBUG = False
 # Hashed, compressed static files, served by WhiteNoise after `manage.py collectstatic`.

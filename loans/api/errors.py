@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from loans.api.services.idempotency import IdempotencyKeyInFlight
 from loans.errors import LendingError
+from loans.servicing.services.repayments import RepaymentReferenceDuplicate
 
 # Refusals whose status is not 422.
-STATUS_BY_ERROR: dict[type[LendingError], int] = {IdempotencyKeyInFlight: 409}
+STATUS_BY_ERROR: dict[type[LendingError], int] = {
+    IdempotencyKeyInFlight: 409,
+    RepaymentReferenceDuplicate: 409,
+}
 
 # Model and service argument names → the API's field names (PRODUCT §7 request bodies).
 FIELD_NAMES = {
@@ -30,6 +35,9 @@ FIELD_NAMES = {
     "monthly_debt_payments_amount": "monthly_debt_payments",
     NON_FIELD_ERRORS: "non_field_errors",
 }
+
+
+TOO_LARGE = _("The request body is too large.")
 
 
 class ApiError(exceptions.APIException):
@@ -80,7 +88,13 @@ def _response(status_code: int, body: dict[str, Any], headers: Any = None) -> Re
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every exception of a view to the §7 error body; None (a 500) only for bugs."""
     if isinstance(exc, LendingError):
-        return _response(STATUS_BY_ERROR.get(type(exc), 422), error_body(exc.code, str(exc)))
+        body = error_body(exc.code, str(exc))
+        if isinstance(exc, RepaymentReferenceDuplicate):
+            body["error"]["repayment"] = exc.repayment_id  # the one already posted
+        return _response(STATUS_BY_ERROR.get(type(exc), 422), body)
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before it is parsed.
+        return _response(413, error_body("request_too_large", str(TOO_LARGE)))
     if isinstance(exc, DjangoValidationError):
         fields = _django_fields(exc)
         return _response(400, error_body("invalid", "Some fields are not valid.", fields))

@@ -3,9 +3,11 @@ and a mixin that builds an output serializer's fields once per class."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from loans.api.selectors import BIGINT_MAX
@@ -16,10 +18,39 @@ def id_field(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, **kwargs)
 
 
-def money_input(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), **kwargs
-    )
+# An amount of money as partners write it: ASCII digits, an optional point and at most two
+# decimals. Python's Decimal also reads "1_000", "1E2", " 5 ", full-width and Arabic-Indic
+# digits (U+FF10-FF19, U+0660-0669); none of those is money on a contract or a bank slip.
+MONEY_PATTERN = r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"
+_MONEY = re.compile(MONEY_PATTERN, re.ASCII)
+
+
+class MoneyField(serializers.DecimalField):
+    """A JSON string of yuan such as "916.80" (``MONEY_PATTERN``); numbers are refused.
+
+    A JSON number is a binary float to most clients (916.8, 1e2): amounts travel as strings.
+    """
+
+    default_error_messages = {
+        "money_format": _(
+            'Give the amount as a string of digits such as "916.80" '
+            "(at most 2 decimals, no exponent, separator or space)."
+        )
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(max_digits=12, decimal_places=2, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if not isinstance(data, str) or _MONEY.fullmatch(data) is None:
+            self.fail("money_format")
+        return super().to_internal_value(data)
+
+
+def money_input(**kwargs: Any) -> MoneyField:
+    """An amount a partner sends; at least 0.01 unless ``min_value`` says otherwise."""
+    return MoneyField(**kwargs)
 
 
 def method_field(**kwargs: Any) -> serializers.ChoiceField:

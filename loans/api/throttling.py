@@ -80,6 +80,24 @@ def _redis_client() -> Any:
     return client
 
 
+def client_address(request: Any) -> str:
+    """The address of the client that connected to us, as far as it can be trusted.
+
+    With ``LENDPORTAL_TRUSTED_PROXY_COUNT`` = 0 (the default: nothing in front of the web
+    processes), the connection's ``REMOTE_ADDR``; ``X-Forwarded-For`` is the client's own
+    writing and is ignored. Behind N reverse proxies that each append the address they saw, the
+    N-th entry from the right of ``X-Forwarded-For`` (whatever the client put before it is
+    skipped); with fewer entries than that, the leftmost one.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies = int(settings.LENDPORTAL_TRUSTED_PROXY_COUNT)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in str(forwarded).split(",")]
+    return hops[-min(proxies, len(hops))] or remote
+
+
 class WindowThrottle(SimpleRateThrottle):
     """DRF's rate parsing and client address, counted by ``window_allows``.
 

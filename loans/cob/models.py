@@ -55,6 +55,10 @@ class CobChunk(models.Model):
     )
     finished_at = models.DateTimeField(null=True, blank=True)
     stats = models.JSONField(default=dict)
+    # When a task was last sent for the chunk, and how many were: a task lost with a worker
+    # killed whole is sent again (loans/cob/services/dispatch.py, issue #16).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatch_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         # The table kept its name when the model moved here from the loans app (issue #8).

@@ -13,8 +13,10 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+from loans.cob.services.dispatch import cob_chunks_resend_claim, cob_run_chunks_dispatch
 from loans.cob.services.runs import (
     CobIncomplete,
     business_date_open,
@@ -42,13 +44,28 @@ def business_day_close() -> dict[str, Any]:
     if day >= timezone.localdate():
         return {"closed": None, "reason": f"{day} has not ended"}
     run = cob_run_open(business_date=day)
-    pending = cob_run_pending_chunks(run=run)
-    if not pending:
+    if not cob_run_pending_chunks(run=run):
         _finish(run.pk)
         return {"closed": day.isoformat(), "chunks": 0}
-    for chunk_id in pending:
+    # Every pending chunk no process is running: on a resume, those whose tasks were lost too.
+    chunk_ids = cob_run_chunks_dispatch(run=run, now=timezone.now())
+    for chunk_id in chunk_ids:
         cob_chunk_process.delay(chunk_id=chunk_id, run_id=run.pk)
-    return {"business_date": day.isoformat(), "dispatched": len(pending)}
+    return {"business_date": day.isoformat(), "dispatched": len(chunk_ids)}
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def cob_chunks_resend() -> dict[str, Any]:
+    """Send again the chunks whose task was lost with a worker killed whole (beat, every minute).
+
+    A pending chunk of an open run, sent LENDPORTAL_COB_RESEND_AFTER_SECONDS ago and run by no
+    process (loans/cob/services/dispatch.py).
+    """
+    after = timedelta(seconds=settings.LENDPORTAL_COB_RESEND_AFTER_SECONDS)
+    chunks = cob_chunks_resend_claim(now=timezone.now(), after=after)
+    for chunk in chunks:
+        cob_chunk_process.delay(chunk_id=chunk.chunk_id, run_id=chunk.run_id)
+    return {"resent": [chunk.chunk_id for chunk in chunks]}
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

@@ -61,11 +61,15 @@ class OutboxEvent(models.Model):
 
 
 class WebhookSubscription(models.Model):
-    """Where a partner wants its events POSTed, and the secret that signs them."""
+    """Where a partner wants its events POSTed, and the secret that signs them.
+
+    The secret (``whsec_`` + base64, loans.events.services.signing) is stored encrypted with the
+    personal-data keys (accounts.crypto); the partner sees it once, when subscribing.
+    """
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
     url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=80)
+    secret_ciphertext = models.TextField(editable=False)
     # Event types to send; empty means every type.
     event_types = models.JSONField(default=list)
     is_active = models.BooleanField(default=True)
@@ -89,7 +93,11 @@ class DeliveryStatus(models.TextChoices):
 
 
 class WebhookDelivery(models.Model):
-    """One event to one subscription: retried with exponential backoff until its deadline."""
+    """One event to one subscription: retried with exponential backoff until its deadline.
+
+    A sender claims it by locking its row for the transaction that POSTs it and records the
+    attempt (loans.events.services.webhooks); other senders skip a locked row.
+    """
 
     event = models.ForeignKey(OutboxEvent, on_delete=models.PROTECT, related_name="deliveries")
     subscription = models.ForeignKey(
@@ -105,8 +113,6 @@ class WebhookDelivery(models.Model):
     attempt_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(db_default=Now())
     deadline_at = models.DateTimeField()
-    # A sender claims a delivery until then; another sender skips it meanwhile.
-    leased_until = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

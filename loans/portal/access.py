@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from accounts.models import Borrower
 
@@ -23,7 +24,11 @@ def email_verified(request: HttpRequest) -> bool:
 
 
 def verified_required(view: View) -> View:
-    """Let in a signed-in user whose email address is verified; nothing financial before it."""
+    """Let in a signed-in user whose email address is verified; nothing financial before it.
+
+    Every answer is ``Cache-Control: no-store`` (and private, max-age=0): a shared phone's back
+    button, the browser's disk cache or a proxy must have no money page to show (issue #16).
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -34,7 +39,7 @@ def verified_required(view: View) -> View:
             return redirect("account_email")
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return never_cache(wrapper)
 
 
 def borrower_of(request: HttpRequest) -> Borrower | None:

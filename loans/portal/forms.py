@@ -84,7 +84,14 @@ class ProfileForm(PortalForm):
 
 
 class ProfileUpdateForm(PortalForm):
-    mobile = ProfileForm.base_fields["mobile"]
+    # Empty keeps the number: it is stored encrypted and never put back on a page (issue #16).
+    mobile = forms.CharField(
+        label=_("New mobile number"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the current number."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
     bank_card = forms.CharField(
         label=_("New bank card for payouts"),
         max_length=30,

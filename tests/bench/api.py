@@ -43,7 +43,8 @@ end
 """
 POST_SCRIPT = """
 -- Every wrk thread gets its own number: without it the threads, seeded in the same second,
--- sent the same Idempotency-Keys and measured replays and 409s instead of repayments.
+-- sent the same Idempotency-Keys and measured replays and 409s instead of repayments. The
+-- reference is the key too: one reference posts once per loan (duplicate_reference).
 local threads = 0
 setup = function(thread)
   threads = threads + 1
@@ -57,7 +58,7 @@ request = function()
   local key = "bench-" .. os.time() .. "-" .. thread_id .. "-" .. n
   return wrk.format("POST", "/api/v1/loans/" .. id .. "/repayments",
     {["Authorization"] = "Bearer TOKEN", ["Content-Type"] = "application/json",
-     ["Idempotency-Key"] = key}, '{"amount": "1.00", "reference": "bench"}')
+     ["Idempotency-Key"] = key}, '{"amount": "1.00", "reference": "' .. key .. '"}')
 end
 """
 DONE_SCRIPT = """

@@ -93,8 +93,10 @@ def _environment() -> dict[str, str]:
 
     ensure_embedded_services()  # only starts what DATABASE_URL / CELERY_BROKER_URL leave unset
     env = dict(os.environ)
-    env["LENDPORTAL_ADMIN_URL"] = env["DATABASE_URL"]
-    env["DATABASE_URL"] = _with_database(env["DATABASE_URL"], BENCH_DB)
+    # The bench creates, migrates and seeds a database of its own: as the owner when there are
+    # two roles (docs/database.md), the one role otherwise.
+    env["LENDPORTAL_ADMIN_URL"] = env.get("DATABASE_OWNER_URL") or env["DATABASE_URL"]
+    env["DATABASE_URL"] = _with_database(env["LENDPORTAL_ADMIN_URL"], BENCH_DB)
     env["CELERY_BROKER_URL"] = _with_broker_db(env["CELERY_BROKER_URL"], BROKER_DB)
     if env["CELERY_BROKER_URL"].startswith("redis+socket://"):  # redis-py spells it ?db=
         socket_path = urlsplit(env["CELERY_BROKER_URL"]).path
@@ -112,7 +114,9 @@ def _with_database(url: str, name: str) -> str:
 def _with_broker_db(url: str, number: int) -> str:
     parts = urlsplit(url)
     if parts.scheme == "redis+socket":
-        return urlunsplit(parts._replace(query=f"virtual_host={number}"))
+        # Spelt out: urlunsplit drops the "//" of the empty host, and kombu then reads
+        # "redis+socket:/path" as an AMQP host (issue #16).
+        return f"redis+socket://{parts.netloc}{parts.path}?virtual_host={number}"
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 

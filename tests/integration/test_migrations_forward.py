@@ -58,7 +58,8 @@ def _old_tree(target: Path) -> Path:
 
 
 def _url_for(database: str) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
+    # The owner creates databases and migrates (docs/database.md); one role when it is unset.
+    parts = urlsplit(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"])
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 

@@ -31,7 +31,7 @@ class QuoteInstallmentSerializer(serializers.Serializer):
 
 
 class QuoteSerializer(serializers.Serializer):
-    """The quote JSON of PRODUCT §8 (money and rates as strings)."""
+    """A priced loan: its rates, APR (annual percentage rate), totals and every installment."""
 
     principal = serializers.CharField()
     currency = serializers.CharField()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -21,9 +22,12 @@ from loans.events.models import (
     WebhookSubscription,
 )
 from loans.events.services.webhooks import (
+    HTTPS_REQUIRED,
     webhook_delivery_replay,
+    webhook_secret,
     webhook_subscription_create,
     webhook_subscription_delete,
+    webhook_url_scheme_allowed,
 )
 
 
@@ -37,14 +41,24 @@ class WebhookSerializer(serializers.ModelSerializer):
 
 
 class WebhookWithSecretSerializer(WebhookSerializer):
+    """The answer that creates a subscription: the only one that shows its secret."""
+
+    secret = serializers.SerializerMethodField(
+        help_text="whsec_ and the base64 of 24 random bytes: it signs every delivery "
+        "(Standard Webhooks). Shown only here; store it."
+    )
+
     class Meta(WebhookSerializer.Meta):
         fields = [*WebhookSerializer.Meta.fields, "secret"]
         read_only_fields = fields
 
+    def get_secret(self, subscription: WebhookSubscription) -> str:
+        return webhook_secret(subscription=subscription)
+
 
 class WebhookListCreateApi(ListAPIView):
-    """GET: the partner's active subscriptions. POST: subscribe a URL (the secret is shown once
-    in the answer; it signs every delivery)."""
+    """GET: the partner's active subscriptions. POST: subscribe an https:// URL (the secret is
+    shown once, in the answer; it signs every delivery)."""
 
     required_scopes = ["webhooks"]
     serializer_class = WebhookSerializer
@@ -61,8 +75,8 @@ class WebhookListCreateApi(ListAPIView):
         )
 
         def validate_url(self, value: str) -> str:
-            if not value.startswith(("https://", "http://")):
-                raise serializers.ValidationError("Give an http:// or https:// URL.")
+            if not webhook_url_scheme_allowed(value):
+                raise serializers.ValidationError(gettext(HTTPS_REQUIRED))
             return value
 
     def get_queryset(self) -> QuerySet[WebhookSubscription]:
@@ -78,7 +92,16 @@ class WebhookListCreateApi(ListAPIView):
         responses={201: WebhookWithSecretSerializer},
     )
     def post(self, request: Request) -> Response:
-        return idempotent(request, required=False, perform=lambda: self._create(request))
+        response = idempotent(request, required=False, perform=lambda: self._create(request))
+        if response.status_code != status.HTTP_201_CREATED:
+            return response
+        # The secret is added after the idempotency record is written, so the record keeps no
+        # copy of it; a replay of this very request shows it again, from the subscription.
+        subscription = WebhookSubscription.objects.get(
+            partner=request_partner(request), pk=response.data["id"]
+        )
+        response.data = WebhookWithSecretSerializer(subscription).data
+        return response
 
     def _create(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -88,9 +111,7 @@ class WebhookListCreateApi(ListAPIView):
             url=data.validated_data["url"],
             event_types=list(data.validated_data["event_types"]),
         )
-        return Response(
-            WebhookWithSecretSerializer(subscription).data, status=status.HTTP_201_CREATED
-        )
+        return Response(WebhookSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
 
 class WebhookDeleteApi(APIView):

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from accounts.models import AuditEvent, Borrower, Partner, User
 from accounts.roles import roles_change_record
+from loans.backoffice.admin.identity import MobileSearchMixin
 
 
 @admin.register(User)
@@ -28,32 +29,35 @@ class PartnerAdmin(admin.ModelAdmin[Partner]):
 
 
 @admin.register(Borrower)
-class BorrowerAdmin(admin.ModelAdmin[Borrower]):
+class BorrowerAdmin(MobileSearchMixin[Borrower], admin.ModelAdmin[Borrower]):
     """Borrowers, read-only: registration and profile changes go through accounts.services.
 
-    The identity and card numbers show masked only (PRODUCT §6); their ciphertexts and lookup
-    digests are never listed, shown or searchable here.
+    The identity, card and mobile numbers show masked only (PRODUCT §6, issue #16), and no
+    birth date or age is shown; ciphertexts and lookup digests are never listed or shown. A full
+    mobile number finds its borrower through the digest; the desk's reveal shows it in clear.
     """
+
+    mobile_digest_field = "mobile_digest"
 
     list_display = [
         "id",
         "full_name",
         "id_number_masked",
-        "mobile",
+        "mobile_masked",
         "partner",
         "external_id",
         "created_at",
     ]
     list_select_related = ["partner"]
     list_filter = ["partner", "language"]
-    search_fields = ["=id", "full_name", "mobile", "external_id"]
+    search_fields = ["=id", "full_name", "external_id"]  # + a full mobile (MobileSearchMixin)
     date_hierarchy = "created_at"
     fieldsets = [
         (
             "Identity",
-            {"fields": ["full_name", "id_number_masked", "birth_date", "bank_card_masked"]},
+            {"fields": ["full_name", "id_number_masked", "bank_card_masked"]},
         ),
-        ("Contact", {"fields": ["mobile", "email", "language"]}),
+        ("Contact", {"fields": ["mobile_masked", "email", "language"]}),
         (
             "Profile",
             {

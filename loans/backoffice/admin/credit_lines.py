@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import PersonalDataInAudit
 from accounts.models import User
+from loans.backoffice.admin.identity import MobileSearchMixin
 from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.calendar.selectors import business_date_current
 from loans.servicing.models import CreditLine, CreditLineStatus
@@ -33,7 +34,7 @@ class UnfreezeForm(forms.Form):
 
 
 @admin.register(CreditLine)
-class CreditLineAdmin(ReadOnlyModelAdmin[CreditLine]):
+class CreditLineAdmin(MobileSearchMixin[CreditLine], ReadOnlyModelAdmin[CreditLine]):
     list_display = [
         "id",
         "borrower",
@@ -49,7 +50,7 @@ class CreditLineAdmin(ReadOnlyModelAdmin[CreditLine]):
     ]
     list_select_related = ["borrower"]
     list_filter = ["status", "frozen_reason", "grade"]
-    search_fields = ["=id", "borrower__full_name", "borrower__mobile"]
+    search_fields = ["=id", "borrower__full_name"]  # + a full mobile (MobileSearchMixin)
     fields = [
         "borrower",
         "application",

@@ -26,6 +26,7 @@ from accounts.models import User
 from loans.approvals.models import ApprovalRequest
 from loans.approvals.services.maker_checker import product_change_request
 from loans.backoffice.admin.desk import desk_urls, loan_desk_link
+from loans.backoffice.admin.identity import MobileSearchMixin, inputs_shown
 from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.calendar.models import BusinessDate
 from loans.cob.models import CobRun
@@ -152,7 +153,9 @@ class LoanProductAdmin(admin.ModelAdmin[LoanProduct]):
 
 
 @admin.register(CreditApplication)
-class CreditApplicationAdmin(ReadOnlyModelAdmin[CreditApplication]):
+class CreditApplicationAdmin(
+    MobileSearchMixin[CreditApplication], ReadOnlyModelAdmin[CreditApplication]
+):
     list_display = [
         "id",
         "borrower",
@@ -167,7 +170,7 @@ class CreditApplicationAdmin(ReadOnlyModelAdmin[CreditApplication]):
     ]
     list_select_related = ["borrower", "partner", "decided_by"]
     list_filter = ["status", "grade", "partner", "scorecard_version"]
-    search_fields = ["=id", "borrower__full_name", "borrower__mobile", "borrower__external_id"]
+    search_fields = ["=id", "borrower__full_name", "borrower__external_id"]  # + a full mobile
     date_hierarchy = "applied_date"
     fieldsets = [
         (None, {"fields": ["borrower", "partner", "applied_date", "status"]}),
@@ -187,9 +190,14 @@ class CreditApplicationAdmin(ReadOnlyModelAdmin[CreditApplication]):
                 ]
             },
         ),
-        ("Inputs and points", {"fields": ["inputs", "points"]}),
+        ("Inputs and points", {"fields": ["inputs_without_age", "points"]}),
         (None, {"fields": ["created_at"]}),
     ]
+    readonly_fields = ["inputs_without_age"]
+
+    @admin.display(description="inputs")
+    def inputs_without_age(self, application: CreditApplication) -> str:
+        return inputs_shown(application.inputs)
 
 
 # --- loans -------------------------------------------------------------------------------------
@@ -245,7 +253,7 @@ class RepaymentInline(ReadOnlyTabularInline[Repayment, Loan]):
 
 
 @admin.register(Loan)
-class LoanAdmin(ReadOnlyModelAdmin[Loan]):
+class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
     list_display = [
         "id",
         "desk",
@@ -272,7 +280,7 @@ class LoanAdmin(ReadOnlyModelAdmin[Loan]):
         "method",
         ("drawn_date", admin.DateFieldListFilter),
     ]
-    search_fields = ["=id", "borrower__full_name", "borrower__mobile", "borrower__external_id"]
+    search_fields = ["=id", "borrower__full_name", "borrower__external_id"]  # + a full mobile
     inlines = [InstallmentInline, RepaymentInline]
     fieldsets = [
         (None, {"fields": ["borrower", "credit_line", "product", "partner", "status"]}),

@@ -33,6 +33,7 @@ from loans.approvals.services.maker_checker import (
     disbursement_request,
     rejection_effect,
 )
+from loans.backoffice.admin.identity import inputs_shown
 from loans.backoffice.models import (
     DecidedApproval,
     PendingApproval,
@@ -167,11 +168,23 @@ class ReferredApplicationAdmin(QueueAdmin[ReferredApplication]):
     list_filter = ["grade", "partner", "scorecard_version"]
     search_fields = ["=id", "=borrower__id"]
     count_filter = "grade"
-    readonly_fields = ["borrower", "inputs", "points", "reasons", "score", "grade"]
-    fields = ["borrower", "applied_date", "score", "grade", "reasons", "inputs", "points"]
+    readonly_fields = ["borrower", "inputs_without_age", "points", "reasons", "score", "grade"]
+    fields = [
+        "borrower",
+        "applied_date",
+        "score",
+        "grade",
+        "reasons",
+        "inputs_without_age",
+        "points",
+    ]
 
     def queue_counts(self) -> dict[str, int]:
         return referred_queue_counts()
+
+    @admin.display(description=_("inputs"))
+    def inputs_without_age(self, application: ReferredApplication) -> str:
+        return inputs_shown(application.inputs)
 
     @admin.display(description=_("review"))
     def review(self, application: ReferredApplication) -> str:

@@ -1,21 +1,25 @@
-"""Webhook subscriptions and the sender of the outbox (PRODUCT §7).
+"""Webhook subscriptions and the sender of the outbox (PRODUCT §7, docs/api.md).
 
-Each POST carries ``LendPortal-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`` with the
-subscription's secret. A delivery is sent only when no earlier event of the same loan is still
-pending for that subscription (in order per loan); a failure is retried after
-base * 2**(attempt - 1) seconds (capped) until its deadline, 24 hours after the event; every
-attempt is recorded. Senders claim deliveries with a short lease (SKIP LOCKED), so several
-workers may run at once and a crashed one's deliveries are taken up after the lease.
+Each POST is signed twice (loans.events.services.signing): the Standard Webhooks headers and
+``LendPortal-Signature``. Secrets are stored encrypted (accounts.crypto) and shown to the partner
+only in the answer that creates the subscription. URLs are https:// (plain http:// only under
+``LENDPORTAL_WEBHOOK_ALLOW_HTTP``, for development).
+
+The sender claims one delivery at a time, just before its POST, with a row lock
+(``FOR UPDATE SKIP LOCKED``) that its transaction holds until the attempt is recorded: the claim
+lasts exactly as long as the send, however slow the endpoint, and ends with a worker that dies
+(its connection closes). So no delivery is ever sent by two senders at once, and several may
+run side by side. A delivery is claimed only when no earlier event of the same loan is still
+pending for that subscription, being sent included: one in flight per (subscription, loan), in
+event order. A failure is retried after base * 2**(attempt - 1) seconds (capped) until its
+deadline, 24 hours after the event; every attempt is recorded.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import json
 import logging
-import secrets
 import socket
 import time
 from collections.abc import Callable
@@ -28,9 +32,11 @@ import requests
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 
+from accounts.crypto import FieldNotDecryptable, decrypt, encrypt
 from accounts.models import Partner
 from loans.errors import LendingError
 from loans.events.models import (
@@ -41,11 +47,13 @@ from loans.events.models import (
     WebhookEventType,
     WebhookSubscription,
 )
+from loans.events.services.signing import signed_headers, webhook_secret_generate
 
 logger = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "LendPortal-Signature"
+HTTPS_REQUIRED = gettext_noop("The URL must start with https:// (plain http:// is refused).")
 _PRIVATE = "The host {host} is on a private or reserved network."
+_UNDECRYPTABLE = "The subscription's secret does not decrypt with the configured keys."
 
 
 class WebhookSubscriptionRefused(LendingError):
@@ -59,13 +67,6 @@ class PostResult:
 
 
 Poster = Callable[[str, bytes, dict[str, str], float], PostResult]
-
-
-def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
-    """Return the LendPortal-Signature value: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">."""
-    signed = f"{timestamp}.".encode() + body
-    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
 
 
 def event_body(event: OutboxEvent) -> bytes:
@@ -82,30 +83,48 @@ def event_as_dict(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
+def webhook_url_scheme_allowed(url: str) -> bool:
+    """Whether ``url`` may receive webhooks by its scheme: https, or http in development."""
+    scheme = urlsplit(url).scheme.lower()
+    return scheme == "https" or (scheme == "http" and settings.LENDPORTAL_WEBHOOK_ALLOW_HTTP)
+
+
+def webhook_secret(*, subscription: WebhookSubscription) -> str:
+    """Return the subscription's signing secret in clear. Raises FieldNotDecryptable."""
+    return decrypt(subscription.secret_ciphertext)
+
+
 @transaction.atomic
 def webhook_subscription_create(
     *, partner: Partner, url: str, event_types: list[str]
 ) -> WebhookSubscription:
-    """Subscribe ``url`` to the partner's events (all types when ``event_types`` is empty)."""
+    """Subscribe ``url`` to the partner's events (all types when ``event_types`` is empty).
+
+    The secret is made here and stored encrypted; ``webhook_secret`` reads it for the one
+    answer that shows it. Raises WebhookSubscriptionRefused.
+    """
     unknown = sorted(set(event_types) - set(WebhookEventType.values))
     if unknown:
         raise WebhookSubscriptionRefused(f"Unknown event types: {', '.join(unknown)}.")
-    if not url.startswith(("https://", "http://")):
-        raise WebhookSubscriptionRefused("The URL must be http:// or https://.")
+    if not webhook_url_scheme_allowed(url):
+        raise WebhookSubscriptionRefused(gettext(HTTPS_REQUIRED))
     refusal = webhook_destination_refusal(url, resolve_failure_allowed=True)
     if refusal:
         raise WebhookSubscriptionRefused(refusal)
     return WebhookSubscription.objects.create(
         partner=partner,
         url=url,
-        secret="whsec_" + secrets.token_hex(24),
+        secret_ciphertext=encrypt(webhook_secret_generate()),
         event_types=sorted(set(event_types)),
     )
 
 
 @transaction.atomic
 def webhook_subscription_delete(*, subscription: WebhookSubscription) -> None:
-    """Stop sending to a subscription; its pending deliveries are dropped, the log is kept."""
+    """Stop sending to a subscription; its pending deliveries are dropped, the log is kept.
+
+    A delivery being sent at that moment is waited for (its row is locked by its sender).
+    """
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
     subscription.is_active = False
     subscription.deleted_at = timezone.now()
@@ -117,27 +136,42 @@ def webhook_subscription_delete(*, subscription: WebhookSubscription) -> None:
 
 @transaction.atomic
 def webhook_delivery_replay(*, delivery: WebhookDelivery, now: datetime) -> WebhookDelivery:
-    """Send a delivery again (whatever its status), with a fresh 24-hour retry window."""
+    """Send a delivery again (whatever its status), with a fresh 24-hour retry window.
+
+    Waits for a send of it in flight (the row lock), so it is never sent twice at once.
+    """
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if not WebhookSubscription.objects.filter(pk=delivery.subscription_id, is_active=True).exists():
         raise WebhookSubscriptionRefused("The subscription of this delivery was deleted.")
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = now
     delivery.deadline_at = now + timedelta(hours=settings.LENDPORTAL_WEBHOOK_RETRY_HOURS)
-    delivery.leased_until = None
-    delivery.save(update_fields=["status", "next_attempt_at", "deadline_at", "leased_until"])
+    delivery.save(update_fields=["status", "next_attempt_at", "deadline_at"])
     return delivery
 
 
 def webhook_deliveries_send(
-    *, now: datetime | None = None, limit: int = 100, post: Poster | None = None
+    *,
+    now: datetime | None = None,
+    limit: int = 100,
+    post: Poster | None = None,
+    time_budget_seconds: float | None = None,
 ) -> int:
-    """Send the due deliveries (at most ``limit``); return how many were attempted."""
-    moment = now or timezone.now()
-    ids = _claim(moment, limit)
-    for delivery_id in ids:
-        _send_one(delivery_id, moment if now else timezone.now(), post or _http_post)
-    return len(ids)
+    """Send due deliveries one by one (at most ``limit``); return how many were attempted.
+
+    Each is claimed just before its POST (see the module's docstring). ``now`` fixes the
+    clock (tests); with ``time_budget_seconds`` no claim starts after that many seconds, so a
+    task stops before its time limit rather than in the middle of a POST.
+    """
+    started = time.monotonic()
+    attempted = 0
+    while attempted < limit:
+        if time_budget_seconds is not None and time.monotonic() - started >= time_budget_seconds:
+            break
+        if not _claim_and_send(now or timezone.now(), post or _http_post):
+            break
+        attempted += 1
+    return attempted
 
 
 def backoff_seconds(attempt: int) -> int:
@@ -147,55 +181,53 @@ def backoff_seconds(attempt: int) -> int:
     return int(min(base * 2 ** min(attempt - 1, 30), cap))
 
 
-def _claim(now: datetime, limit: int) -> list[int]:
-    lease = now + timedelta(seconds=settings.LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS + 30)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH due AS (
-                SELECT d.id FROM loans_webhookdelivery d
-                WHERE d.status = 'PENDING' AND d.next_attempt_at <= %(now)s
-                  AND (d.leased_until IS NULL OR d.leased_until < %(now)s)
-                  AND NOT EXISTS (
-                      SELECT 1 FROM loans_webhookdelivery e
-                      WHERE e.subscription_id = d.subscription_id AND e.loan_id = d.loan_id
-                        AND e.event_id < d.event_id AND e.status = 'PENDING')
-                ORDER BY d.next_attempt_at, d.id
-                LIMIT %(limit)s
-                FOR UPDATE SKIP LOCKED
-            )
-            UPDATE loans_webhookdelivery d SET leased_until = %(lease)s
-            FROM due WHERE d.id = due.id
-            RETURNING d.id
-            """,
-            {"now": now, "limit": limit, "lease": lease},
-        )
-        return sorted(row[0] for row in cursor.fetchall())
-
-
-def _send_one(delivery_id: int, now: datetime, post: Poster) -> None:
-    delivery = WebhookDelivery.objects.select_related("event", "subscription").get(pk=delivery_id)
-    body = event_body(delivery.event)
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "LendPortal-Webhooks/1",
-        "LendPortal-Event-Id": str(delivery.event_id),
-        "LendPortal-Event-Type": delivery.event.event_type,
-        SIGNATURE_HEADER: webhook_signature(
-            secret=delivery.subscription.secret, timestamp=int(now.timestamp()), body=body
-        ),
-    }
-    started = time.monotonic()
-    result = post(
-        delivery.subscription.url, body, headers, settings.LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS
-    )
-    duration_ms = int((time.monotonic() - started) * 1000)
-    _record(delivery_id, now, result, duration_ms)
+# One due delivery whose loan has no earlier event pending for its subscription, locked for the
+# claiming transaction; a row another sender holds is skipped, and while that sender holds the
+# earlier event of a loan (still PENDING), the loan's later events are not candidates.
+_CLAIM = """
+    SELECT d.id FROM loans_webhookdelivery d
+    WHERE d.status = 'PENDING' AND d.next_attempt_at <= %(now)s
+      AND NOT EXISTS (
+          SELECT 1 FROM loans_webhookdelivery e
+          WHERE e.subscription_id = d.subscription_id AND e.loan_id = d.loan_id
+            AND e.event_id < d.event_id AND e.status = 'PENDING')
+    ORDER BY d.next_attempt_at, d.id
+    LIMIT 1
+    FOR UPDATE OF d SKIP LOCKED
+"""
 
 
 @transaction.atomic
-def _record(delivery_id: int, now: datetime, result: PostResult, duration_ms: int) -> None:
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+def _claim_and_send(now: datetime, post: Poster) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM, {"now": now})
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    delivery = WebhookDelivery.objects.select_related("event", "subscription").get(pk=row[0])
+    started = time.monotonic()
+    try:
+        secret = webhook_secret(subscription=delivery.subscription)
+    except FieldNotDecryptable:
+        # Recorded like a failed POST, so the sender does not stop at this delivery.
+        result = PostResult(status_code=None, error=_UNDECRYPTABLE)
+    else:
+        body = event_body(delivery.event)
+        headers = signed_headers(
+            secret=secret,
+            event_id=delivery.event_id,
+            event_type=delivery.event.event_type,
+            timestamp=int(now.timestamp()),
+            body=body,
+        )
+        result = post(
+            delivery.subscription.url, body, headers, settings.LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS
+        )
+    _record(delivery, now, result, int((time.monotonic() - started) * 1000))
+    return True
+
+
+def _record(delivery: WebhookDelivery, now: datetime, result: PostResult, duration_ms: int) -> None:
     succeeded = result.status_code is not None and 200 <= result.status_code < 300
     delivery.attempt_count += 1
     WebhookAttempt.objects.create(
@@ -209,7 +241,6 @@ def _record(delivery_id: int, now: datetime, result: PostResult, duration_ms: in
     )
     delivery.last_status_code = result.status_code
     delivery.last_error = result.error[:500]
-    delivery.leased_until = None
     if succeeded:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = now
@@ -219,7 +250,16 @@ def _record(delivery_id: int, now: datetime, result: PostResult, duration_ms: in
     else:
         retry_at = now + timedelta(seconds=backoff_seconds(delivery.attempt_count))
         delivery.next_attempt_at = min(retry_at, delivery.deadline_at)
-    delivery.save()
+    delivery.save(
+        update_fields=[
+            "attempt_count",
+            "last_status_code",
+            "last_error",
+            "status",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )
 
 
 def webhook_destination_refusal(url: str, *, resolve_failure_allowed: bool = False) -> str:
@@ -249,6 +289,9 @@ def webhook_destination_refusal(url: str, *, resolve_failure_allowed: bool = Fal
 
 
 def _http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> PostResult:
+    # A subscription made over plain http before #16 (or while development allowed it).
+    if not webhook_url_scheme_allowed(url):
+        return PostResult(status_code=None, error=HTTPS_REQUIRED)
     refusal = webhook_destination_refusal(url)
     if refusal:
         return PostResult(status_code=None, error=refusal)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import Borrower, Partner, User
-from accounts.selectors import borrower_identity_conflicts
+from accounts.selectors import borrower_birth_date_decrypt, borrower_identity_conflicts
 from loans.domain.dates import age_on
 from loans.domain.scorecard import (
     GRADE_RATES,
@@ -65,10 +65,14 @@ class CreditReviewRefused(LendingError):
 
 
 def scorecard_inputs(*, borrower: Borrower, as_of: date) -> ScorecardInputs:
-    """Gather what the scorecard decides on, from the profile and the platform's history."""
+    """Gather what the scorecard decides on, from the profile and the platform's history.
+
+    The age is worked out from the decrypted identity number (no birth date is stored).
+    """
     same_person = Loan.objects.filter(borrower__id_number_digest=borrower.id_number_digest)
+    birth_date = borrower_birth_date_decrypt(borrower=borrower)
     return ScorecardInputs(
-        age=age_on(birth_date=borrower.birth_date, as_of=as_of),
+        age=age_on(birth_date=birth_date, as_of=as_of),
         monthly_income=borrower.monthly_income_amount,
         employment_months=borrower.employment_months,
         monthly_debt_payments=borrower.monthly_debt_payments_amount,

@@ -74,7 +74,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 def _profile_update(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     initial = {
-        "mobile": borrower.mobile,
         "monthly_income_amount": borrower.monthly_income_amount,
         "employment_months": borrower.employment_months,
         "monthly_debt_payments_amount": borrower.monthly_debt_payments_amount,
@@ -85,7 +84,7 @@ def _profile_update(request: HttpRequest, borrower: Borrower) -> HttpResponse:
         try:
             borrower_update_profile(
                 borrower=borrower,
-                mobile=data["mobile"],
+                mobile=data["mobile"] or None,
                 bank_card=data["bank_card"] or None,
                 monthly_income_amount=data["monthly_income_amount"],
                 employment_months=data["employment_months"],

@@ -304,6 +304,14 @@ class Repayment(models.Model):
                 & Q(prepaid_principal_amount__gte=0),
                 name="repayment_parts_not_negative",
             ),
+            # A partner's reference names one payment: posted once per loan, whatever the
+            # Idempotency-Key (partner_repayment_post). A reversed one frees it; its replay
+            # carries it again once the original is reversed.
+            models.UniqueConstraint(
+                fields=["loan", "reference"],
+                condition=Q(channel="PARTNER", status="POSTED") & ~Q(reference=""),
+                name="repayment_partner_reference_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
+from accounts.selectors import borrower_mobile_decrypt
 from loans.servicing.models import (
     REMINDER_BEFORE_DUE_KINDS,
     REMINDER_OFFSET_DAYS,
@@ -80,7 +81,8 @@ JOIN accounts_borrower b ON b.id = d.borrower_id
 CROSS JOIN unnest(%(kinds)s::text[], %(offsets)s::int[], %(before_due)s::bool[])
     AS k(kind, offset_days, before_due_only)
 JOIN (VALUES (%(email)s), (%(sms)s)) AS c(channel)
-    ON (c.channel = %(email)s AND b.email <> '') OR (c.channel = %(sms)s AND b.mobile <> '')
+    ON (c.channel = %(email)s AND b.email <> '')
+    OR (c.channel = %(sms)s AND b.mobile_ciphertext <> '')
 WHERE d.due_date + k.offset_days <= %(day)s
   AND d.due_date + k.offset_days >= %(day)s - %(catch_up)s
   AND (NOT k.before_due_only OR %(day)s <= d.due_date)
@@ -218,14 +220,24 @@ def _cancel_reason(reminder: Reminder) -> str:
         return "installment paid"
     if reminder.loan.status != LoanStatus.ACTIVE:
         return f"loan {reminder.loan.status}"
-    if not _address(reminder):
+    if not _has_address(reminder):
         return f"no {reminder.channel.lower()} address"
     return ""
 
 
+def _has_address(reminder: Reminder) -> bool:
+    borrower = reminder.loan.borrower
+    if reminder.channel == ReminderChannel.EMAIL:
+        return bool(borrower.email)
+    return bool(borrower.mobile_ciphertext)
+
+
 def _address(reminder: Reminder) -> str:
     borrower = reminder.loan.borrower
-    return borrower.email if reminder.channel == ReminderChannel.EMAIL else borrower.mobile
+    if reminder.channel == ReminderChannel.EMAIL:
+        return borrower.email
+    # Stored encrypted (issue #16): decrypted only to hand to the SMS backend, never logged.
+    return borrower_mobile_decrypt(borrower=borrower)
 
 
 def _deliver(reminder: Reminder, *, subject: str, body: str) -> str:

@@ -68,6 +68,16 @@ class RepaymentReversalRefused(LendingError):
     code = "repayment_reversal_refused"
 
 
+class RepaymentReferenceDuplicate(LendingError):
+    """The partner's reference is already on a posted repayment of the loan (its id is kept)."""
+
+    code = "duplicate_reference"
+
+    def __init__(self, message: str, *, repayment_id: int) -> None:
+        super().__init__(message)
+        self.repayment_id = repayment_id
+
+
 @transaction.atomic
 def repayment_post(
     *,
@@ -108,10 +118,16 @@ def partner_repayment_post(
     """Post a repayment a partner received, on one of its own loans (the partner API's).
 
     Valued on the business date unless ``value_date`` is given. The loan is locked and checked
-    to be the partner's in one read. Raises Loan.DoesNotExist (another partner's loan is as
-    absent as a missing one) and RepaymentRefused.
+    to be the partner's in one read. A non-empty ``reference`` is the partner's id of the
+    payment: one posted repayment per reference and loan, whatever the Idempotency-Key (a
+    database constraint too, ``repayment_partner_reference_unique``). Raises Loan.DoesNotExist
+    (another partner's loan is as absent as a missing one), RepaymentReferenceDuplicate and
+    RepaymentRefused.
     """
     loan = loan_lock(loan_id=loan_id, partner_id=partner_id)
+    if reference:
+        # Under the loan's lock: a parallel post of the same reference waits, then sees this.
+        _check_reference_unused(loan, reference)
     as_of = business_date_current()
     return _post_locked(
         loan,
@@ -121,6 +137,25 @@ def partner_repayment_post(
         channel=RepaymentChannel.PARTNER,
         reference=reference,
     )
+
+
+def _check_reference_unused(loan: Loan, reference: str) -> None:
+    first = (
+        Repayment.objects.filter(
+            loan=loan,
+            channel=RepaymentChannel.PARTNER,
+            reference=reference,
+            status=RepaymentStatus.POSTED,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if first is not None:
+        raise RepaymentReferenceDuplicate(
+            f"Repayment {first} of loan {loan.pk} already has the reference {reference!r}; "
+            "nothing was posted.",
+            repayment_id=first,
+        )
 
 
 def _post_locked(

@@ -103,6 +103,8 @@ def test_register_a_borrower(api, acme):
     assert body["name"] == "王小明"
     assert body["id_number_masked"] == borrower.id_number_masked
     assert "*" in body["id_number_masked"]
+    assert body["mobile_masked"] == "1********01"  # 13900000501, masked (#16)
+    assert "mobile" not in body
     assert "id_number" not in body
     assert "bank_card" not in body
     assert body["monthly_income"] == "15000.00"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from standardwebhooks.webhooks import Webhook
 
+from loans.api.models import IdempotencyRecord
 from loans.events.models import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookSubscription
 from loans.events.services.webhooks import PostResult, webhook_deliveries_send
 from tests.factories.api import assert_error, partner_loan
@@ -12,9 +14,12 @@ from tests.factories.api import assert_error, partner_loan
 pytestmark = pytest.mark.django_db
 
 
-def _subscribe(api, **body):
+def _subscribe(api, headers=None, **body):
     return api.post(
-        "/api/v1/webhooks", {"url": "https://shop.example/hooks", **body}, format="json"
+        "/api/v1/webhooks",
+        {"url": "https://shop.example/hooks", **body},
+        format="json",
+        **(headers or {}),
     )
 
 
@@ -50,6 +55,64 @@ def test_bad_subscriptions_are_400(api, body, fields):
 
     assert_error(response, 400, "invalid", fields)
     assert not WebhookSubscription.objects.exists()
+
+
+def test_plain_http_webhook_urls_are_refused_with_a_clear_error(api):
+    response = api.post(
+        "/api/v1/webhooks",
+        {"url": "http://shop.example/hooks"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = assert_error(response, 400, "invalid", ["url"])
+    assert body["error"]["fields"]["url"] == [
+        "The URL must start with https:// (plain http:// is refused)."
+    ]
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_plain_http_is_accepted_only_under_the_development_setting(api, settings):
+    settings.LENDPORTAL_WEBHOOK_ALLOW_HTTP = True
+
+    response = _subscribe(api, url="http://shop.example/hooks")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["url"] == "http://shop.example/hooks"
+
+
+def test_the_secret_is_shown_at_creation_only_and_never_stored_in_clear(api):
+    created = _subscribe(api, headers={"HTTP_IDEMPOTENCY_KEY": "hook-1"})
+    assert created.status_code == 201, created.content
+    secret = created.json()["secret"]
+
+    # The idempotency record keeps the answer without the secret; a replay of the same
+    # request (same key, same body) is that same answer, secret included.
+    record = IdempotencyRecord.objects.get(key="hook-1")
+    assert "secret" not in record.response_body
+    assert secret.removeprefix("whsec_") not in str(record.response_body)
+    replay = _subscribe(api, headers={"HTTP_IDEMPOTENCY_KEY": "hook-1"})
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == created.json()
+    # Nothing else shows it: not the list, not the subscription's row.
+    assert all("secret" not in w for w in api.get("/api/v1/webhooks").json()["results"])
+    subscription = WebhookSubscription.objects.get()
+    assert secret.removeprefix("whsec_") not in subscription.secret_ciphertext
+
+
+def test_deliveries_verify_with_the_secret_shown_and_the_standard_library(api, acme):
+    secret = _subscribe(api).json()["secret"]
+    partner_loan(acme.partner)
+    sent = []
+
+    def post(url, body, headers, timeout):
+        sent.append((body, headers))
+        return PostResult(status_code=200)
+
+    assert webhook_deliveries_send(post=post) == 1
+
+    body, headers = sent[0]
+    assert Webhook(secret).verify(body, headers)["type"] == "loan.disbursed"
 
 
 def test_events_fan_out_to_matching_subscriptions_only(api, acme):

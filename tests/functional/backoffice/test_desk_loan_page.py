@@ -51,6 +51,8 @@ def test_the_loan_page_shows_the_identity_masked_and_its_sections(staff, loan):
     assert response.status_code == 200
     assert loan.borrower.id_number_masked in content
     assert id_number not in content
+    assert loan.borrower.mobile_masked in content
+    assert decrypt(loan.borrower.mobile_ciphertext) not in content
     for section in [
         "Schedule",
         "Balances",
@@ -71,8 +73,10 @@ def test_reveal_shows_the_clear_numbers_once_and_is_audited_without_them(staff, 
     response = client_for(staff[LOAN_OFFICER]).post(_url("_reveal", loan))
 
     assert response.status_code == 200
+    mobile = decrypt(borrower.mobile_ciphertext)
     assert id_number in response.content.decode()
     assert card in response.content.decode()
+    assert mobile in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     event = AuditEvent.objects.get(action="borrower.reveal")
     assert (event.actor, event.target_type, event.target_id) == (
@@ -80,6 +84,7 @@ def test_reveal_shows_the_clear_numbers_once_and_is_audited_without_them(staff, 
         "accounts.borrower",
         str(borrower.pk),
     )
+    assert event.details == {"fields": ["id_number", "bank_card", "mobile"]}
     assert id_number not in str(event.details)
     assert card not in str(event.details)
 

@@ -11,7 +11,11 @@ from django.test import override_settings
 
 from accounts import crypto, services
 from accounts.models import Borrower, User
-from accounts.selectors import borrower_find_by_id_number
+from accounts.selectors import (
+    borrower_birth_date_decrypt,
+    borrower_find_by_id_number,
+    borrower_mobile_decrypt,
+)
 from accounts.services import borrower_register
 from tests.factories.accounts import (
     AS_OF,
@@ -53,8 +57,9 @@ def test_register_stores_normalised_fields():
     borrower = register(id_number=number.lower(), email=" zhang@example.com ")
     borrower.refresh_from_db()
     assert borrower.full_name == "张三"
-    assert borrower.birth_date == date(1990, 5, 17)
-    assert borrower.mobile == "13800138000"
+    assert borrower_birth_date_decrypt(borrower=borrower) == date(1990, 5, 17)
+    assert borrower_mobile_decrypt(borrower=borrower) == "13800138000"
+    assert borrower.mobile_digest == crypto.lookup_digest("13800138000")
     assert borrower.email == "zhang@example.com"
     assert borrower.monthly_income_amount == Decimal("15000.00")
     assert borrower.monthly_debt_payments_amount == Decimal("0.00")
@@ -66,8 +71,9 @@ def test_register_stores_normalised_fields():
 
 def test_masked_forms():
     borrower = register(id_number="11010519491231002x", as_of=date(2000, 1, 1))
-    assert borrower.id_number_masked == "1101**********002X"
-    assert borrower.bank_card_masked == "6222***********5679"
+    assert borrower.id_number_masked == "110***************"
+    assert borrower.bank_card_masked == "622**************79"
+    assert borrower.mobile_masked == "1********00"
 
 
 def test_round_trip_through_the_database():
@@ -161,7 +167,7 @@ def test_age_refused_on_the_id_number(birth_date, code):
 @pytest.mark.parametrize("birth_date", [date(2008, 12, 1), date(1965, 12, 2)])  # 18 and 60
 def test_age_boundaries_accepted(birth_date):
     borrower = register(id_number=make_id_number(birth_date=birth_date))
-    assert borrower.birth_date == birth_date
+    assert borrower_birth_date_decrypt(borrower=borrower) == birth_date
 
 
 def test_duplicate_identity_on_the_portal_refused():

@@ -37,11 +37,15 @@ def test_update_changes_only_what_is_given():
         "monthly_income_amount",
         "employment_months",
         "monthly_debt_payments_amount",
-        "mobile",
+        "mobile_ciphertext",
+        "mobile_digest",
+        "mobile_masked",
         "language",
         "updated_at",
     }
-    assert after["mobile"] == "13900139000"
+    assert crypto.decrypt(after["mobile_ciphertext"]) == "13900139000"
+    assert after["mobile_digest"] == crypto.lookup_digest("13900139000")
+    assert after["mobile_masked"] == "1********00"
     assert after["email"] == "old@example.com"
 
 
@@ -52,7 +56,7 @@ def test_update_bank_card():
     updated.refresh_from_db()
     assert crypto.decrypt(updated.bank_card_ciphertext) == card
     assert updated.bank_card_digest == crypto.lookup_digest(card)
-    assert updated.bank_card_masked == f"6222***********{card[-4:]}"
+    assert updated.bank_card_masked == f"622**************{card[-2:]}"
 
 
 def test_update_email_cleared_and_consents():

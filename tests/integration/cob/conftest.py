@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from loans.ledger.models import JournalEntry
 from loans.servicing.models import LoanEvent, Reminder
+from tests.database import owner_cursor
 from tests.integration.cob import worker_harness as harness
 from tests.integration.cob.crash_runs import (
     BACKUP_SCHEMA,
@@ -44,7 +44,7 @@ def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[SeededPort
             raise
     yield portfolio
     with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
+        with owner_cursor() as cursor:
             cursor.execute(f"DROP SCHEMA IF EXISTS {BACKUP_SCHEMA} CASCADE")
         flush()
 

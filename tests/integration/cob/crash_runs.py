@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import DateTimeField, JSONField, Model
 
 from loans.calendar.models import BusinessDate
@@ -42,6 +42,7 @@ from loans.domain.delinquency import Bucket
 from loans.ledger.reconciliation import books_reconcile
 from loans.management.seeding.portfolio import portfolio_seed
 from loans.servicing.models import Installment, Loan
+from tests.database import owner_cursor
 from tests.integration.cob import worker_harness as harness
 
 LOANS = 3_000
@@ -74,14 +75,16 @@ class SeededPortfolio:
     def restore(self) -> None:
         """Put the database back as it was right after the seed: same rows, same next ids."""
         quoted = ", ".join(connection.ops.quote_name(t) for t in self.tables)
-        with transaction.atomic(), connection.cursor() as cursor:
+        # As the owner: the application's role may not truncate (tests/database.py).
+        with owner_cursor(allow_truncate=True) as cursor:
+            cursor.execute("BEGIN")
             cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
             for table in self.tables:
                 name = connection.ops.quote_name(table)
                 cursor.execute(f"INSERT INTO {name} SELECT * FROM {BACKUP_SCHEMA}.{name}")  # noqa: S608
             for sequence, last_value, is_called in self.sequences:
                 cursor.execute("SELECT setval(%s, %s, %s)", [sequence, last_value, is_called])
-        with connection.cursor() as cursor:
+            cursor.execute("COMMIT")
             cursor.execute("ANALYZE loans_loan; ANALYZE loans_installment")
 
 
@@ -95,12 +98,12 @@ def seed_and_save() -> SeededPortfolio:
         connection.introspection.django_table_names(only_existing=True, include_views=False)
     )
     quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
-    with connection.cursor() as cursor:
+    with owner_cursor(allow_truncate=True) as cursor:
         cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
     portfolio_seed(loans=LOANS, as_of=AS_OF, seed=PORTFOLIO_SEED)
     assert set(Loan.objects.values_list("bucket", flat=True)) == {b.value for b in Bucket}
     sequences = []
-    with connection.cursor() as cursor:
+    with owner_cursor() as cursor:  # the owner keeps the saved copy: a schema of its own
         cursor.execute(f"DROP SCHEMA IF EXISTS {BACKUP_SCHEMA} CASCADE")
         cursor.execute(f"CREATE SCHEMA {BACKUP_SCHEMA}")
         for table in tables:
@@ -289,14 +292,16 @@ class Workers:
         """What beat does every 15 minutes: close (or resume closing) the open business date."""
         harness.publish(self.broker, "loans.cob.tasks.business_day_close")
 
-    def kill(self, target: str) -> Kill:
+    def kill(self, target: str, *, beat: bool = True, in_a_chunk: bool = False) -> Kill:
         """Freeze the worker, look at its PostgreSQL connection, then SIGKILL ``target``.
 
-        A pool process is killed inside a chunk's transaction when one starts within a few
-        seconds (chunks are short), so most kills cut a chunk's work short.
+        A pool process (or, with ``in_a_chunk``, any target) is killed inside a chunk's
+        transaction when one starts within a few seconds (chunks are short), so most kills cut
+        a chunk's work short. A worker that died is replaced and, with ``beat``, beat's
+        ``business_day_close`` is published (it re-sends every pending chunk).
         """
         worker = self.current
-        if target == "pool process":
+        if target == "pool process" or in_a_chunk:
             self._wait_for_a_chunk(len(self.workers), timeout=3.0)
         pool = worker.freeze()
         in_chunk, writing, query = self._activity(len(self.workers))
@@ -312,7 +317,8 @@ class Workers:
         self.kills.append(kill)
         if not worker.running():
             self.start_worker()
-            self.beat()
+            if beat:
+                self.beat()
         return kill
 
     def _wait_for_a_chunk(self, number: int, *, timeout: float) -> None:

@@ -63,7 +63,9 @@ def broker_url(base_url: str, *, db: int) -> str:
     """``base_url`` (a Redis broker URL) moved to Redis database number ``db``."""
     parts = urlsplit(base_url)
     if parts.scheme == "redis+socket":  # the embedded Redis of `make test`: a unix socket
-        return urlunsplit(parts._replace(query=f"virtual_host={db}"))
+        # Spelt out: urlunsplit drops the "//" of an empty host ("redis+socket:/path"), which
+        # kombu then reads as a host name on its default transport, AMQP (issue #16).
+        return f"redis+socket://{parts.netloc}{parts.path}?virtual_host={db}"
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 

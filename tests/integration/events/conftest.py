@@ -29,8 +29,10 @@ class Receiver:
 
 @pytest.fixture
 def receiver(settings: Any) -> Iterator[Receiver]:
-    """A webhook endpoint on 127.0.0.1, which the sender may reach only when allowed."""
+    """A plain-http webhook endpoint on 127.0.0.1, which the sender may reach only when allowed
+    (private networks and http are development settings)."""
     settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = True
+    settings.LENDPORTAL_WEBHOOK_ALLOW_HTTP = True
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):

@@ -21,6 +21,7 @@ from loans.domain.schedule import RepaymentMethod
 from loans.ledger.models import JournalLine
 from loans.ledger.reconciliation import books_reconcile
 from loans.servicing.models import CreditLine, Installment, Loan, LoanStatus
+from tests.database import owner_cursor
 from tests.factories.loans import draw
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -186,8 +187,9 @@ def test_one_writer_and_two_writers_seed_the_same_portfolio() -> None:
             return cursor.fetchall()
 
     def wipe() -> None:
-        # Borrower ids (and so identity numbers) come from the sequence: start both at 1.
-        with connection.cursor() as cursor:
+        # Borrower ids (and so identity numbers) come from the sequence: start both at 1. As
+        # the owner: the application's role may not truncate (tests/database.py).
+        with owner_cursor(allow_truncate=True) as cursor:
             cursor.execute(
                 "TRUNCATE loans_reminder, loans_journalline, loans_journalentry,"
                 " loans_installment, loans_loan, loans_creditline, loans_creditapplication,"

@@ -16,14 +16,14 @@ NEW_KEY = Fernet.generate_key().decode()
     [
         ("11010519491231002X", "1101**********002X"),
         ("4111111111111111", "4111********1111"),
-        ("6222020200112345679", "6222***********5679"),
         ("123456789", "1234*6789"),
         ("12345678", "********"),  # 4 + 4 would show it all
         ("", ""),
     ],
 )
 def test_mask(text, expected):
-    assert crypto.mask(text) == expected
+    # The general helper; what each kind shows is in test_masks.py.
+    assert crypto.mask(text, first=4, last=4) == expected
 
 
 def test_round_trip():

@@ -12,9 +12,12 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from loans.cob.models import CobRun, CobRunStatus
+from loans.cob.services.dispatch import cob_chunks_resend_claim, cob_run_chunks_dispatch
 from loans.cob.services.runs import (
     business_date_open,
     cob_chunk_process,
@@ -89,14 +92,20 @@ class Command(BaseCommand):
     def _run_on_workers(self, run: CobRun, timeout: int) -> None:
         from loans.cob.tasks import cob_chunk_process as chunk_task
 
-        pending = cob_run_pending_chunks(run=run)
-        for chunk_id in pending:
+        for chunk_id in cob_run_chunks_dispatch(run=run, now=timezone.now()):
             chunk_task.delay(chunk_id=chunk_id, run_id=run.pk)
+        resend_after = timedelta(seconds=settings.LENDPORTAL_COB_RESEND_AFTER_SECONDS)
         deadline = time.monotonic() + timeout
         while left := cob_run_pending_chunks(run=run):
             if time.monotonic() > deadline:
                 raise CommandError(f"{len(left)} chunk(s) unfinished after {timeout} s.")
             self.stdout.write(f"  {run.chunk_count - len(left)}/{run.chunk_count} chunks done")
+            # A task lost with a worker killed whole is sent again (dispatch.py, issue #16).
+            for chunk in cob_chunks_resend_claim(now=timezone.now(), after=resend_after, run=run):
+                self.stdout.write(
+                    f"  sent chunk {chunk.number} again: not done after {resend_after}"
+                )
+                chunk_task.delay(chunk_id=chunk.chunk_id, run_id=chunk.run_id)
             time.sleep(1)
 
     def _report(self, run: CobRun, seconds: float) -> None:

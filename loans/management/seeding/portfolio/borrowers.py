@@ -1,6 +1,7 @@
 """Borrowers, made in Python in a background thread: chunks of COPY rows, prefetched.
 
-Identity and card numbers are valid and encrypted; the thread never touches the database.
+Identity, card and mobile numbers are valid and encrypted (no birth date is stored: it is in the
+identity number); the thread never touches the database.
 """
 
 from __future__ import annotations
@@ -74,7 +75,6 @@ class BorrowerMaker:
         digest = crypto.lookup_digest(number)
         card_body = f"621483{borrower_id % 10**9:09d}"
         card = card_body + luhn.calc_check_digit(card_body)
-        # Rising with the id, so the mobile index grows at its right edge.
         mobile = f"1{'3456789'[borrower_id // 10**9 % 7]}{borrower_id % 10**9:09d}"
         rng = self.rng
         name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2, 2))))
@@ -86,8 +86,9 @@ class BorrowerMaker:
         borrower = "\t".join(
             (
                 str(borrower_id), name, crypto.encrypt(number), digest,
-                crypto.mask(number), birth.isoformat(), mobile, f"p{borrower_id}@example.com",
-                crypto.encrypt(card), crypto.lookup_digest(card), crypto.mask(card),
+                crypto.mask_id_number(number), crypto.encrypt(mobile), crypto.lookup_digest(mobile),
+                crypto.mask_mobile(mobile), f"p{borrower_id}@example.com",
+                crypto.encrypt(card), crypto.lookup_digest(card), crypto.mask_bank_card(card),
                 str(profile.income), str(profile.employment_months), str(profile.debts),
                 "zh-hans", consent, "2026-01", consent, "", self.now, self.now,
             )

@@ -211,8 +211,9 @@ FROM seed_loan
 
 # The columns of the COPY rows that borrowers.py makes, in their order.
 BORROWER_COLUMNS = (
-    "id, full_name, id_number_ciphertext, id_number_digest, id_number_masked, birth_date, mobile,"
-    " email, bank_card_ciphertext, bank_card_digest, bank_card_masked, monthly_income_amount,"
+    "id, full_name, id_number_ciphertext, id_number_digest, id_number_masked, mobile_ciphertext,"
+    " mobile_digest, mobile_masked, email, bank_card_ciphertext, bank_card_digest,"
+    " bank_card_masked, monthly_income_amount,"
     " employment_months, monthly_debt_payments_amount, language, credit_check_consent_at,"
     " privacy_notice_version, privacy_consent_at, external_id, created_at, updated_at"
 )

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
+from accounts.crypto import decrypt
 from loans.servicing.models import Loan, Reminder, ReminderChannel, ReminderKind, ReminderStatus
 from loans.servicing.notifications import LocmemSmsBackend
 from loans.servicing.services.reminders import reminders_send_due
@@ -73,7 +74,8 @@ def test_chinese_is_the_default_language(loan):
         f"您的借款（编号{loan.pk}）第1/12期应还¥916.80，还款日为2027年2月15日，还有3天。"
         "请提前确保还款账户余额充足，按时还款。如已还款，请忽略本提醒。"
     )
-    assert sms.to == loan.borrower.mobile
+    assert sms.to == decrypt(loan.borrower.mobile_ciphertext)  # stored encrypted (#16)
+    assert re.fullmatch(r"1[3-9]\d{9}", sms.to)
     assert sms.text == "【LendPortal】" + email.body
 
 
@@ -198,6 +200,7 @@ def test_logs_name_reminders_by_id_and_kind_only(loan, caplog):
     assert sorted(r.args[0] for r in caplog.records) == ids
     text = caplog.text
     borrower = loan.borrower
-    for personal in (EMAIL, borrower.mobile, borrower.full_name, "916.80"):
+    mobile = decrypt(borrower.mobile_ciphertext)
+    for personal in (EMAIL, mobile, borrower.full_name, "916.80"):
         assert personal not in text
     assert ReminderKind.DUE_SOON in text
