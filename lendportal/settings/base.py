@@ -197,6 +197,16 @@ LENDPORTAL_CONTRACT_VERSION = "LP-LOAN-2026-11"
 LENDPORTAL_PAYMENT_BACKEND = env_str(
     "LENDPORTAL_PAYMENT_BACKEND", "loans.payments.services.FakePaymentGateway"
 )
+# The gateway of auto-debit charges, card agreements and payouts (loans.payments.gateway,
+# docs/rails.md): a dotted class path. Callbacks are trusted only when signed (HMAC-SHA256 of
+# the body) with the secret; without one, every callback is refused.
+LENDPORTAL_GATEWAY_BACKEND = env_str(
+    "LENDPORTAL_GATEWAY_BACKEND", "loans.payments.fake_gateway.FakeGateway"
+)
+LENDPORTAL_GATEWAY_CALLBACK_SECRET = os.environ.get("LENDPORTAL_GATEWAY_CALLBACK_SECRET", "")
+LENDPORTAL_FAKE_GATEWAY_SEED = env_int("LENDPORTAL_FAKE_GATEWAY_SEED", 0)
+# The version of the auto-debit agreement text (templates/portal/auto_debit.html).
+LENDPORTAL_AUTO_DEBIT_AGREEMENT_VERSION = "LP-AUTODEBIT-2026-12"
 
 # The business plan's disbursement target for year one (PRODUCT §1), shown on the dashboard.
 LENDPORTAL_PLAN_YEAR_ONE_DISBURSED = "2000000000.00"
@@ -293,6 +303,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },
+    # Payouts without an answer are asked about, never sent again (PRODUCT §11, docs/rails.md).
+    "payouts-query-unknown": {
+        "task": "loans.origination.tasks.payouts_query_unknown",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
 }
 
 # Personal data at rest (PRODUCT §6): identity and card numbers are encrypted with the first of
@@ -317,6 +333,8 @@ LENDPORTAL_AUTO_DISBURSE_LIMIT = env_decimal("LENDPORTAL_AUTO_DISBURSE_LIMIT", "
 LENDPORTAL_PAYOUT_BACKEND = env_str(
     "LENDPORTAL_PAYOUT_BACKEND", "loans.origination.services.payouts.FakePayoutBackend"
 )
+# A payout still SENT this long after it was sent (or last asked about) is asked about (§11).
+LENDPORTAL_PAYOUT_QUERY_AFTER_MINUTES = env_int("LENDPORTAL_PAYOUT_QUERY_AFTER_MINUTES", 15)
 
 # Partner API (PRODUCT §7, docs/api.md). OAuth2 client credentials; each partner's client may
 # ask only for the scopes recorded on its Partner row (loans.api.scopes.PartnerScopes).

@@ -65,6 +65,31 @@ BORROWER = {
     "created_at": "2026-12-01T09:58:03.512000+08:00",
 }
 
+CARD_BINDING_REQUEST = {
+    "card_number": "6222020000007515",
+    "holder_name": "王小明",
+    "holder_id_number": "110105199005177512",
+    "consent_at": "2026-12-02T10:15:00+08:00",
+    "consent_ip": "203.0.113.7",
+    "consent_user_agent": "PartnerApp/5.2 (iPhone; iOS 18.1)",
+    "agreement_version": "LP-AUTODEBIT-2026-12",
+}
+CARD_BINDING = {
+    "id": 3,
+    "borrower": 10,
+    "status": "ACTIVE",
+    "card_number_masked": "622***********15",
+    "agreement_version": "LP-AUTODEBIT-2026-12",
+    "consent_at": "2026-12-02T10:15:00+08:00",
+    "created_at": "2026-12-02T10:15:01.204000+08:00",
+    "revoked_at": None,
+}
+CARD_BINDING_REVOKED = {
+    **CARD_BINDING,
+    "status": "REVOKED",
+    "revoked_at": "2026-12-20T18:02:44.090000+08:00",
+}
+
 CREDIT_APPLICATION_REQUEST = {"borrower": 10}
 CREDIT_APPLICATION = {
     "id": 10,

@@ -120,6 +120,63 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         description="A borrower you registered, with the identity numbers masked.",
         response=ex.BORROWER,
     ),
+    ("GET", "/api/v1/borrowers/{borrower_id}/card-binding"): Operation(
+        operation_id="card_binding_retrieve",
+        summary="Read the borrower's auto-debit card",
+        description=(
+            "The card the borrower bound for auto-debit (代扣), masked: the active one, or the "
+            "last one switched off (`status` `REVOKED`). 404 if the borrower never bound one."
+        ),
+        response=ex.CARD_BINDING,
+    ),
+    ("POST", "/api/v1/borrowers/{borrower_id}/card-binding"): Operation(
+        operation_id="card_binding_create",
+        summary="Bind a card for auto-debit",
+        description=(
+            "Bind one bank card for automatic repayment on the due dates. The card passes its "
+            "check digit (Luhn, 16 to 19 digits); the holder's name and identity number are the "
+            "borrower's own. Send the evidence of the borrower's consent you collected: when, "
+            "from which IP address and user agent, and which version of the auto-debit "
+            "agreement was shown. The payment gateway opens the agreement with the bank; if it "
+            "refuses (card invalid or frozen), nothing is stored. A borrower has at most one "
+            "active card: switch the old one off first (DELETE)."
+        ),
+        request=ex.CARD_BINDING_REQUEST,
+        response=ex.CARD_BINDING,
+        refusals=(
+            Refusal(
+                400,
+                "Holder is not the borrower",
+                ex.error(
+                    "invalid",
+                    "Some fields are not valid.",
+                    {"holder_name": ["The card holder's name must be the borrower's own."]},
+                ),
+            ),
+            Refusal(
+                422,
+                "Card already bound",
+                ex.error(
+                    "card_binding_active",
+                    "Auto-debit is already on with another card; switch it off first.",
+                ),
+            ),
+            Refusal(
+                422,
+                "Refused by the bank",
+                ex.error("card_binding_refused", "The bank says this card is frozen."),
+            ),
+        ),
+    ),
+    ("DELETE", "/api/v1/borrowers/{borrower_id}/card-binding"): Operation(
+        operation_id="card_binding_revoke",
+        summary="Switch auto-debit off",
+        description=(
+            "End the borrower's auto-debit at once: nothing more is collected from the card. "
+            "The binding stays readable as `REVOKED`. 404 if no card is active."
+        ),
+        response=ex.CARD_BINDING_REVOKED,
+    ),
     ("POST", "/api/v1/credit-applications"): Operation(
         operation_id="credit_application_create",
         summary="Apply for a credit line",
@@ -147,8 +204,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             "which address and device, and the name signed). Loans up to ¥20,000 are paid out "
             "at once (`ACTIVE`); larger ones wait for two officers (`PENDING_DISBURSEMENT`). "
             "Refused (422) beyond the credit line's available amount, while any loan of the "
-            "borrower is past due, or when the line is frozen. Needs an `Idempotency-Key`: a "
-            "retried request draws nothing twice."
+            "borrower is past due, or when the line is frozen. A loan is drawn on the open "
+            "business date: a request that meets close of business moving the date is refused "
+            "(422 `draw_date_not_open`, nothing drawn) and may be sent again. Needs an "
+            "`Idempotency-Key`: a retried request draws nothing twice."
         ),
         request=ex.LOAN_REQUEST,
         response=ex.LOAN,

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from loans.api.views import borrowers, credit, events, loans, quotes, repayments, webhooks
+from loans.api.views import (
+    borrowers,
+    card_bindings,
+    credit,
+    events,
+    loans,
+    quotes,
+    repayments,
+    webhooks,
+)
 
 app_name = "api"
 
@@ -13,6 +22,11 @@ urlpatterns = [
         "borrowers/<int:borrower_id>",
         borrowers.BorrowerDetailApi.as_view(),
         name="borrower-detail",
+    ),
+    path(
+        "borrowers/<int:borrower_id>/card-binding",
+        card_bindings.CardBindingApi.as_view(),
+        name="borrower-card-binding",
     ),
     path(
         "credit-applications",

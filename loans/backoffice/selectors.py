@@ -23,6 +23,8 @@ from loans.approvals.models import ApprovalRequest, ApprovalStatus
 from loans.backoffice.models import OverdueLoan
 from loans.domain.delinquency import Bucket
 from loans.ledger.models import JournalEntry, JournalLine
+from loans.payments.models import CardBinding
+from loans.payments.selectors import card_binding_latest
 from loans.reporting.models import PortfolioDay, RollRateSummary
 from loans.reporting.services.roll_rates import BUCKETS, CLOSED
 from loans.servicing.models import (
@@ -59,11 +61,12 @@ class LoanDesk:
     notes: list[ContactNote]
     promises: list[PromiseToPay]
     assignment: CollectionAssignment | None
+    card_binding: CardBinding | None  # the borrower's auto-debit card: active, else the last
 
 
 def loan_desk_get(*, loan_id: int, ledger_page: int = 1) -> LoanDesk:
     """Return everything the officers' loan page shows, in a fixed number of queries."""
-    loan = Loan.objects.select_related("borrower", "product", "partner").get(pk=loan_id)
+    loan = Loan.objects.select_related("borrower", "product", "partner", "payout").get(pk=loan_id)
     entries = (
         JournalEntry.objects.filter(loan=loan)
         .order_by("-id")
@@ -84,6 +87,7 @@ def loan_desk_get(*, loan_id: int, ledger_page: int = 1) -> LoanDesk:
         notes=list(loan.contact_notes.select_related("author")[:50]),
         promises=list(loan.promises_to_pay.select_related("created_by")[:50]),
         assignment=CollectionAssignment.objects.filter(loan=loan).select_related("agent").first(),
+        card_binding=card_binding_latest(borrower=loan.borrower_id),
     )
 
 

@@ -1,9 +1,12 @@
-"""The business calendar: the platform's open business date (PRODUCT §2, §12)."""
+"""The business calendar: the open business date and the working days (PRODUCT §2, §12)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class BusinessDate(models.Model):
@@ -24,3 +27,75 @@ class BusinessDate(models.Model):
 
     def __str__(self) -> str:
         return self.current_date.isoformat()
+
+
+class DayKind(models.TextChoices):
+    """What a date is in the PRC working calendar (PRODUCT §12)."""
+
+    WORKDAY = "WORKDAY", _("Working day")
+    WEEKEND = "WEEKEND", _("Weekend")
+    HOLIDAY = "HOLIDAY", _("Public holiday")
+    MAKEUP_WORKDAY = "MAKEUP_WORKDAY", _("Make-up working day")
+
+
+WORKING_KINDS = (DayKind.WORKDAY, DayKind.MAKEUP_WORKDAY)
+
+
+class CalendarYear(models.Model):
+    """A year of the working calendar as loaded by ``calendar_load`` (PRODUCT §12)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    source = models.TextField()
+    verified = models.BooleanField()
+    checksum = models.CharField(max_length=64)  # sha256 of the data file loaded
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "calendar_year"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="calendar_year_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """One date of a loaded year: working or not, and the working day a due date on it rolls to.
+
+    ``following_working_date`` is the date itself on a working day, else the first working day
+    after it (the "following" business-day convention); close of business joins it to the
+    installments' due dates (docs/calendar.md). Rows are only ever replaced a year at a time.
+    """
+
+    day = models.DateField(primary_key=True)
+    kind = models.CharField(max_length=16, choices=DayKind.choices)
+    is_working = models.BooleanField()
+    following_working_date = models.DateField()
+    name = models.CharField(max_length=40, blank=True)  # the holiday's name, e.g. 春节
+    verified = models.BooleanField()  # False: not yet checked against the State Council notice
+
+    class Meta:
+        db_table = "calendar_day"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_working=True, kind__in=WORKING_KINDS)
+                | (Q(is_working=False) & ~Q(kind__in=WORKING_KINDS)),
+                name="calendar_day_kind_working",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_working=True, following_working_date=F("day"))
+                | Q(
+                    is_working=False,
+                    following_working_date__gt=F("day"),
+                    # A run of non-working days is at most 14 (loans.calendar.year_data).
+                    following_working_date__lte=F("day") + timedelta(days=15),
+                ),
+                name="calendar_day_following_working",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.kind}"

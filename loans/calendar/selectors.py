@@ -1,4 +1,4 @@
-"""Reads of the business calendar."""
+"""Reads of the business calendar: the open business date and the working days."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
-from loans.calendar.models import BusinessDate
+from loans.calendar.models import BusinessDate, CalendarDay, CalendarYear
 
 
 def business_date_current() -> date:
@@ -26,3 +26,23 @@ def business_date_current() -> date:
         id=1, defaults={"current_date": timezone.localdate()}
     )
     return opened.current_date
+
+
+def next_working_days_between(start: date, end: date) -> dict[date, date]:
+    """Map each non-working day in [start, end] to the next working day (PRODUCT §12).
+
+    The mapping ``loans.domain.delinquency`` takes: a date not in it is a working day (so is
+    every date of a year not loaded).
+    """
+    rows = CalendarDay.objects.filter(day__range=(start, end), is_working=False)
+    return dict(rows.values_list("day", "following_working_date"))
+
+
+def pay_by_date_for(due_date: date) -> date:
+    """Return the last on-time day for an installment due on ``due_date`` (PRODUCT §12)."""
+    return next_working_days_between(due_date, due_date).get(due_date, due_date)
+
+
+def calendar_years_loaded() -> list[int]:
+    """Return the years of the working calendar loaded, in order."""
+    return list(CalendarYear.objects.order_by("year").values_list("year", flat=True))

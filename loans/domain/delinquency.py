@@ -1,8 +1,10 @@
-"""Days past due, buckets, penalty interest and write-off eligibility (PRODUCT §2.4)."""
+"""Days past due, buckets, penalty interest and write-off eligibility (PRODUCT §2.4, §12)."""
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 
 from loans.domain.dates import days_between
 from loans.domain.errors import DomainError
@@ -13,6 +15,11 @@ DEFAULT_GRACE_DAYS = 3
 DEFAULT_PENALTY_MULTIPLIER = Decimal("1.5")
 DEFAULT_WRITE_OFF_DAYS = 180
 DAYS_PER_YEAR = 360  # PRODUCT §2: daily rate = annual rate / 360 (PBOC convention)
+
+# Each non-working day mapped to the next working day (loans.calendar); a date not in it is a
+# working day. Empty: every day works, as when no calendar year is loaded.
+NextWorkingDays = Mapping[date, date]
+EVERY_DAY_WORKS: NextWorkingDays = MappingProxyType({})
 
 
 class InvalidPenaltyTerms(DomainError):
@@ -29,11 +36,33 @@ class Bucket(StrEnum):
     M4_PLUS = "M4_PLUS"
 
 
-def days_past_due(*, oldest_unpaid_due_date: date | None, as_of: date) -> int:
-    """Return as_of - due date of the oldest unpaid installment in days, at least 0; 0 if none."""
+def pay_by_date(due_date: date, *, next_working_days: NextWorkingDays = EVERY_DAY_WORKS) -> date:
+    """Return the last day on which paying an installment due on ``due_date`` counts as on time.
+
+    The due date itself on a working day; on a non-working day, the next working day (PRODUCT
+    §12: the schedule does not move, but a payment by the end of that day is on time).
+    """
+    return next_working_days.get(due_date, due_date)
+
+
+def days_past_due(
+    *,
+    oldest_unpaid_due_date: date | None,
+    as_of: date,
+    next_working_days: NextWorkingDays = EVERY_DAY_WORKS,
+) -> int:
+    """Return as_of - the pay-by date of the oldest unpaid installment in days, at least 0.
+
+    0 if none. The pay-by date is the due date, or the next working day for a due date on a
+    non-working day (PRODUCT §12), so a due date on Sunday 7 February 2027 paid by the end of
+    the next working day is never past due, and unpaid it is 1 day past due on the day after
+    that working day. Since the pay-by dates rise with the due dates, the oldest installment's
+    is the earliest.
+    """
     if oldest_unpaid_due_date is None:
         return 0
-    return max(days_between(oldest_unpaid_due_date, as_of), 0)
+    pay_by = pay_by_date(oldest_unpaid_due_date, next_working_days=next_working_days)
+    return max(days_between(pay_by, as_of), 0)
 
 
 def bucket_for(days_past_due: int) -> Bucket:

@@ -22,6 +22,7 @@ class WebhookEventType(models.TextChoices):
     LOAN_BUCKET_CHANGED = "loan.bucket_changed", "Loan bucket changed"
     LOAN_PAID_OFF = "loan.paid_off", "Loan paid off"
     LOAN_WRITTEN_OFF = "loan.written_off", "Loan written off"
+    LOAN_PAYOUT_FAILED = "loan.payout_failed", "Loan payout failed, loan cancelled"
 
 
 class OutboxEvent(models.Model):

@@ -1,10 +1,11 @@
-"""Repayments a borrower starts in the portal and pays through a payment backend (issue #5)."""
+"""Repayments a borrower starts in the portal (issue #5); cards bound for auto-debit (§11)."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
 
+from accounts.models import Borrower
 from loans.fields import money_field
 from loans.servicing.models import Loan, Repayment
 
@@ -60,3 +61,66 @@ class PortalPayment(models.Model):
 
     def __str__(self) -> str:
         return f"Portal payment {self.pk} of loan {self.loan_id}: {self.amount} ({self.status})"
+
+
+class CardBindingStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    REVOKED = "REVOKED", "Switched off"
+
+
+class CardBindingChannel(models.TextChoices):
+    PORTAL = "PORTAL", "Portal"
+    PARTNER = "PARTNER", "Partner API"
+
+
+class CardBinding(models.Model):
+    """A bank card a borrower bound for automatic repayment (代扣, PRODUCT §11), with consent.
+
+    The card number is stored as ``accounts.crypto`` stores bank cards: ciphertext, keyed digest,
+    mask. The holder's name and identity number were checked against the borrower's and are not
+    stored again. Switching off keeps the row (REVOKED, ``revoked_at``) as evidence; at most one
+    binding per borrower is ACTIVE (a partial unique index). Written only by
+    ``loans.payments.card_bindings``.
+    """
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="card_bindings")
+    card_number_ciphertext = models.TextField(editable=False)
+    card_number_digest = models.CharField(max_length=64, editable=False, db_index=True)
+    card_number_masked = models.CharField(max_length=19, editable=False)
+    gateway = models.CharField(max_length=100)
+    agreement_reference = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=10, choices=CardBindingStatus.choices, default=CardBindingStatus.ACTIVE
+    )
+    channel = models.CharField(max_length=10, choices=CardBindingChannel.choices)
+    consent_at = models.DateTimeField()
+    consent_ip = models.GenericIPAddressField(null=True, blank=True)
+    consent_user_agent = models.CharField(max_length=500, blank=True)
+    agreement_version = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_channel = models.CharField(
+        max_length=10, choices=CardBindingChannel.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["borrower"],
+                condition=Q(status="ACTIVE"),
+                name="card_binding_one_active_per_borrower",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="ACTIVE") & Q(revoked_at__isnull=True))
+                | (Q(status="REVOKED") & Q(revoked_at__isnull=False)),
+                name="card_binding_revoked_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["gateway", "agreement_reference"],
+                name="card_binding_agreement_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Card {self.card_number_masked} of borrower {self.borrower_id} ({self.status})"

@@ -234,3 +234,28 @@ class PaymentChoiceForm(PortalForm):
             ("", _("No prepayment: keep the extra for my next installments")),
         ],
     )
+
+
+class AutoDebitForm(PortalForm):
+    """Binding a card for auto-debit (PRODUCT §11): the card, its holder, and the consent."""
+
+    card_number = forms.CharField(
+        label=_("Bank card for auto-debit"),
+        max_length=30,
+        help_text=_("A debit card in your own name, 16 to 19 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    holder_name = forms.CharField(
+        label=_("Card holder's name"),
+        max_length=30,
+        help_text=_("As on your identity card."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    holder_id_number = forms.CharField(
+        label=_("Card holder's identity card number"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    agree = forms.BooleanField(
+        label=_("I agree that LendPortal debits this card for my installments on their due dates."),
+    )

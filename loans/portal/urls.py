@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loans.portal.views import account, borrow, credit, loans
+from loans.portal.views import account, auto_debit, borrow, credit, loans
 
 app_name = "portal"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("pay/<str:token>/", loans.fake_gateway, name="fake_gateway"),
     path("receipts/<str:token>/", loans.receipt, name="receipt"),
     path("notifications/", account.notifications, name="notifications"),
+    path("auto-debit/", auto_debit.auto_debit, name="auto_debit"),
+    path("auto-debit/off/", auto_debit.auto_debit_off, name="auto_debit_off"),
 ]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Max, Q, QuerySet
 
 from accounts.models import Borrower
+from loans.calendar.selectors import pay_by_date_for
 from loans.domain.allocation import InstallmentBalance
 from loans.domain.payoff import OutstandingInstallment, PayoffQuote, payoff_quote
 from loans.servicing.models import Installment, Loan, LoanStatus
@@ -87,7 +88,9 @@ def borrower_past_due(*, borrower: Borrower, as_of: date) -> PastDue | None:
     """Return why this person (same identity, any channel) is late on ``as_of``, or None.
 
     Read from the installments, not from the loans' days past due, so a payment lifts it at once
-    and an installment due yesterday counts before tonight's close of business marks it.
+    and an installment due yesterday counts before tonight's close of business marks it. One
+    due on a non-working day counts only after its pay-by date, the next working day (PRODUCT
+    §12); the pay-by dates rise with the due dates, so the oldest decides.
     """
     late = (
         Installment.objects.filter(
@@ -100,7 +103,7 @@ def borrower_past_due(*, borrower: Borrower, as_of: date) -> PastDue | None:
         .values_list("loan_id", "due_date")
         .first()
     )
-    if late is not None:
+    if late is not None and pay_by_date_for(late[1]) < as_of:
         return PastDue(loan_id=late[0], due_date=late[1])
     written_off = (
         Loan.objects.filter(_same_person(borrower), status=LoanStatus.WRITTEN_OFF)

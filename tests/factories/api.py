@@ -19,7 +19,13 @@ from loans.domain.schedule import RepaymentMethod
 from loans.origination.services.drawdown import loan_draw
 from loans.servicing.models import Loan
 from tests.factories.accounts import borrower_create
-from tests.factories.loans import DRAW_DATE, ProductFactory, contract_for, credit_line_for
+from tests.factories.loans import (
+    DRAW_DATE,
+    ProductFactory,
+    business_date_open_on,
+    contract_for,
+    credit_line_for,
+)
 
 _serial = iter(range(1, 10**9))
 
@@ -80,16 +86,17 @@ def partner_loan(
     if borrower is None:
         borrower = partner_borrower(partner)
         credit_line_for(borrower, limit=Decimal("30000.00"))
-    return loan_draw(
-        borrower=borrower,
-        product=ProductFactory.create(),
-        principal=Decimal(principal),
-        term=term,
-        method=RepaymentMethod.EQUAL_INSTALLMENT,
-        contract=contract_for(borrower),
-        as_of=as_of,
-        partner=partner,
-    )
+    with business_date_open_on(as_of):
+        return loan_draw(
+            borrower=borrower,
+            product=ProductFactory.create(),
+            principal=Decimal(principal),
+            term=term,
+            method=RepaymentMethod.EQUAL_INSTALLMENT,
+            contract=contract_for(borrower),
+            as_of=as_of,
+            partner=partner,
+        )
 
 
 def assert_error(

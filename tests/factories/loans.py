@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import factory
 
 from accounts.models import Borrower
+from loans.calendar.models import BusinessDate
 from loans.domain.schedule import RepaymentMethod
 from loans.origination.models import ApplicationStatus, CreditApplication, LoanProduct
 from loans.origination.services.drawdown import ContractAcceptance, loan_draw
@@ -99,6 +102,23 @@ def borrower_with_line(**line: Any) -> Borrower:
     return borrower
 
 
+@contextmanager
+def business_date_open_on(day: date) -> Iterator[None]:
+    """Open ``day`` as the business date for what happens inside (a loan drawn then).
+
+    ``loan_draw`` takes only the open business date (#17); a fixture that draws a loan dated
+    ``day`` builds the history in which ``day`` was open. A different date open before is put
+    back afterwards; with none open, ``day`` stays open.
+    """
+    before = BusinessDate.objects.filter(id=1).values_list("current_date", flat=True).first()
+    BusinessDate.objects.update_or_create(id=1, defaults={"current_date": day})
+    try:
+        yield
+    finally:
+        if before is not None and before != day:
+            BusinessDate.objects.filter(id=1).update(current_date=before)
+
+
 def draw(
     borrower: Borrower | None = None,
     *,
@@ -109,12 +129,13 @@ def draw(
     product: LoanProduct | None = None,
 ) -> Loan:
     borrower = borrower or borrower_with_line()
-    return loan_draw(
-        borrower=borrower,
-        product=product or ProductFactory.create(),
-        principal=Decimal(principal),
-        term=term,
-        method=method,
-        contract=contract_for(borrower),
-        as_of=as_of,
-    )
+    with business_date_open_on(as_of):
+        return loan_draw(
+            borrower=borrower,
+            product=product or ProductFactory.create(),
+            principal=Decimal(principal),
+            term=term,
+            method=method,
+            contract=contract_for(borrower),
+            as_of=as_of,
+        )

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from accounts.models import AuditEvent, Borrower, Partner, User
 from accounts.roles import roles_change_record
 from loans.backoffice.admin.identity import MobileSearchMixin
+from loans.payments.models import CardBinding
 
 
 @admin.register(User)
@@ -28,6 +29,35 @@ class PartnerAdmin(admin.ModelAdmin[Partner]):
     search_fields = ["name", "code"]
 
 
+class CardBindingInline(admin.TabularInline[CardBinding, Borrower]):
+    """The borrower's auto-debit cards (PRODUCT §11), masked, with the consent; read-only."""
+
+    model = CardBinding
+    extra = 0
+    can_delete = False
+    fields = (
+        "status",
+        "card_number_masked",
+        "channel",
+        "created_at",
+        "agreement_version",
+        "consent_at",
+        "consent_ip",
+        "revoked_at",
+    )
+    readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever may see the borrower sees the masked cards: the roles name no payments model.
+        return request.user.has_perm("accounts.view_borrower")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Borrower)
 class BorrowerAdmin(MobileSearchMixin[Borrower], admin.ModelAdmin[Borrower]):
     """Borrowers, read-only: registration and profile changes go through accounts.services.
@@ -38,6 +68,7 @@ class BorrowerAdmin(MobileSearchMixin[Borrower], admin.ModelAdmin[Borrower]):
     """
 
     mobile_digest_field = "mobile_digest"
+    inlines = [CardBindingInline]
 
     list_display = [
         "id",

@@ -32,7 +32,7 @@ from loans.calendar.models import BusinessDate
 from loans.cob.models import CobRun
 from loans.errors import LendingError
 from loans.ledger.models import JournalEntry, JournalLine
-from loans.origination.models import CreditApplication, LoanProduct, Payout
+from loans.origination.models import CreditApplication, LoanProduct, Payout, PayoutStatus
 from loans.origination.services.products import CHANGEABLE_FIELDS, product_create, product_validate
 from loans.servicing.models import Installment, Loan, LoanEvent, Reminder, Repayment
 
@@ -282,8 +282,22 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
     ]
     search_fields = ["=id", "borrower__full_name", "borrower__external_id"]  # + a full mobile
     inlines = [InstallmentInline, RepaymentInline]
+    readonly_fields = ["payout_state"]
     fieldsets = [
-        (None, {"fields": ["borrower", "credit_line", "product", "partner", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "borrower",
+                    "credit_line",
+                    "product",
+                    "partner",
+                    "status",
+                    "cancel_reason",
+                    "payout_state",
+                ]
+            },
+        ),
         (
             "Terms",
             {
@@ -338,6 +352,17 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
         # The change page shows the credit line too; its __str__ needs no join.
         return super().get_queryset(request).select_related("borrower", "product", "partner")
 
+    @admin.display(description="payout")
+    def payout_state(self, loan: Loan) -> str:
+        """The payout's state and, once refused, the bank's reason (PRODUCT §11)."""
+        payout = Payout.objects.filter(loan=loan).first()
+        if payout is None:
+            return "-"
+        if payout.status == PayoutStatus.FAILED:
+            reason = f": {payout.failure_reason}" if payout.failure_reason else ""
+            return f"{payout.get_status_display()} ({payout.get_failure_code_display()}{reason})"
+        return payout.get_status_display()
+
     def get_urls(self) -> list[URLPattern]:
         # The officers' loan page and its actions (issue #6), before the default <id>/ routes.
         return desk_urls(self.admin_site) + super().get_urls()
@@ -375,11 +400,15 @@ class PayoutAdmin(ReadOnlyModelAdmin[Payout]):
         "backend",
         "reference",
         "status",
+        "failure_code",
+        "failure_reason",
         "sent_at",
         "settled_at",
+        "failed_at",
+        "query_count",
     ]
     list_select_related = ["loan"]
-    list_filter = ["status", "backend"]
+    list_filter = ["status", "failure_code", "backend"]
     search_fields = ["=id", "=loan__id", "reference"]
     date_hierarchy = "sent_at"
 

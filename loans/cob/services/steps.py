@@ -185,6 +185,21 @@ def advances_apply(scope: ChunkScope) -> Decimal:
     return total
 
 
+# A due date rolls at most this many days to its next working day (calendar_day's constraint).
+_ROLL_DAYS = 15
+
+
+def _pay_by(due_date: str) -> str:
+    """SQL for the pay-by date of ``due_date``: the due date, or the next working day when it
+    falls on a non-working day (PRODUCT §12); a year not loaded has no rows, every day works.
+
+    A lookup by primary key per row, not a join: joined, the planner misjudged the chunk's
+    rows and compared each with the whole calendar (EXPLAIN in docs/cob.md).
+    """
+    lookup = "SELECT c.following_working_date FROM calendar_day c WHERE c.day = "
+    return f"coalesce(({lookup}{due_date}), {due_date})"
+
+
 _BUCKETS = f"""
     CASE WHEN n.dpd = 0 THEN '{Bucket.CURRENT}' WHEN n.dpd <= 30 THEN '{Bucket.M1}'
          WHEN n.dpd <= 60 THEN '{Bucket.M2}' WHEN n.dpd <= 90 THEN '{Bucket.M3}'
@@ -193,7 +208,11 @@ _BUCKETS = f"""
 
 
 def delinquency_update(scope: ChunkScope) -> dict[str, int]:
-    """Set days past due and bucket as of the date (PRODUCT §2.4); record the events.
+    """Set days past due and bucket as of the date (PRODUCT §2.4, §12); record the events.
+
+    Days past due count from the oldest unpaid installment's pay-by date (the due date, or the
+    next working day after a non-working one: loans.domain.delinquency.days_past_due), so an
+    installment is newly overdue on the day after its pay-by date.
 
     Returns the chunk's active loans (one row each in cob_dpd: the chunk's loan count), the
     bucket changes and the installments newly overdue.
@@ -204,14 +223,17 @@ def delinquency_update(scope: ChunkScope) -> dict[str, int]:
         CREATE TEMP TABLE cob_dpd ON COMMIT DROP AS
         SELECT n.id, n.dpd, {_BUCKETS} AS bucket, n.old_bucket
         FROM (
-            SELECT l.id, l.bucket AS old_bucket,
-                   coalesce(%(day)s - min(i.due_date), 0) AS dpd
-            FROM loans_loan l
-            LEFT JOIN loans_installment i
-                   ON i.loan_id = l.id AND i.paid_date IS NULL AND i.due_date < %(day)s
-                  AND i.loan_id BETWEEN %(first)s AND %(last)s
-            WHERE {_ACTIVE_LOANS_IN_CHUNK}
-            GROUP BY l.id
+            SELECT o.id, o.old_bucket,
+                   greatest(coalesce(%(day)s - {_pay_by("o.oldest")}, 0), 0) AS dpd
+            FROM (
+                SELECT l.id, l.bucket AS old_bucket, min(i.due_date) AS oldest
+                FROM loans_loan l
+                LEFT JOIN loans_installment i
+                       ON i.loan_id = l.id AND i.paid_date IS NULL AND i.due_date < %(day)s
+                      AND i.loan_id BETWEEN %(first)s AND %(last)s
+                WHERE {_ACTIVE_LOANS_IN_CHUNK}
+                GROUP BY l.id
+            ) o
         ) n
         """,  # noqa: S608
         scope.params,
@@ -242,7 +264,9 @@ def delinquency_update(scope: ChunkScope) -> dict[str, int]:
         SELECT i.loan_id, 'installment.overdue', %(day)s, i.number,
                jsonb_build_object('due_date', i.due_date), now()
         FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id
-        WHERE {_ACTIVE_IN_CHUNK} AND i.paid_date IS NULL AND i.due_date = %(day)s - 1
+        WHERE {_ACTIVE_IN_CHUNK} AND i.paid_date IS NULL
+          AND i.due_date BETWEEN %(day)s - 1 - {_ROLL_DAYS} AND %(day)s - 1
+          AND {_pay_by("i.due_date")} = %(day)s - 1
         ON CONFLICT DO NOTHING
         """,  # noqa: S608
         scope.params,
@@ -254,28 +278,30 @@ def penalty_charge(scope: ChunkScope) -> Decimal:
     """Charge the day's penalty on overdue principal (PRODUCT §2.4).
 
     Nothing while days past due ≤ grace; on the first day past grace, the days from each
-    installment's first overdue day; then one day's amount: round(overdue principal *
-    min(rate * multiplier, cap) / 360), per installment (loans.domain.delinquency).
+    installment's first overdue day (the day after its pay-by date, PRODUCT §12); then one
+    day's amount: round(overdue principal * min(rate * multiplier, cap) / 360), per
+    installment past its pay-by date (loans.domain.delinquency).
     """
     _execute(
         f"""
         DROP TABLE IF EXISTS cob_penalty;
         CREATE TEMP TABLE cob_penalty ON COMMIT DROP AS
         SELECT installment_id, loan_id, number,
-               CASE WHEN dpd = grace + 1 THEN (%(day)s - due_date) * daily ELSE daily END
+               CASE WHEN dpd = grace + 1 THEN (%(day)s - pay_by) * daily ELSE daily END
                    AS amount
         FROM (
-            SELECT i.id AS installment_id, i.loan_id, i.number, i.due_date,
+            SELECT i.id AS installment_id, i.loan_id, i.number,
+                   {_pay_by("i.due_date")} AS pay_by,
                    l.days_past_due AS dpd, l.grace_days AS grace,
                    round((i.principal_amount - i.principal_paid_amount)
                          * least(l.annual_rate * l.penalty_multiplier, l.rate_cap) / 360, 2)
                        AS daily
             FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id
-            WHERE {_ACTIVE_IN_CHUNK} AND l.days_past_due > l.grace_days
+                WHERE {_ACTIVE_IN_CHUNK} AND l.days_past_due > l.grace_days
               AND i.paid_date IS NULL AND i.due_date < %(day)s
               AND i.principal_amount > i.principal_paid_amount
         ) p
-        WHERE daily > 0
+        WHERE daily > 0 AND pay_by < %(day)s
         """,  # noqa: S608
         scope.params,
     )

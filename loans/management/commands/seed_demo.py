@@ -18,6 +18,7 @@ from django.db import transaction
 
 from accounts.models import Borrower, User
 from loans.calendar.selectors import business_date_current
+from loans.calendar.services import calendar_year_load, calendar_years_shipped
 from loans.management.seeding.demo import (
     DEMO_ADMIN,
     STAFF,
@@ -44,6 +45,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The working calendar of the shipped years, every time: loading is idempotent, and a
+        # development database made before the calendar existed gets it too (PRODUCT §12).
+        for year in calendar_years_shipped():
+            calendar_year_load(year=year)
+        self.stdout.write(f"Calendar: loaded {', '.join(map(str, calendar_years_shipped()))}.")
         if User.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demo data: the database has data already; nothing to do.")

@@ -15,6 +15,16 @@ class PayoutStatus(models.TextChoices):
     FAILED = "FAILED", "Failed"
 
 
+class PayoutFailureCode(models.TextChoices):
+    """Why the bank refused a payout (the gateway's code, PRODUCT §11)."""
+
+    ACCOUNT_CLOSED = "ACCOUNT_CLOSED", "Account closed"
+    NAME_MISMATCH = "NAME_MISMATCH", "Name does not match the account"
+    CARD_INVALID = "CARD_INVALID", "Card not valid"
+    ACCOUNT_FROZEN = "ACCOUNT_FROZEN", "Account frozen"
+    REFUSED = "REFUSED", "Refused by the bank"
+
+
 class Payout(models.Model):
     """The transfer of a disbursed loan to the borrower's bank card."""
 
@@ -26,12 +36,43 @@ class Payout(models.Model):
     status = models.CharField(max_length=8, choices=PayoutStatus.choices)
     sent_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # A refusal (PRODUCT §11): the code, the bank's words (no personal data) and when it came.
+    failure_code = models.CharField(max_length=16, choices=PayoutFailureCode.choices, blank=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    # Set, and committed, just before the bank is called: a payout is handed over at most once.
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    # An unknown outcome is asked about, never sent again (payouts_query_unknown).
+    queried_at = models.DateTimeField(null=True, blank=True)
+    query_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_payout"
+        indexes = [
+            # The payouts whose outcome is still unknown, oldest first (the query sweep).
+            models.Index(fields=["sent_at"], condition=Q(status="SENT"), name="payout_sent_open")
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=PayoutStatus.values), name="payout_status_known"
+            ),
+            # A failed payout says why and when; no other payout carries a failure.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=PayoutStatus.FAILED)
+                    & Q(failure_code__in=PayoutFailureCode.values)
+                    & Q(failed_at__isnull=False)
+                )
+                | (
+                    ~Q(status=PayoutStatus.FAILED)
+                    & Q(failure_code="")
+                    & Q(failure_reason="")
+                    & Q(failed_at__isnull=True)
+                ),
+                name="payout_failure_recorded",
+            ),
         ]
 
     def __str__(self) -> str:

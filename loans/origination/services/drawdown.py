@@ -13,9 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.models import Borrower, Partner, User
+from loans.calendar.selectors import business_date_current
 from loans.domain.allocation import rules_from_data, rules_to_data
 from loans.domain.errors import DomainError
 from loans.domain.quote import Quote, make_quote
@@ -64,6 +65,24 @@ class DrawnAlready(LoanDrawRefused):
     def __init__(self, loan: Loan) -> None:
         super().__init__(f"This signed contract drew loan {loan.pk} already.")
         self.loan = loan
+
+
+class LoanDrawDateNotOpen(LoanDrawRefused):
+    """``as_of`` is not the open business date: a loan is drawn only on that date (#17).
+
+    A draw dated in the past would start a schedule on nights already closed (no accrual, no
+    fees posted for them); one dated in the future would accrue before the money left.
+    """
+
+    code = "draw_date_not_open"
+
+    def __init__(self, *, as_of: date, open_date: date) -> None:
+        super().__init__(
+            f"A loan is drawn on the open business date {open_date.isoformat()}, "
+            f"not on {as_of.isoformat()}; nothing was drawn."
+        )
+        self.as_of = as_of
+        self.open_date = open_date
 
 
 class DisbursementRefused(LendingError):
@@ -133,8 +152,10 @@ def loan_draw(
     Locks the credit line, so concurrent draws cannot together exceed the limit. No new credit
     while the borrower is late on any loan (PRODUCT §6). ``draw_key``: the single-use token of
     the signed contract form; a second draw with it raises DrawnAlready (one signature, one
-    loan). Raises LoanDrawRefused (or a subclass) and writes nothing then.
+    loan). ``as_of`` must be the open business date (LoanDrawDateNotOpen otherwise). Raises
+    LoanDrawRefused (or a subclass) and writes nothing then.
     """
+    _business_date_check(as_of)
     line = _credit_line_locked(borrower)
     if draw_key is not None:
         _drawn_already_refuse(borrower, draw_key)
@@ -162,6 +183,20 @@ def loan_draw(
     if principal <= settings.LENDPORTAL_AUTO_DISBURSE_LIMIT:
         loan_disburse(loan=loan, as_of=as_of, user=user)
     return loan
+
+
+# FOR SHARE: close of business cannot move the date until this draw commits; draws do not
+# wait for each other.
+_OPEN_DATE_SHARED = 'SELECT "current_date" FROM loans_businessdate WHERE id = 1 FOR SHARE'
+
+
+def _business_date_check(as_of: date) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_DATE_SHARED)
+        row = cursor.fetchone()
+    open_date: date = row[0] if row is not None else business_date_current()
+    if as_of != open_date:
+        raise LoanDrawDateNotOpen(as_of=as_of, open_date=open_date)
 
 
 def _credit_line_locked(borrower: Borrower) -> CreditLine:

@@ -124,6 +124,7 @@ LABELS = {
     "OVERDUE_1": _("1 day overdue"),
     "OVERDUE_7": _("7 days overdue"),
     "OVERDUE_30": _("30 days overdue"),
+    "PAYOUT_FAILED": _("Loan cancelled: the bank refused the transfer"),
     "EMAIL": _("Email"),
     "SMS": _("SMS"),
     "PORTAL": _("Portal"),

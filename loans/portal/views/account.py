@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Borrower, Language
 from accounts.services import borrower_register, borrower_update_profile
 from loans.calendar.selectors import business_date_current
+from loans.payments.selectors import card_binding_active
 from loans.portal.access import borrower_of, borrower_required, verified_required
 from loans.portal.forms import ProfileForm, ProfileUpdateForm
 from loans.portal.selectors import dashboard_for, notifications_for
@@ -96,7 +97,13 @@ def _profile_update(request: HttpRequest, borrower: Borrower) -> HttpResponse:
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("portal:profile")
-    return render(request, "portal/profile_view.html", {"form": form, "borrower": borrower})
+    binding = card_binding_active(borrower=borrower)
+    context = {
+        "form": form,
+        "borrower": borrower,
+        "auto_debit_card": binding.card_number_masked if binding else "",
+    }
+    return render(request, "portal/profile_view.html", context)
 
 
 @borrower_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -19,6 +20,7 @@ from loans.domain.schedule import RepaymentMethod
 from loans.origination.models import LoanProduct
 from loans.origination.services.drawdown import (
     DrawnAlready,
+    LoanDrawDateNotOpen,
     LoanDrawRefused,
     loan_draw,
     loan_quote_for,
@@ -181,6 +183,18 @@ def contract(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
                 )
             except DrawnAlready as drawn:
                 return _to_drawn_loan(request, drawn.loan.pk)
+            except LoanDrawDateNotOpen:
+                # Close of business moved the date while the form was posted: the contract
+                # shown carries the old date, so the borrower reads and signs today's.
+                messages.error(
+                    request,
+                    _(
+                        "The business day changed while you were signing. Nothing was drawn: "
+                        "read the contract again and sign it."
+                    ),
+                )
+                terms = urlencode({name: form.data[name] for name in form.fields})
+                return redirect(f"{request.path}?{terms}")
             except LoanDrawRefused as refusal:
                 messages.error(
                     request, _("The loan could not be drawn: %(why)s") % {"why": refusal}

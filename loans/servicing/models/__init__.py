@@ -12,6 +12,7 @@ from loans.servicing.models.events import LoanEvent, LoanEventType
 from loans.servicing.models.loans import (
     Installment,
     Loan,
+    LoanCancelReason,
     LoanStatus,
     Repayment,
     RepaymentChannel,
@@ -37,6 +38,7 @@ __all__ = [
     "FreezeReason",
     "Installment",
     "Loan",
+    "LoanCancelReason",
     "LoanEvent",
     "LoanEventType",
     "LoanStatus",

@@ -12,6 +12,7 @@ class LoanEventType(models.TextChoices):
     BUCKET_CHANGED = "loan.bucket_changed", "Bucket changed"
     WRITE_OFF_CANDIDATE = "loan.write_off_candidate", "Write-off candidate"
     PAID_OFF = "loan.paid_off", "Paid off"
+    PAYOUT_FAILED = "loan.payout_failed", "Payout failed, loan cancelled"
 
 
 class LoanEvent(models.Model):
@@ -23,6 +24,9 @@ class LoanEvent(models.Model):
     business_date = models.DateField()
     installment_number = models.PositiveSmallIntegerField(default=0)
     data = models.JSONField(default=dict)
+    # True: a correction (a back-dated repayment or a reversal) restated the night of
+    # ``business_date`` after it had closed (issue #17); close of business leaves it False.
+    restated = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -30,8 +34,11 @@ class LoanEvent(models.Model):
         db_table = "loans_loanevent"
         ordering = ["id"]
         constraints = [
+            # Close of business records each event once (its inserts rely on this); a night
+            # restated later keeps its own event beside the night's.
             models.UniqueConstraint(
                 fields=["loan", "event_type", "business_date", "installment_number"],
+                condition=models.Q(restated=False),
                 name="loan_event_once_per_day",
             )
         ]

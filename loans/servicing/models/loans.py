@@ -23,6 +23,12 @@ class LoanStatus(models.TextChoices):
     CANCELLED = "CANCELLED", "Cancelled"
 
 
+class LoanCancelReason(models.TextChoices):
+    """Why a loan was cancelled; blank for a draw cancelled before disbursement."""
+
+    PAYOUT_FAILED = "PAYOUT_FAILED", "Payout failed"
+
+
 class Loan(models.Model):
     """A draw on a credit line: its terms (copied from the product at draw), contract evidence,
     and balances.
@@ -56,6 +62,11 @@ class Loan(models.Model):
     drawn_date = models.DateField()
     disbursed_date = models.DateField(null=True, blank=True)
     closed_date = models.DateField(null=True, blank=True)
+    # PAYOUT_FAILED: the bank refused the payout, the loan was undone (PRODUCT §11). A default
+    # in the database too, for the set-based inserts of seed_portfolio.
+    cancel_reason = models.CharField(
+        max_length=16, choices=LoanCancelReason.choices, blank=True, db_default=""
+    )
     # Contract acceptance evidence (PRODUCT §2.2, issue #3): what was shown and how it was signed.
     contract_version = models.CharField(max_length=32)
     contract_hash = models.CharField(max_length=64)
@@ -140,6 +151,16 @@ class Loan(models.Model):
                 & Q(advance_amount__gte=0)
                 & Q(overpayment_amount__gte=0),
                 name="loan_balances_not_negative",
+            ),
+            # Only a cancelled loan has a reason, and a payout can fail only once disbursed.
+            models.CheckConstraint(
+                condition=Q(cancel_reason="")
+                | Q(
+                    status=LoanStatus.CANCELLED,
+                    cancel_reason__in=LoanCancelReason.values,
+                    disbursed_date__isnull=False,
+                ),
+                name="loan_cancel_reason_when_cancelled",
             ),
         ]
 

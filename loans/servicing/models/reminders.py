@@ -13,6 +13,9 @@ class ReminderKind(models.TextChoices):
     OVERDUE_1 = "OVERDUE_1", "1 day overdue"
     OVERDUE_7 = "OVERDUE_7", "7 days overdue"
     OVERDUE_30 = "OVERDUE_30", "30 days overdue"
+    # Not a reminder of a due date: the notice that a loan was cancelled (PRODUCT §11), sent
+    # through the same channels, once per channel. Never queued by close of business.
+    PAYOUT_FAILED = "PAYOUT_FAILED", "Payout failed"
 
 
 # Days from the due date to the business date that triggers each kind (PRODUCT §5).
@@ -56,7 +59,7 @@ class Reminder(models.Model):
     )
     # Denormalised from the installment so per-loan queries need no join.
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="reminders")
-    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
     channel = models.CharField(max_length=8, choices=ReminderChannel.choices)
     business_date = models.DateField()
     language = models.CharField(max_length=8)

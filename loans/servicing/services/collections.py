@@ -7,13 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q, Sum
 
 from accounts.models import User
 from loans.domain.allocation import Component
 from loans.errors import LendingError
 from loans.events.models import WebhookEventType
 from loans.events.services.outbox import outbox_event_write
-from loans.ledger.models import AccountCode, EntryType
+from loans.ledger.models import AccountCode, EntryType, JournalLine
 from loans.ledger.services import credit, debit
 from loans.servicing.models import (
     CreditLine,
@@ -30,6 +31,8 @@ from loans.servicing.services.posting import loan_entry_post
 from loans.servicing.services.states import loan_transition
 
 logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0.00")
 
 WAIVABLE = {
     Component.PENALTY: (AccountCode.PENALTY_RECEIVABLE, "penalty_waived_amount"),
@@ -158,7 +161,12 @@ def write_off_post(*, loan_id: int, officer: User, as_of: date, memo: str) -> Lo
 def recovery_post(
     *, loan: Loan, amount: Decimal, as_of: date, user: User, reference: str = ""
 ) -> Loan:
-    """Record money recovered on a written-off loan (Dr cash, Cr recoveries)."""
+    """Record money recovered on a written-off loan, in one entry.
+
+    Dr cash the amount; Cr recoveries up to what is left to recover (``recovery_remaining``),
+    Cr overpayment liability for the rest: money beyond what the borrower owed at the write-off
+    is theirs, refundable by ``overpayment_refund`` (PRODUCT §2.5, §3). Raises RecoveryRefused.
+    """
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     if loan.status != LoanStatus.WRITTEN_OFF:
         raise RecoveryRefused(
@@ -166,15 +174,54 @@ def recovery_post(
         )
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise RecoveryRefused(f"The amount must be positive and in whole fen, got {amount}.")
+    recovered = min(amount, recovery_remaining(loan=loan))
     loan_entry_post(
         entry_type=EntryType.RECOVERY,
         value_date=as_of,
         loan=loan,
-        lines=[debit(AccountCode.CASH, amount), credit(AccountCode.RECOVERIES, amount)],
+        lines=[
+            debit(AccountCode.CASH, amount),
+            credit(AccountCode.RECOVERIES, recovered),
+            credit(AccountCode.OVERPAYMENT_LIABILITY, amount - recovered),
+        ],
         memo=f"Recovery {reference}".strip(),
         user=user,
     )
     return loan
+
+
+_WRITTEN_OFF_ACCOUNTS = [
+    str(a)
+    for a in (
+        AccountCode.PRINCIPAL_RECEIVABLE,
+        AccountCode.INTEREST_RECEIVABLE,
+        AccountCode.FEE_RECEIVABLE,
+        AccountCode.PENALTY_RECEIVABLE,
+    )
+]
+
+
+def recovery_remaining(*, loan: Loan) -> Decimal:
+    """Return what the write-off took off the loan's books less what was recovered since.
+
+    Written off: every receivable the write-off entry cleared (principal, and the interest, fees
+    and penalty owed then), i.e. what the borrower owed. Recovered: the loan's net credits to
+    recoveries. Never below 0.00.
+    """
+    totals = JournalLine.objects.filter(loan_id=loan.pk).aggregate(
+        written_off=Sum(
+            "amount",
+            filter=Q(
+                entry__entry_type=EntryType.WRITE_OFF,
+                account__in=_WRITTEN_OFF_ACCOUNTS,
+                amount__lt=0,
+            ),
+        ),
+        recovered=Sum("amount", filter=Q(account=AccountCode.RECOVERIES)),
+    )
+    written_off = -(totals["written_off"] or ZERO)
+    recovered = -(totals["recovered"] or ZERO)
+    return max(written_off - recovered, ZERO)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ Celery beat task; several workers share the queue through ``SKIP LOCKED``.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,12 +21,15 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from accounts.selectors import borrower_mobile_decrypt
+from loans.calendar.selectors import pay_by_date_for
 from loans.servicing.models import (
     REMINDER_BEFORE_DUE_KINDS,
     REMINDER_OFFSET_DAYS,
+    LoanEventType,
     LoanStatus,
     Reminder,
     ReminderChannel,
+    ReminderKind,
     ReminderStatus,
 )
 from loans.servicing.notifications import email_send, sms_send
@@ -58,12 +61,18 @@ ZERO = Decimal("0.00")
 # A missed date is caught up for this many days back; a reminder whose trigger date is older
 # than that would be stale ("1 day overdue" a month late) and is not queued.
 CATCH_UP_DAYS = 7
+# A due date rolls to a working day at most this many days later (calendar_day's constraint).
+ROLL_DAYS = 15
 
 # The unpaid installments of the chunk that may call for a reminder are picked first (a few
-# per cent of them), then joined to their borrowers by primary key.
+# per cent of them), then joined to their borrowers by primary key. The overdue kinds count from
+# the pay-by date: the due date, or the next working day after a non-working one (PRODUCT §12,
+# calendar_day); DUE_SOON and DUE_TODAY from the due date, which does not move.
 _QUEUE_SQL = """
 WITH due AS MATERIALIZED (
-    SELECT i.id, i.loan_id, i.due_date, l.borrower_id
+    SELECT i.id, i.loan_id, i.due_date, l.borrower_id,
+           coalesce((SELECT c.following_working_date FROM calendar_day c
+                     WHERE c.day = i.due_date), i.due_date) AS pay_by_date
     FROM loans_loan l JOIN loans_installment i ON i.loan_id = l.id
     WHERE l.id BETWEEN %(first)s AND %(last)s AND l.status = %(active)s
       AND i.loan_id BETWEEN %(first)s AND %(last)s
@@ -83,8 +92,12 @@ CROSS JOIN unnest(%(kinds)s::text[], %(offsets)s::int[], %(before_due)s::bool[])
 JOIN (VALUES (%(email)s), (%(sms)s)) AS c(channel)
     ON (c.channel = %(email)s AND b.email <> '')
     OR (c.channel = %(sms)s AND b.mobile_ciphertext <> '')
-WHERE d.due_date + k.offset_days <= %(day)s
-  AND d.due_date + k.offset_days >= %(day)s - %(catch_up)s
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN k.before_due_only THEN d.due_date ELSE d.pay_by_date END
+               + k.offset_days AS trigger_date
+) t
+WHERE t.trigger_date <= %(day)s
+  AND t.trigger_date >= %(day)s - %(catch_up)s
   AND (NOT k.before_due_only OR %(day)s <= d.due_date)
 ON CONFLICT (installment_id, kind, channel) DO NOTHING
 """
@@ -116,7 +129,8 @@ def reminders_queue(
 ) -> int:
     """Queue the reminders due by ``business_date`` for active loans with ids in [first, last].
 
-    Every kind whose trigger date (due - 3, due, due + 1, + 7, + 30) is on or before the date,
+    Every kind whose trigger date (due - 3, due, pay-by + 1, + 7, + 30; the pay-by date is the
+    due date or, on a non-working day, the next working day: PRODUCT §12) is on or before the date,
     and no more than CATCH_UP_DAYS before it, for unpaid installments, so a missed date is
     caught up; DUE_SOON and DUE_TODAY only until the due date. Email when the borrower has an
     address, SMS to the mobile; SMS queued in quiet hours waits for 08:00 Beijing time. Returns
@@ -152,7 +166,7 @@ def _queue_params(first: int, last: int, day: date, now: datetime) -> dict[str, 
         "last": last,
         "day": day,
         "latest_due": day - timedelta(days=min(offsets)),
-        "earliest_due": day - timedelta(days=max(offsets) + CATCH_UP_DAYS),
+        "earliest_due": day - timedelta(days=max(offsets) + CATCH_UP_DAYS + ROLL_DAYS),
         "catch_up": CATCH_UP_DAYS,
         "now": now,
         "sms_send_after": sms_send_after(now=now),
@@ -216,6 +230,9 @@ def _send_next(*, now: datetime) -> ReminderStatus | None:
 
 def _cancel_reason(reminder: Reminder) -> str:
     """Return why a reminder must not go (stored in last_error: no personal data), or ""."""
+    if reminder.kind == ReminderKind.PAYOUT_FAILED:
+        # The notice of a cancelled loan (PRODUCT §11): about the loan, not an installment.
+        return "" if _has_address(reminder) else f"no {reminder.channel.lower()} address"
     if reminder.installment.paid_date is not None:
         return "installment paid"
     if reminder.loan.status != LoanStatus.ACTIVE:
@@ -304,13 +321,28 @@ def _render(reminder: Reminder) -> tuple[str, str]:
         term=reminder.loan.term,
         due_date=date_format(installment.due_date, language=language),
         amount=amount_format(installment_amount_due(installment)),
-        days_overdue=max(0, (reminder.business_date - installment.due_date).days),
+        days_overdue=max(0, (reminder.business_date - pay_by_date_for(installment.due_date)).days),
     )
-    text = render_to_string(
-        f"reminders/{reminder.kind.lower()}.{language}.txt", {"message": message}
-    )
+    context: dict[str, Any] = {"message": message}
+    if reminder.kind == ReminderKind.PAYOUT_FAILED:
+        context = _payout_failed_context(reminder, message, language)
+    text = render_to_string(f"reminders/{reminder.kind.lower()}.{language}.txt", context)
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip()
+
+
+def _payout_failed_context(reminder: Reminder, message: _Message, language: str) -> dict[str, Any]:
+    """The cancelled loan's notice: its principal, the date and the bank's reason code."""
+    loan = reminder.loan
+    event = loan.events.filter(event_type=LoanEventType.PAYOUT_FAILED).first()
+    return {
+        "message": replace(
+            message,
+            amount=amount_format(loan.principal_amount),
+            due_date=date_format(reminder.business_date, language=language),
+        ),
+        "reason": event.data.get("reason", "") if event is not None else "",
+    }
 
 
 def amount_format(amount: Decimal) -> str:

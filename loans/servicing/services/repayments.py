@@ -24,10 +24,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from loans.calendar.selectors import business_date_current
-from loans.domain.allocation import Component
-from loans.domain.prepayment import (
-    PrepaymentMode,
-)
+from loans.domain.prepayment import PrepaymentMode
 from loans.errors import LendingError
 from loans.events.models import WebhookEventType
 from loans.events.services.outbox import outbox_event_write
@@ -42,30 +39,29 @@ from loans.servicing.models import (
     RepaymentStatus,
 )
 from loans.servicing.services.advances import advance_apply
-from loans.servicing.services.components import (
-    PAID_FIELD,
-    credit_line_release,
-    payments_in,
-)
+from loans.servicing.services.components import credit_line_release
 from loans.servicing.services.dry_run import log_committed
-from loans.servicing.services.installments import (
-    Change,
-    changes_apply,
-    paid_dates_refresh,
-    schedule_restore,
-)
+from loans.servicing.services.installments import changes_apply, paid_dates_refresh
 from loans.servicing.services.locked_reads import installments_unpaid_read, loan_lock
-from loans.servicing.services.posting import loan_entry_post, loan_entry_reverse
+from loans.servicing.services.nights import (
+    ClosedNights,
+    closed_nights,
+    delinquency_restate,
+    night_replay,
+    penalty_nights_undo,
+)
+from loans.servicing.services.posting import loan_entry_post
 from loans.servicing.services.repayment_plans import Plan, RepaymentRefused, repayment_plan
+from loans.servicing.services.repayment_undo import (
+    RepaymentReversalRefused,
+    advance_application_undo,
+    repayment_undo,
+)
 from loans.servicing.services.states import loan_transition
 
 logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
-
-
-class RepaymentReversalRefused(LendingError):
-    code = "repayment_reversal_refused"
 
 
 class RepaymentReferenceDuplicate(LendingError):
@@ -96,7 +92,9 @@ def repayment_post(
     Allocated by the loan's rules (PRODUCT §2.5); the rest is an advance, or a prepayment of
     principal when ``prepayment_mode`` is given; an amount that covers the payoff closes the
     loan, and anything beyond it is an overpayment. A value date before a later posted
-    repayment reverses those and posts them again after this one. Raises RepaymentRefused.
+    repayment reverses those and posts them again after this one; before nights already
+    closed, those nights are closed again with it (penalty, advance, days past due and bucket:
+    ``nights``). Raises RepaymentRefused.
     """
     return _post_locked(
         loan_lock(loan_id=loan.pk),
@@ -172,21 +170,58 @@ def _post_locked(
 ) -> Repayment:
     """``repayment_post`` on a loan read under lock in this transaction."""
     _check_repayable(loan, amount, value_date, as_of)
-    later = _events_after(loan, value_date) if replay_of is None else []
+    later: list[_Event] = []
+    nights: ClosedNights | None = None
+    if replay_of is None:
+        later = _events_after(loan, value_date)
+        nights = closed_nights(loan=loan, value_date=value_date, as_of=as_of)
     for event in reversed(later):
         _undo_event(event, as_of=as_of, user=user, memo="Replayed after a back-dated repayment")
+    if nights is not None:
+        penalty_nights_undo(loan_id=loan.pk, nights=nights, user=user, refused=RepaymentRefused)
+    if later or nights is not None:
+        loan.refresh_from_db()  # the undo worked on rows of its own: the advance held moved
     repayment = _post(
         loan, amount, value_date, channel, reference, prepayment_mode, user, replay_of
     )
-    for event in later:
-        _redo_event(event, as_of=as_of, user=user)
+    _redo_all(later, nights, loan.pk, as_of=as_of, user=user)
     if replay_of is None:
         # The replays worked on rows of their own; without any, ``loan`` is up to date.
+        replayed = bool(later) or nights is not None
         status = (
-            Loan.objects.values_list("status", flat=True).get(pk=loan.pk) if later else loan.status
+            Loan.objects.values_list("status", flat=True).get(pk=loan.pk)
+            if replayed
+            else loan.status
         )
         _posted_events_write(loan, repayment, status)
     return repayment
+
+
+def _redo_all(
+    later: list[_Event],
+    nights: ClosedNights | None,
+    loan_id: int,
+    *,
+    as_of: date,
+    user: User | None,
+) -> None:
+    """Post the undone events again in date order, closing each closed night again after its day.
+
+    On a closed night the replayed close of business applies the advance itself, so the
+    advance applications undone on those nights are not redone one by one.
+    """
+    pending = list(later)
+    if nights is not None:
+        for night in nights:
+            while pending and pending[0].value_date <= night:
+                event = pending.pop(0)
+                if event.repayment is not None:
+                    _redo_event(event, as_of=as_of, user=user)
+            night_replay(loan_id=loan_id, night=night, nights=nights, user=user)
+    for event in pending:
+        _redo_event(event, as_of=as_of, user=user)
+    if nights is not None:
+        delinquency_restate(loan_id=loan_id, nights=nights)
 
 
 def _posted_events_write(loan: Loan, repayment: Repayment, status: str) -> None:
@@ -314,7 +349,9 @@ def repayment_reverse(
 ) -> Repayment:
     """Reverse a posted repayment by a linked entry; post the later ones again in date order.
 
-    Raises RepaymentReversalRefused when it is reversed already.
+    Nights closed since its value date are closed again without it (penalty, advance, days
+    past due and bucket: ``nights``). Raises RepaymentReversalRefused when it is reversed
+    already, or for the documented limits of corrections (docs/ledger.md).
     """
     loan = Loan.objects.select_for_update().get(pk=repayment.loan_id)
     repayment = Repayment.objects.get(pk=repayment.pk)
@@ -323,11 +360,16 @@ def repayment_reverse(
     if loan.status not in (LoanStatus.ACTIVE, LoanStatus.PAID_OFF):
         raise RepaymentReversalRefused(f"Loan {loan.pk} is {loan.status}.")
     later = _events_after(loan, repayment.value_date, after=repayment)
+    nights = closed_nights(loan=loan, value_date=repayment.value_date, as_of=as_of)
     for event in reversed(later):
         _undo_event(event, as_of=as_of, user=user, memo="Replayed after a reversal")
-    _undo(repayment, as_of=as_of, user=user, memo=memo or f"Reversal of repayment {repayment.pk}")
-    for event in later:
-        _redo_event(event, as_of=as_of, user=user)
+    if nights is not None:
+        penalty_nights_undo(
+            loan_id=loan.pk, nights=nights, user=user, refused=RepaymentReversalRefused
+        )
+    memo = memo or f"Reversal of repayment {repayment.pk}"
+    repayment_undo(repayment=repayment, as_of=as_of, user=user, memo=memo)
+    _redo_all(later, nights, loan.pk, as_of=as_of, user=user)
     repayment.refresh_from_db()
     outbox_event_write(
         partner_id=loan.partner_id,
@@ -391,9 +433,11 @@ def _events_after(loan: Loan, value_date: date, *, after: Repayment | None = Non
 
 def _undo_event(event: _Event, *, as_of: date, user: User | None, memo: str) -> None:
     if event.repayment is not None:
-        _undo(event.repayment, as_of=as_of, user=user, memo=memo)
+        repayment_undo(repayment=event.repayment, as_of=as_of, user=user, memo=memo)
     elif event.entry is not None:
-        _undo_advance(event.entry, event.loan_id, as_of=as_of, user=user, memo=memo)
+        advance_application_undo(
+            entry=event.entry, loan_id=event.loan_id, as_of=as_of, user=user, memo=memo
+        )
 
 
 def _redo_event(event: _Event, *, as_of: date, user: User | None) -> None:
@@ -403,61 +447,6 @@ def _redo_event(event: _Event, *, as_of: date, user: User | None) -> None:
         loan = Loan.objects.get(pk=event.loan_id)
         if loan.status == LoanStatus.ACTIVE and loan.advance_amount:
             advance_apply(loan=loan, as_of=event.value_date, key=None)
-
-
-def _check_restorable(loan: Loan, snapshot: list[dict[str, Any]], undo: list[Change]) -> None:
-    """Refuse a correction that would restore a schedule below the interest accrued since.
-
-    Close of business accrues interest on the schedule in force; after a chain of prepayments,
-    reversals and replays an older schedule can carry less interest than was accrued on a later
-    one. Re-accruing history is not supported: such a correction is refused, nothing written.
-    """
-    accrued = dict(loan.installments.values_list("number", "interest_accrued_amount"))
-    for change in undo:
-        if change.field == "interest_accrued_amount":
-            accrued[change.number] = accrued.get(change.number, ZERO) + change.delta
-    for row in snapshot:
-        if accrued.get(int(row["number"]), ZERO) > Decimal(row["interest_amount"]):
-            raise RepaymentReversalRefused(
-                "Interest was accrued on a later schedule than this correction would restore; "
-                "reverse the later repayments first, most recent first."
-            )
-
-
-def _undo_advance(
-    entry: JournalEntry, loan_id: int, *, as_of: date, user: User | None, memo: str
-) -> None:
-    loan = Loan.objects.get(pk=loan_id)
-    payments = payments_in(entry)
-    loan_entry_reverse(entry=entry, value_date=as_of, memo=memo, user=user)
-    changes_apply(loan=loan, changes=[change.inverse() for change in payments])
-    paid_dates_refresh(loan=loan, as_of=entry.value_date)
-    principal = sum((c.delta for c in payments if c.field == PAID_FIELD[Component.PRINCIPAL]), ZERO)
-    credit_line_release(loan, -principal)
-
-
-def _undo(repayment: Repayment, *, as_of: date, user: User | None, memo: str) -> None:
-    loan = Loan.objects.get(pk=repayment.loan_id)
-    if loan.status == LoanStatus.PAID_OFF:
-        loan_transition(loan=loan, to=LoanStatus.ACTIVE)
-        loan.closed_date = None
-        loan.save(update_fields=["status", "closed_date", "updated_at"])
-    changes = [Change.from_data(c).inverse() for c in repayment.allocation["changes"]]
-    if repayment.schedule_before is not None:
-        _check_restorable(loan, repayment.schedule_before, changes)
-    loan_entry_reverse(entry=repayment.entry, value_date=as_of, memo=memo, user=user)
-    if repayment.schedule_before is not None:
-        schedule_restore(loan=loan, snapshot=repayment.schedule_before)
-    changes_apply(loan=loan, changes=changes)
-    paid_dates_refresh(loan=loan, as_of=repayment.value_date)
-    principal = sum(
-        (Decimal(p["amount"]) for p in repayment.allocation["parts"]
-         if p["component"] in ("PRINCIPAL", "PREPAID_PRINCIPAL")),
-        ZERO,
-    )  # fmt: skip
-    credit_line_release(loan, -principal)
-    repayment.status = RepaymentStatus.REVERSED
-    repayment.save(update_fields=["status"])
 
 
 def _replay(original: Repayment, *, as_of: date, user: User | None) -> Repayment:

@@ -4,7 +4,9 @@ Hundreds of loans of every method, drawn on different dates, are closed day by d
 months while some borrowers pay on their due dates and others do not; and thousands of seeded
 loans in every bucket are closed for three dates. Before each date the test predicts, with the
 domain functions of loans/domain, what the date must accrue, charge and mark for every
-installment; after it, the database must say exactly that, to the fen.
+installment; after it, the database must say exactly that, to the fen. The shipped 2027 working
+calendar is loaded (PRODUCT §12): the three months cross weekends and the Spring Festival, so the
+domain's pay-by dates and the COB's join to calendar_day are compared too.
 """
 
 import random
@@ -14,10 +16,19 @@ from decimal import Decimal
 import pytest
 
 from loans.calendar.models import BusinessDate
+from loans.calendar.selectors import next_working_days_between
+from loans.calendar.services import calendar_year_load
 from loans.cob.models import CobChunk
 from loans.cob.services.runs import cob_chunk_process, cob_run_finish, cob_run_open
 from loans.domain.accrual import accrued_through_from
-from loans.domain.delinquency import bucket_for, daily_penalty, days_past_due, penalty_for_date
+from loans.domain.delinquency import (
+    NextWorkingDays,
+    bucket_for,
+    daily_penalty,
+    days_past_due,
+    pay_by_date,
+    penalty_for_date,
+)
 from loans.domain.schedule import RepaymentMethod
 from loans.ledger.models import JournalEntry
 from loans.management.seeding.portfolio import portfolio_seed
@@ -32,6 +43,11 @@ START = date(2027, 1, 10)
 DAYS = 75
 LOANS = 200
 TERMS = {False: [1, 2, 3, 6], True: [3, 6]}
+
+
+@pytest.fixture(autouse=True)
+def _working_calendar() -> None:
+    calendar_year_load(year=2027)
 
 
 def _portfolio(rng: random.Random) -> list[Loan]:
@@ -74,16 +90,17 @@ def _expected_accrual(row: Installment, day: date) -> Decimal:
 
 
 def _expected_penalty(
-    loan: Loan, rows: list[Installment], day: date, dpd: int
+    loan: Loan, rows: list[Installment], day: date, dpd: int, next_working: NextWorkingDays
 ) -> dict[int, Decimal]:
-    """The domain's penalty for ``day`` per installment (PRODUCT §2.4)."""
+    """The domain's penalty for ``day`` per installment (PRODUCT §2.4, §12)."""
     expected = {}
-    overdue = [r for r in rows if r.paid_date is None and r.due_date < day]
+    pay_by = {r.number: pay_by_date(r.due_date, next_working_days=next_working) for r in rows}
+    overdue = [r for r in rows if r.paid_date is None and pay_by[r.number] < day]
     for row in overdue:
         unpaid = row.principal_amount - row.principal_paid_amount
         if unpaid <= 0:
             continue
-        own_days = (day - row.due_date).days
+        own_days = (day - pay_by[row.number]).days
         kwargs = {
             "annual_rate": loan.annual_rate,
             "multiplier": loan.penalty_multiplier,
@@ -128,10 +145,13 @@ def _close(day: date, chunk_size: int = 100) -> None:
 
 
 Prediction = dict[int, tuple[dict[int, Installment], int, dict[int, Decimal]]]
+# Loans whose days past due the calendar changed (PRODUCT §12), counted by _predict.
+ROLLED: list[int] = []
 
 
 def _predict(day: date) -> Prediction:
     """What the domain says ``day`` does to each active loan, from the state before it closes."""
+    next_working = next_working_days_between(date(2000, 1, 1), day)
     rows_by_loan: dict[int, list[Installment]] = {}
     installments = Installment.objects.filter(loan__status=LoanStatus.ACTIVE)
     for row in installments.order_by("loan_id", "number"):
@@ -140,8 +160,13 @@ def _predict(day: date) -> Prediction:
     for loan in Loan.objects.filter(status=LoanStatus.ACTIVE):
         rows = rows_by_loan[loan.pk]
         unpaid_due = [r.due_date for r in rows if r.paid_date is None and r.due_date < day]
-        dpd = days_past_due(oldest_unpaid_due_date=min(unpaid_due, default=None), as_of=day)
-        penalties = _expected_penalty(loan, rows, day, dpd)
+        oldest = min(unpaid_due, default=None)
+        dpd = days_past_due(
+            oldest_unpaid_due_date=oldest, as_of=day, next_working_days=next_working
+        )
+        if dpd != days_past_due(oldest_unpaid_due_date=oldest, as_of=day):
+            ROLLED.append(loan.pk)
+        penalties = _expected_penalty(loan, rows, day, dpd, next_working)
         predicted[loan.pk] = ({r.number: r for r in rows}, dpd, penalties)
     return predicted
 
@@ -168,6 +193,7 @@ def _assert_as_predicted(predicted: Prediction, day: date) -> int:
 
 def test_close_of_business_equals_the_domain_day_by_day(django_capture_on_commit_callbacks):
     rng = random.Random(20270110)
+    ROLLED.clear()
     with django_capture_on_commit_callbacks(execute=True):
         loans = _portfolio(rng)
     BusinessDate.objects.update_or_create(id=1, defaults={"current_date": START})
@@ -179,6 +205,7 @@ def test_close_of_business_equals_the_domain_day_by_day(django_capture_on_commit
         _close(day)
         checked += _assert_as_predicted(predicted, day)
     assert checked > 20_000
+    assert len(set(ROLLED)) > 20  # due dates on weekends and in the Spring Festival
     assert Loan.objects.filter(bucket="M2").exists()
     assert JournalEntry.objects.filter(entry_type="PENALTY").exists()
     assert_books_reconcile()

@@ -27,6 +27,7 @@ from loans.origination.services.drawdown import (
 )
 from loans.servicing.models import LoanStatus
 from loans.servicing.services.states import LoanTransitionRefused
+from tests.factories.api import business_date_set
 from tests.factories.loans import (
     DRAW_DATE,
     ProductFactory,
@@ -122,6 +123,7 @@ def test_draws_outside_the_product_are_refused(kwargs, error):
 
 
 def test_a_contract_signed_with_another_name_is_refused():
+    business_date_set(DRAW_DATE)
     borrower = borrower_with_line()
 
     with pytest.raises(ContractNotAccepted):

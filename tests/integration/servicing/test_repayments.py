@@ -19,8 +19,8 @@ from loans.servicing.selectors import loan_payoff_quote
 from loans.servicing.services.collections import RefundRefused, overpayment_refund
 from loans.servicing.services.daily import loan_advance_apply, loan_interest_accrue
 from loans.servicing.services.repayment_plans import RepaymentRefused
+from loans.servicing.services.repayment_undo import RepaymentReversalRefused
 from loans.servicing.services.repayments import (
-    RepaymentReversalRefused,
     repayment_post,
     repayment_reverse,
 )

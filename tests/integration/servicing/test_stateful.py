@@ -58,8 +58,8 @@ from loans.servicing.services.daily import (
     loan_fees_charge,
     loan_interest_accrue,
 )
+from loans.servicing.services.repayment_undo import RepaymentReversalRefused
 from loans.servicing.services.repayments import (
-    RepaymentReversalRefused,
     repayment_post,
     repayment_reverse,
 )

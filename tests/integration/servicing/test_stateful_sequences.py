@@ -31,7 +31,13 @@ from loans.servicing.services.daily import (
     loan_interest_accrue,
 )
 from loans.servicing.services.repayments import repayment_post, repayment_reverse
-from tests.factories.loans import DRAW_DATE, ProductFactory, borrower_with_line, contract_for
+from tests.factories.loans import (
+    DRAW_DATE,
+    ProductFactory,
+    borrower_with_line,
+    business_date_open_on,
+    contract_for,
+)
 from tests.integration.servicing.world import world
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +54,8 @@ def _cob(loan: Loan, first: date, last: date) -> None:
 
 
 def _drawn(borrower: Borrower, principal: str, captured: Any, **kwargs: Any) -> Loan:
-    with captured(execute=True):
+    as_of = kwargs.pop("as_of", DRAW_DATE)
+    with captured(execute=True), business_date_open_on(as_of):
         loan = loan_draw(
             borrower=borrower,
             product=cast(LoanProduct, ProductFactory()),
@@ -56,7 +63,7 @@ def _drawn(borrower: Borrower, principal: str, captured: Any, **kwargs: Any) -> 
             term=kwargs.pop("term", 3),
             method=kwargs.pop("method", RepaymentMethod.EQUAL_INSTALLMENT),
             contract=contract_for(borrower),
-            as_of=kwargs.pop("as_of", DRAW_DATE),
+            as_of=as_of,
         )
     loan.refresh_from_db()
     return loan
@@ -153,7 +160,7 @@ def test_reversing_an_early_prepayment_after_a_payoff_of_a_bullet_loan(
         ),
     )
     borrower = borrower_with_line()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), business_date_open_on(DRAW_DATE):
         loan = loan_draw(
             borrower=borrower,
             product=product,

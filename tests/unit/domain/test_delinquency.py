@@ -10,6 +10,7 @@ from loans.domain.delinquency import (
     bucket_for,
     daily_penalty,
     days_past_due,
+    pay_by_date,
     penalty_annual_rate,
     penalty_for_date,
     write_off_eligible,
@@ -28,6 +29,45 @@ def test_days_past_due(as_of, expected):
 
 def test_days_past_due_without_an_unpaid_installment_is_zero():
     assert days_past_due(oldest_unpaid_due_date=None, as_of=DUE) == 0
+
+
+# PRODUCT §12: the Spring Festival of 2027 as the shipped calendar has it (loans/calendar/data):
+# 5-10 February are rest days, so each maps to Thursday 11 February.
+SPRING_FESTIVAL = {date(2027, 2, day): date(2027, 2, 11) for day in range(5, 11)}
+
+
+@pytest.mark.parametrize(
+    ("due", "pay_by"),
+    [
+        (date(2027, 2, 7), date(2027, 2, 11)),  # a holiday: the next working day
+        (date(2027, 2, 4), date(2027, 2, 4)),  # a working day: the due date itself
+        (date(2027, 2, 11), date(2027, 2, 11)),
+    ],
+)
+def test_pay_by_date_is_the_next_working_day_after_a_non_working_due_date(due, pay_by):
+    assert pay_by_date(due, next_working_days=SPRING_FESTIVAL) == pay_by
+
+
+def test_pay_by_date_without_a_calendar_is_the_due_date():
+    assert pay_by_date(date(2027, 2, 7)) == date(2027, 2, 7)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2027, 2, 8), 0),  # the day after the due date, a holiday: not past due
+        (date(2027, 2, 11), 0),  # paid by the end of the next working day is on time
+        (date(2027, 2, 12), 1),  # counted from 11 February, not from 7 February
+        (date(2027, 3, 13), 30),
+        (date(2027, 3, 14), 31),
+    ],
+)
+def test_days_past_due_counts_from_the_next_working_day(as_of, expected):
+    due = date(2027, 2, 7)
+    assert (
+        days_past_due(oldest_unpaid_due_date=due, as_of=as_of, next_working_days=SPRING_FESTIVAL)
+        == expected
+    )
 
 
 @pytest.mark.parametrize(

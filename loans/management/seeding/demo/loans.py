@@ -14,6 +14,7 @@ from loans.approvals.services.maker_checker import (
     disbursement_request,
     write_off_request,
 )
+from loans.calendar.models import BusinessDate
 from loans.domain.delinquency import bucket_for, days_past_due
 from loans.domain.prepayment import PrepaymentMode
 from loans.domain.schedule import RepaymentMethod
@@ -59,16 +60,21 @@ def draw(
     day = demo.today - timedelta(days=days_ago)
     apply(demo, key, as_of=day - timedelta(days=5))
     borrower = demo.borrowers[key]
-    loan = loan_draw(
-        borrower=borrower,
-        product=demo.products[product],
-        principal=Decimal(principal),
-        term=term,
-        method=method,
-        contract=contract_for(borrower, day),
-        as_of=day,
-        partner=borrower.partner,
-    )
+    # A loan is drawn only on the open business date (#17): the history opens ``day`` for it.
+    BusinessDate.objects.filter(id=1).update(current_date=day)
+    try:
+        loan = loan_draw(
+            borrower=borrower,
+            product=demo.products[product],
+            principal=Decimal(principal),
+            term=term,
+            method=method,
+            contract=contract_for(borrower, day),
+            as_of=day,
+            partner=borrower.partner,
+        )
+    finally:
+        BusinessDate.objects.filter(id=1).update(current_date=demo.today)
     loan.refresh_from_db()  # a draw within the limit was disbursed on a fresh instance
     demo.say(f"  loan {loan.pk}: ¥{principal}, {term} months {method}, drawn {day}.")
     return loan
