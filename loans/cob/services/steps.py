@@ -297,7 +297,7 @@ def penalty_charge(scope: ChunkScope) -> Decimal:
                          * least(l.annual_rate * l.penalty_multiplier, l.rate_cap) / 360, 2)
                        AS daily
             FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id
-                WHERE {_ACTIVE_IN_CHUNK} AND l.days_past_due > l.grace_days
+            WHERE {_ACTIVE_IN_CHUNK} AND l.days_past_due > l.grace_days
               AND i.paid_date IS NULL AND i.due_date < %(day)s
               AND i.principal_amount > i.principal_paid_amount
         ) p
