@@ -8,9 +8,13 @@ single-role set-up, as the one user there is).
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
@@ -63,3 +67,23 @@ def execute_sql_flush_as_owner(self: object, sql_list: list[str]) -> None:
         for sql in sql_list:
             cursor.execute(sql)
         cursor.execute("COMMIT")
+
+
+def owner_url_for(database: str) -> str:
+    """The owner's URL (one role when DATABASE_OWNER_URL is unset) with another database name."""
+    parts = urlsplit(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+@contextmanager
+def scratch_database(prefix: str) -> Iterator[str]:
+    """A database of its own on the test server, made and dropped by the owner; yields its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = owner_url_for("postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield owner_url_for(name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

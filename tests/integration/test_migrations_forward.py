@@ -13,16 +13,16 @@ import os
 import subprocess
 import sys
 import tarfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from django.conf import settings
 from psycopg import sql
+
+from tests.database import scratch_database as owner_scratch_database
 
 # The last commit before the models moved into the apps.
 BEFORE_THE_APPS = "636dc09"
@@ -57,24 +57,11 @@ def _old_tree(target: Path) -> Path:
     return tree
 
 
-def _url_for(database: str) -> str:
-    # The owner creates databases and migrates (docs/database.md); one role when it is unset.
-    parts = urlsplit(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
 @pytest.fixture
 def scratch_database() -> Iterator[str]:
     """A database of its own on the test server, dropped afterwards."""
-    name = f"lendportal_forward_{uuid.uuid4().hex[:8]}"
-    admin = _url_for("postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _url_for(name)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with owner_scratch_database("lendportal_forward") as url:
+        yield url
 
 
 def _manage(tree: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:

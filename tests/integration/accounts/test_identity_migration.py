@@ -11,16 +11,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from django.conf import settings
 
 from accounts import crypto
+from tests.database import scratch_database as owner_scratch_database
 from tests.factories.accounts import make_bank_card, make_id_number
 
 ROOT = settings.BASE_DIR
@@ -48,22 +47,11 @@ SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts_
 """
 
 
-def _url_for(database: str) -> str:
-    parts = urlsplit(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
 @pytest.fixture
 def scratch_database() -> Iterator[str]:
-    name = f"lendportal_identity_{uuid.uuid4().hex[:8]}"
-    admin = _url_for("postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _url_for(name)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A database of its own on the test server, dropped afterwards."""
+    with owner_scratch_database("lendportal_identity") as url:
+        yield url
 
 
 def _migrate(url: str, target: str) -> None:
