@@ -53,10 +53,8 @@ def owner() -> Iterator[BaseDatabaseWrapper]:
             executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-def test_secrets_made_before_are_encrypted_and_still_sign(owner, settings):
-    settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = True
-    business_date_set()
-    partner = api_partner().partner
+def _subscription_before(owner, partner) -> int:
+    """A subscription as the schema before events 0003 stored it: the secret in clear."""
     _migrate(owner, BEFORE)
     with owner.cursor() as cursor:
         cursor.execute(
@@ -66,6 +64,14 @@ def test_secrets_made_before_are_encrypted_and_still_sign(owner, settings):
             [partner.pk, SECRET_BEFORE_16],
         )
         (subscription_id,) = cursor.fetchone()
+    return int(subscription_id)
+
+
+def test_secrets_made_before_are_encrypted_and_still_sign(owner, settings):
+    settings.LENDPORTAL_WEBHOOK_ALLOW_PRIVATE = True
+    business_date_set()
+    partner = api_partner().partner
+    subscription_id = _subscription_before(owner, partner)
 
     _migrate(owner, AFTER)
 
@@ -97,15 +103,7 @@ def test_secrets_made_before_are_encrypted_and_still_sign(owner, settings):
 def test_the_migration_reversed_gives_the_clear_secret_back(owner):
     business_date_set()
     partner = api_partner().partner
-    _migrate(owner, BEFORE)
-    with owner.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO loans_webhooksubscription"
-            " (partner_id, url, secret, event_types, is_active, created_at)"
-            " VALUES (%s, 'https://shop.example/h', %s, '[]', true, now()) RETURNING id",
-            [partner.pk, SECRET_BEFORE_16],
-        )
-        (subscription_id,) = cursor.fetchone()
+    subscription_id = _subscription_before(owner, partner)
     _migrate(owner, AFTER)
 
     _migrate(owner, BEFORE)
