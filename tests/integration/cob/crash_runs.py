@@ -321,6 +321,10 @@ class Workers:
                 self.beat()
         return kill
 
+    def in_a_chunk(self) -> bool:
+        """The current worker is inside a chunk's transaction right now."""
+        return self._activity(len(self.workers))[0]
+
     def _wait_for_a_chunk(self, number: int, *, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while not self._activity(number)[0] and time.monotonic() < deadline:
