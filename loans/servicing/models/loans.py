@@ -270,6 +270,7 @@ class RepaymentChannel(models.TextChoices):
     PORTAL = "PORTAL", "Borrower portal"
     PARTNER = "PARTNER", "Partner API"
     BACK_OFFICE = "BACK_OFFICE", "Back office"
+    AUTO_DEBIT = "AUTO_DEBIT", "Auto-debit"
 
 
 class RepaymentStatus(models.TextChoices):

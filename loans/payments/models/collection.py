@@ -1,0 +1,153 @@
+"""The auto-debit collection run: one run per business date, its attempts (代扣, PRODUCT §11).
+
+An attempt is one charge of a bound card for what a loan owes: planned set-based for the day
+(``CollectionRun``), sent by a worker under the gateway's rate limit, and decided by whichever of
+the gateway's answer, its callback, a query or the settlement file says so first. The states and
+their moves are drawn in docs/rails.md ("The states of an attempt").
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from loans.fields import money_field
+from loans.payments.models.cards import CardBinding
+from loans.servicing.models import Loan, Repayment
+
+
+class CollectionRunStatus(models.TextChoices):
+    PLANNED = "PLANNED", "Planned"
+    SENDING = "SENDING", "Sending"
+    DONE = "DONE", "Done"
+
+
+class CollectionRun(models.Model):
+    """The auto-debit run of one business date: planned once, then sent in chunks."""
+
+    business_date = models.DateField(unique=True)
+    status = models.CharField(
+        max_length=8, choices=CollectionRunStatus.choices, default=CollectionRunStatus.PLANNED
+    )
+    planned = models.PositiveIntegerField(default=0)  # first attempts planned for the date
+    chunks = models.PositiveIntegerField(default=0)
+    planned_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-business_date"]
+
+    def __str__(self) -> str:
+        return f"Collection run {self.business_date} ({self.status})"
+
+
+class AttemptStatus(models.TextChoices):
+    PLANNED = "PLANNED", "Planned"  # waits for its time (scheduled_at)
+    SENDING = "SENDING", "Sending"  # committed just before the gateway is called
+    PENDING = "PENDING", "Outcome unknown"  # timeout or PENDING: queried, never sent again
+    SUCCEEDED = "SUCCEEDED", "Succeeded"
+    FAILED = "FAILED", "Failed"
+    CANCELLED = "CANCELLED", "Not sent"  # nothing due any more, auto-debit off, loan closed
+
+
+IN_FLIGHT = (AttemptStatus.SENDING, AttemptStatus.PENDING)
+
+
+class AttemptCancelReason(models.TextChoices):
+    NOTHING_DUE = "NOTHING_DUE", "Nothing due: paid meanwhile"
+    AUTO_DEBIT_OFF = "AUTO_DEBIT_OFF", "Auto-debit switched off"
+    LOAN_NOT_ACTIVE = "LOAN_NOT_ACTIVE", "Loan not active"
+    WINDOW_CLOSED = "WINDOW_CLOSED", "Outside the day's window"
+
+
+class CollectionAttempt(models.Model):
+    """One charge of a bound card for what a loan owes (PRODUCT §11).
+
+    ``key`` is the merchant order number the gateway sees: a charge sent twice with one key moves
+    money once. At most one attempt per loan is in flight (SENDING or PENDING): a partial unique
+    index. A success posts its repayment exactly once (``repayment`` is one-to-one and the status
+    leaves SENDING/PENDING once). ``due_date`` is the due date the series collects: its retries
+    are timed from it (``loans.domain.auto_debit``). Written only by ``loans.payments.collection``.
+    """
+
+    run = models.ForeignKey(CollectionRun, on_delete=models.PROTECT, related_name="attempts")
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="collection_attempts")
+    binding = models.ForeignKey(CardBinding, on_delete=models.PROTECT, related_name="attempts")
+    key = models.CharField(max_length=64, unique=True)
+    due_date = models.DateField()
+    sequence = models.PositiveSmallIntegerField(default=0)  # 0: the first; then retries, parts
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    scheduled_at = models.DateTimeField()
+    chunk = models.PositiveIntegerField(default=0)
+    amount = money_field()  # planned; set to what is charged when it is sent
+    status = models.CharField(
+        max_length=10, choices=AttemptStatus.choices, default=AttemptStatus.PLANNED
+    )
+    outcome = models.CharField(max_length=20, blank=True)  # a gateway.ChargeOutcome
+    cancel_reason = models.CharField(max_length=16, choices=AttemptCancelReason.choices, blank=True)
+    decided_by = models.CharField(max_length=10, blank=True)  # answer, callback, query, file
+    gateway_reference = models.CharField(max_length=100, blank=True)
+    repayment = models.OneToOneField(
+        Repayment, null=True, blank=True, on_delete=models.PROTECT, related_name="attempt"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    queried_at = models.DateTimeField(null=True, blank=True)
+    query_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            # What is due to be sent, by chunk (the chunk task's read).
+            models.Index(
+                fields=["run", "chunk", "scheduled_at"],
+                condition=Q(status="PLANNED"),
+                name="attempt_planned",
+            ),
+            # What is in flight, oldest first (the query sweep).
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(status__in=["SENDING", "PENDING"]),
+                name="attempt_in_flight",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="attempt_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=AttemptStatus.values), name="attempt_status_known"
+            ),
+            models.UniqueConstraint(
+                fields=["loan"],
+                condition=Q(status__in=["SENDING", "PENDING"]),
+                name="attempt_one_in_flight_per_loan",
+            ),
+            # Planning twice plans nothing new: one first attempt per loan and due date.
+            models.UniqueConstraint(
+                fields=["loan", "due_date", "sequence"], name="attempt_once_per_sequence"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["SENDING", "PENDING", "SUCCEEDED", "FAILED"])
+                | Q(sent_at__isnull=False),
+                name="attempt_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["SUCCEEDED", "FAILED", "CANCELLED"])
+                | Q(decided_at__isnull=False),
+                name="attempt_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="CANCELLED", cancel_reason__in=AttemptCancelReason.values)
+                | (~Q(status="CANCELLED") & Q(cancel_reason="")),
+                name="attempt_cancel_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(repayment__isnull=True) | Q(status="SUCCEEDED"),
+                name="attempt_repayment_only_on_success",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.key} on loan {self.loan_id}: {self.amount} ({self.status})"
