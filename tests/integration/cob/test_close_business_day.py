@@ -58,6 +58,7 @@ def test_missed_dates_are_closed_one_at_a_time_in_order(loan):
     assert "interest accrued ¥4.84" in text  # round(150 * 1 / 31) each of the first days
     assert "time per step" in text
     assert "roll rates through 2027-01-17" in text
+    assert text.count("1/1 chunks done (100%)") == 3  # one line per tenth, off a terminal
     summaries = RollRateSummary.objects.order_by("as_of").values_list("as_of", "window_start")
     assert list(summaries) == [
         (date(2027, 1, 15), date(2026, 12, 16)),

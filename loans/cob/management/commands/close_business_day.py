@@ -1,9 +1,10 @@
 """`manage.py close_business_day [--date D | --through D] [--inline]` (PRODUCT §4, §8).
 
 Closes the open business date (or every open date up to D, one at a time, in order) through the
-Celery workers, or in this process with --inline; prints a line per chunk and a summary per
-date, then works out the dashboard's roll rates through the date (on a worker when a worker
-closed it). Idempotent: a date already closed is reported, not closed again.
+Celery workers, or in this process with --inline. Shows the chunks done (a bar redrawn in place
+on a terminal, a line at each tenth otherwise: ``Progress``) and a summary per date, then works
+out the dashboard's roll rates through the date (on a worker when a worker closed it).
+Idempotent: a date already closed is reported, not closed again.
 """
 
 from __future__ import annotations
@@ -27,6 +28,29 @@ from loans.cob.services.runs import (
 )
 from loans.errors import LendingError
 from loans.reporting.services.roll_rates import roll_rates_refresh
+
+BAR_WIDTH = 30
+
+
+class Progress:
+    """How far a date's chunks are: a bar on a terminal, else one line per tenth (issue #21)."""
+
+    def __init__(self, write: Any, total: int, *, terminal: bool) -> None:
+        self.write, self.total, self.terminal = write, total, terminal
+        self.tenths_shown = 0
+
+    def show(self, done: int) -> None:
+        share = done / self.total if self.total else 1.0
+        if self.terminal:
+            filled = round(share * BAR_WIDTH)
+            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+            end = "\n" if done >= self.total else ""
+            self.write(f"\r  [{bar}] {done}/{self.total} chunks {share:4.0%}", ending=end)
+            return
+        tenths = int(share * 10)
+        if tenths > self.tenths_shown:
+            self.tenths_shown = tenths
+            self.write(f"  {done}/{self.total} chunks done ({tenths * 10}%)")
 
 
 class Command(BaseCommand):
@@ -83,11 +107,16 @@ class Command(BaseCommand):
             roll_rates_refresh(as_of=day)
             self.stdout.write(f"  roll rates through {day}: {time.perf_counter() - started:.1f} s")
 
+    def _progress(self, total: int) -> Progress:
+        terminal = bool(getattr(self.stdout._out, "isatty", lambda: False)())
+        return Progress(self.stdout.write, total, terminal=terminal)
+
     def _run_inline(self, run: CobRun) -> None:
         pending = cob_run_pending_chunks(run=run)
+        progress = self._progress(len(pending))
         for done, chunk_id in enumerate(pending, start=1):
-            stats = cob_chunk_process(chunk_id=chunk_id)
-            self.stdout.write(f"  chunk {done}/{len(pending)}: {stats['loans']} loans")
+            cob_chunk_process(chunk_id=chunk_id)
+            progress.show(done)
 
     def _run_on_workers(self, run: CobRun, timeout: int) -> None:
         from loans.cob.tasks import cob_chunk_process as chunk_task
@@ -96,10 +125,11 @@ class Command(BaseCommand):
             chunk_task.delay(chunk_id=chunk_id, run_id=run.pk)
         resend_after = timedelta(seconds=settings.LENDPORTAL_COB_RESEND_AFTER_SECONDS)
         deadline = time.monotonic() + timeout
+        progress = self._progress(run.chunk_count)
         while left := cob_run_pending_chunks(run=run):
             if time.monotonic() > deadline:
                 raise CommandError(f"{len(left)} chunk(s) unfinished after {timeout} s.")
-            self.stdout.write(f"  {run.chunk_count - len(left)}/{run.chunk_count} chunks done")
+            progress.show(run.chunk_count - len(left))
             # A task lost with a worker killed whole is sent again (dispatch.py, issue #16).
             for chunk in cob_chunks_resend_claim(now=timezone.now(), after=resend_after, run=run):
                 self.stdout.write(
@@ -107,6 +137,7 @@ class Command(BaseCommand):
                 )
                 chunk_task.delay(chunk_id=chunk.chunk_id, run_id=chunk.run_id)
             time.sleep(1)
+        progress.show(run.chunk_count)
 
     def _report(self, run: CobRun, seconds: float) -> None:
         s = run.summary
