@@ -1,17 +1,31 @@
-"""GET /healthz: is this web process able to reach PostgreSQL and the Celery broker?"""
+"""GET /healthz: is this web process able to reach PostgreSQL and the Celery broker?
+
+``?full=1`` adds what an operator looks at in the morning (issue #21): the open business date,
+the last close of business and whether last night's has finished, and beat's last tick (the
+``beat_tick`` task, sent by beat every minute and run by a worker, so a silent tick means beat
+or every worker is down). The answer's status follows the two checks only: a load balancer
+must not drop a web process because of the night's batch.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
+from celery import shared_task
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lendportal.celery import app as celery_app
+from loans.cob.models import CobRun
+from loans.cob.services.runs import business_date_open
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +54,49 @@ def _run(check: Callable[[], None]) -> dict[str, object]:
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
+BEAT_TICK_KEY = "health:beat-tick"
+BEAT_SILENT_AFTER = timedelta(minutes=3)  # beat sends a tick every minute
+
+
+@shared_task(name="lendportal.beat_tick", ignore_result=True)
+def beat_tick() -> str:
+    """Beat's heartbeat, run by a worker: remember when (read by ``detail``)."""
+    now = timezone.now().isoformat()
+    cache.set(BEAT_TICK_KEY, now, timeout=None)
+    return now
+
+
+def detail(now: datetime) -> dict[str, Any]:
+    """The business date, last night's close of business and beat's last tick."""
+    open_date = business_date_open()
+    last = CobRun.objects.order_by("-business_date").first()
+    tick = cache.get(BEAT_TICK_KEY)
+    ticked = datetime.fromisoformat(tick) if tick else None
+    return {
+        "business_date": open_date.isoformat(),
+        # Every date before today (Beijing) is closed: last night's batch has finished.
+        "last_night_closed": open_date >= timezone.localdate(now),
+        "last_close": None
+        if last is None
+        else {
+            "date": last.business_date.isoformat(),
+            "status": last.status,
+            "finished_at": last.finished_at.isoformat() if last.finished_at else None,
+        },
+        "beat": {
+            "last_tick": tick,
+            "seconds_ago": round((now - ticked).total_seconds()) if ticked else None,
+            "ok": ticked is not None and now - ticked < BEAT_SILENT_AFTER,
+        },
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     results = {name: _run(check) for name, check in CHECKS.items()}
     healthy = all(result["ok"] for result in results.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "fail", "checks": results},
-        status=200 if healthy else 503,
-    )
+    body: dict[str, Any] = {"status": "ok" if healthy else "fail", "checks": results}
+    if request.GET.get("full") == "1" and results["database"]["ok"]:
+        body["detail"] = detail(timezone.now())
+    return JsonResponse(body, status=200 if healthy else 503)

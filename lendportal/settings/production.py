@@ -26,6 +26,7 @@ from lendportal.settings.base import (  # noqa: E402
     PUBLISHED_DEVELOPMENT_SECRETS,
     SECRET_KEY,
 )
+from lendportal.settings.logs import logging_config  # noqa: E402
 
 
 def _published(name: str, value: str) -> bool:
@@ -62,6 +63,8 @@ if LENDPORTAL_WEBHOOK_ALLOW_HTTP:
     )
 
 DEBUG = False
+# One JSON object per log line for the log pipeline, unless LOG_FORMAT says plain (#21).
+LOGGING = logging_config(os.environ.get("LOG_FORMAT") or "json")
 # Hashed, compressed static files, served by WhiteNoise after `manage.py collectstatic`.
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

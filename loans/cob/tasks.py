@@ -20,6 +20,7 @@ from loans.cob.services.dispatch import cob_chunks_resend_claim, cob_run_chunks_
 from loans.cob.services.runs import (
     CobIncomplete,
     business_date_open,
+    cob_run_date,
     cob_run_finish,
     cob_run_open,
     cob_run_pending_chunks,
@@ -27,6 +28,7 @@ from loans.cob.services.runs import (
 from loans.cob.services.runs import (
     cob_chunk_process as cob_chunk_process_service,
 )
+from loans.logs import log_context
 from loans.reporting.tasks import roll_rates_refresh
 from loans.tasks import TRANSIENT
 
@@ -70,13 +72,17 @@ def cob_chunks_resend() -> dict[str, Any]:
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def cob_chunk_process(*, chunk_id: int, run_id: int) -> dict[str, Any]:
-    """Close one chunk; the last chunk to finish closes the date and starts the next one."""
-    stats = cob_chunk_process_service(chunk_id=chunk_id)
-    if stats.get("running_elsewhere"):
-        logger.info("COB chunk %s is running in another process", chunk_id)
-        return stats
-    logger.info("COB chunk %s done: %s loans", chunk_id, stats.get("loans"))
-    _finish(run_id)
+    """Close one chunk; the last chunk to finish closes the date and starts the next one.
+
+    Every log line written meanwhile names the date and the chunk (``cob_date``, ``cob_chunk``).
+    """
+    with log_context(cob_date=cob_run_date(run_id=run_id).isoformat(), cob_chunk=chunk_id):
+        stats = cob_chunk_process_service(chunk_id=chunk_id)
+        if stats.get("running_elsewhere"):
+            logger.info("COB chunk %s is running in another process", chunk_id)
+            return stats
+        logger.info("COB chunk %s done: %s loans", chunk_id, stats.get("loans"))
+        _finish(run_id)
     return stats
 
 

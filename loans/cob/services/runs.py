@@ -211,3 +211,8 @@ def cob_run_pending_chunks(*, run: CobRun) -> list[int]:
 
 def business_date_open() -> date:
     return BusinessDate.objects.get(id=1).current_date
+
+
+def cob_run_date(*, run_id: int) -> date:
+    """The business date a run closes (its chunks' log lines name it)."""
+    return CobRun.objects.values_list("business_date", flat=True).get(pk=run_id)
