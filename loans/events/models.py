@@ -40,6 +40,9 @@ class OutboxEvent(models.Model):
     event_type = models.CharField(max_length=40, choices=WebhookEventType.choices)
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(db_default=Now())
+    # The request that caused the event (X-Request-Id, #21), sent with its webhooks; "" for
+    # events of close of business and of tasks beat started.
+    request_id = models.CharField(max_length=64, blank=True, db_default="")
     sequence = models.BigIntegerField(null=True, blank=True, unique=True)
     # The close-of-business event it was copied from (one outbox row per loan event).
     source_event = models.OneToOneField(

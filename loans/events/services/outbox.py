@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from loans.events.models import WebhookEventType
+from loans.logs import request_id_current
 
 # Close-of-business events partners hear of (the write-off candidate flag is internal).
 COB_EVENT_TYPES = (
@@ -43,8 +44,8 @@ _DELIVERIES_INSERT = """
 _EVENT_INSERT = (
     """
     WITH new AS (
-        INSERT INTO loans_outboxevent (partner_id, loan_id, event_type, data)
-        VALUES (%(partner)s, %(loan)s, %(type)s, %(data)s::jsonb)
+        INSERT INTO loans_outboxevent (partner_id, loan_id, event_type, data, request_id)
+        VALUES (%(partner)s, %(loan)s, %(type)s, %(data)s::jsonb, %(request_id)s)
         RETURNING id, partner_id, loan_id, event_type
     )
     """  # noqa: S608 - constant SQL; the values are parameters
@@ -96,6 +97,7 @@ def outbox_event_write(
                 "loan": loan_id,
                 "type": str(event_type),
                 "data": json.dumps(data),
+                "request_id": request_id_current(),  # sent with the webhook (#21)
                 "deadline": _deadline(),
             },
         )

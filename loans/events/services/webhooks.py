@@ -220,6 +220,8 @@ def _claim_and_send(now: datetime, post: Poster) -> bool:
             timestamp=int(now.timestamp()),
             body=body,
         )
+        if delivery.event.request_id:  # the partner can quote it to us (#21)
+            headers["X-Request-Id"] = delivery.event.request_id
         result = post(
             delivery.subscription.url, body, headers, settings.LENDPORTAL_WEBHOOK_TIMEOUT_SECONDS
         )

@@ -29,6 +29,7 @@ from loans.events.services.webhooks import (
     webhook_secret,
     webhook_subscription_create,
 )
+from loans.logs import log_context
 from tests.factories.api import api_partner, business_date_set, partner_loan
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,17 @@ def test_a_sender_stops_claiming_when_its_time_is_spent(partner, settings):
 
     assert webhook_deliveries_send(post=slow, time_budget_seconds=0.1) == 1
     assert WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).count() == 2
+
+
+def test_a_delivery_carries_the_id_of_the_request_that_caused_its_event(partner, receiver):
+    """Issue #21: the partner can quote X-Request-Id; events of no request send none."""
+    webhook_subscription_create(partner=partner, url=receiver.url, event_types=[])
+    with log_context(request_id="partner-call-42"):
+        partner_loan(partner)
+    partner_loan(partner)
+
+    assert webhook_deliveries_send() == 2
+
+    sent = sorted(headers.get("X-Request-Id") or "" for headers, _ in receiver.received)
+    assert sent == ["", "partner-call-42"]
+    assert OutboxEvent.objects.filter(request_id="partner-call-42").count() == 1
