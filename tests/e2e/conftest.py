@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.personal_data_in_logs import log_watch  # noqa: F401 (autouse, #21)
+
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from tests.factories.api import ApiPartner, api_partner, business_date_set
 from tests.factories.loans import ProductFactory
+from tests.personal_data_in_logs import log_watch  # noqa: F401 (autouse, #21)
 
 
 @pytest.fixture
