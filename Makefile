@@ -56,10 +56,13 @@ test: lint
 # BENCH_ARGS="--loans 100000" for a quicker run, "--reuse" keeps the seeded database.
 # Partner API (issue #7): gunicorn -w 2 and wrk against that seeded database.
 # Admin pages (issue #6): each back-office page timed against it (var/bench/admin.txt).
+# Auto-debit (issue #17): on a copy of it, 300,000 attempts planned and samples sent on 2
+# worker processes through the fake gateway, with and without the rate limit (var/bench/rails.txt).
 bench: install
 	$(PY) -m tests.bench.cob $(BENCH_ARGS)
 	$(PY) -m tests.bench.api
 	$(PY) -m tests.bench.admin
+	$(PY) -m tests.bench.rails
 
 # Stops the embedded PostgreSQL and Redis that local/test settings start when
 # DATABASE_URL / CELERY_BROKER_URL are unset (they keep running between commands).

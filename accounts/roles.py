@@ -47,6 +47,9 @@ _LOAN_FILE: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "approvals.approvalrequest": VIEW,
         "backoffice.decidedapproval": VIEW,  # the approvals history
         "calendar.businessdate": VIEW,
+        # Auto-debit (#17): the day's runs and every attempt, read-only.
+        "payments.collectionrun": VIEW,
+        "payments.collectionattempt": VIEW,
     }
 )
 
@@ -136,6 +139,9 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 # Cash received outside the portal and its corrections; the dashboard (#6).
                 "servicing.repayment": ("view", "add", "reverse_repayment"),
                 "reporting.portfolioday": ("view", "view_portfolio"),
+                # The finance queue (#17): settlement differences, resolved with a note.
+                "payments.settlementdifference": ("view", "change"),
+                "payments.settlementfile": VIEW,
             }
         ),
         ADMINISTRATOR: ALL_PERMISSIONS,

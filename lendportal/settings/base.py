@@ -474,3 +474,7 @@ LENDPORTAL_SMS_SIGNATURE = env_str("LENDPORTAL_SMS_SIGNATURE", "【LendPortal】
 # and marked FAILED after LENDPORTAL_REMINDER_MAX_ATTEMPTS.
 LENDPORTAL_REMINDER_RETRY_SECONDS = env_int("LENDPORTAL_REMINDER_RETRY_SECONDS", 300)
 LENDPORTAL_REMINDER_MAX_ATTEMPTS = 3
+# The money rails' settings (issue #17): the auto-debit collection run (settings/rails.py).
+from lendportal.settings.rails import *  # noqa: E402, F403
+
+CELERY_BEAT_SCHEDULE |= RAILS_BEAT_SCHEDULE  # noqa: F405

@@ -7,6 +7,7 @@ from loans.api.views import (
     card_bindings,
     credit,
     events,
+    gateway_callbacks,
     loans,
     quotes,
     repayments,
@@ -69,4 +70,9 @@ urlpatterns = [
         name="webhook-delivery-replay",
     ),
     path("events", events.EventListApi.as_view(), name="event-list"),
+    path(
+        "gateway/callbacks",
+        gateway_callbacks.GatewayCallbackApi.as_view(),
+        name="gateway-callback",
+    ),
 ]

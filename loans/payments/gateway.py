@@ -62,6 +62,9 @@ class ChargeResult:
     key: str
     outcome: ChargeOutcome
     gateway_reference: str = ""  # the gateway's own id of the charge, once it has one
+    # With LIMIT_EXCEEDED, the bank's single-payment limit when the gateway names it (else the
+    # collection run halves the amount).
+    single_payment_limit: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

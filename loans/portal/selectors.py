@@ -12,7 +12,8 @@ from django.http import Http404
 from accounts.models import Borrower
 from loans.domain.payoff import PayoffQuote
 from loans.origination.models import CreditApplication, LoanProduct
-from loans.payments.models import PortalPayment
+from loans.payments.models import CardBinding, CollectionAttempt, PortalPayment
+from loans.payments.selectors import card_binding_active
 from loans.servicing.models import (
     CreditLine,
     Installment,
@@ -125,6 +126,11 @@ class LoanPage:
     due: AmountsDue | None
     payoff: PayoffQuote | None
     as_of: date
+    card: CardBinding | None = None  # the card auto-debit charges, if it is on
+    attempts: list[CollectionAttempt] | None = None  # the latest auto-debit attempts
+
+
+AUTO_DEBIT_ATTEMPTS_SHOWN = 5
 
 
 def loan_page_for(*, loan: Loan, as_of: date) -> LoanPage:
@@ -138,6 +144,10 @@ def loan_page_for(*, loan: Loan, as_of: date) -> LoanPage:
         due=loan_amounts_due(loan=loan, as_of=as_of) if active else None,
         payoff=loan_payoff_quote(loan=loan, as_of=as_of) if active else None,
         as_of=as_of,
+        card=card_binding_active(borrower=loan.borrower_id) if active else None,
+        attempts=list(loan.collection_attempts.order_by("-scheduled_at", "-id"))[
+            :AUTO_DEBIT_ATTEMPTS_SHOWN
+        ],
     )
 
 

@@ -176,15 +176,33 @@ class CobTiming:
 
 
 class Worker:
-    """`celery worker` on the cob queue with ``concurrency`` processes, logging to a file."""
+    """`celery worker` on ``queues`` with ``concurrency`` processes, logging to a file.
 
-    def __init__(self, env: dict[str, str], concurrency: int, name: str) -> None:
+    With ``clock_offset`` (seconds) the worker's clock runs that far from the real one
+    (tests.integration.cob.worker_harness, time-machine): the rails bench sends a date's
+    attempts at that date's 08:00 in Beijing whatever the day it runs.
+    """
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        concurrency: int,
+        name: str,
+        *,
+        queues: str = "cob",
+        clock_offset: float = 0.0,
+    ) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log = LOG_DIR / f"worker-{name}.log"
+        if clock_offset:
+            command = [PYTHON, "-m", "tests.integration.cob.worker_harness"]
+            env = {**env, "LENDPORTAL_TEST_CLOCK_OFFSET": str(clock_offset)}
+        else:
+            command = [str(Path(PYTHON).with_name("celery")), "-A", "lendportal", "worker"]
         self.process = subprocess.Popen(
-            [str(Path(PYTHON).with_name("celery")), "-A", "lendportal", "worker",
-             "--queues", "cob", "--concurrency", str(concurrency), "--loglevel", "INFO",
-             "--hostname", f"bench-{name}@%h", "--without-gossip", "--without-mingle"],
+            [*command, "--queues", queues, "--concurrency", str(concurrency),
+             "--loglevel", "INFO", "--hostname", f"bench-{name}@%h", "--without-gossip",
+             "--without-mingle"],
             cwd=BASE_DIR, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip

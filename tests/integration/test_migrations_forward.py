@@ -136,6 +136,8 @@ def test_a_database_of_the_release_before_the_apps_migrates_forward_with_every_r
         "calendarday",
         "collectionrun",
         "collectionattempt",
+        "settlementfile",
+        "settlementdifference",
     ]
     assert sorted(added.values()) == sorted(
         ["creditline.unfreeze_creditline"]

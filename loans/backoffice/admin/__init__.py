@@ -3,9 +3,18 @@
 Django's autodiscovery imports ``loans.backoffice.admin``; each module registers its models:
 ``accounts`` (users, partners, borrowers, the audit trail), ``lending`` (products editable, the
 rest read-only), ``credit_lines`` (read-only, unfreezing), ``queues`` (the officers' queues),
-and ``desk`` (the officers' loan page).
+``desk`` (the officers' loan page), ``collection`` (the auto-debit runs, read-only) and
+``settlement`` (the finance queue).
 """
 
-from loans.backoffice.admin import accounts, credit_lines, desk, lending, queues
+from loans.backoffice.admin import (
+    accounts,
+    collection,
+    credit_lines,
+    desk,
+    lending,
+    queues,
+    settlement,
+)
 
-__all__ = ["accounts", "credit_lines", "desk", "lending", "queues"]
+__all__ = ["accounts", "collection", "credit_lines", "desk", "lending", "queues", "settlement"]

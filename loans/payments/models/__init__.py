@@ -10,6 +10,15 @@ from loans.payments.models.collection import (
     CollectionRunStatus,
 )
 from loans.payments.models.portal import PaymentPurpose, PaymentStatus, PortalPayment
+from loans.payments.models.settlement import (
+    DifferenceAction,
+    DifferenceKind,
+    DifferenceState,
+    SettlementDifference,
+    SettlementFile,
+    SettlementKind,
+    SettlementStatus,
+)
 
 __all__ = [
     "IN_FLIGHT",
@@ -21,7 +30,14 @@ __all__ = [
     "CollectionAttempt",
     "CollectionRun",
     "CollectionRunStatus",
+    "DifferenceAction",
+    "DifferenceKind",
+    "DifferenceState",
     "PaymentPurpose",
     "PaymentStatus",
     "PortalPayment",
+    "SettlementDifference",
+    "SettlementFile",
+    "SettlementKind",
+    "SettlementStatus",
 ]

@@ -16,6 +16,9 @@ class CardBindingStatus(models.TextChoices):
 class CardBindingChannel(models.TextChoices):
     PORTAL = "PORTAL", "Portal"
     PARTNER = "PARTNER", "Partner API"
+    # Switched off by the collection run on the bank's answer (card invalid or frozen,
+    # agreement revoked at the bank): never a binding's own channel.
+    SYSTEM = "SYSTEM", "By the bank's answer"
 
 
 class CardBinding(models.Model):

@@ -31,7 +31,10 @@ class CollectionRun(models.Model):
     )
     planned = models.PositiveIntegerField(default=0)  # first attempts planned for the date
     chunks = models.PositiveIntegerField(default=0)
-    planned_at = models.DateTimeField(auto_now_add=True)
+    # When the date's first attempts were planned; None while the run holds only retries that
+    # earlier dates scheduled onto it (``collection_plan`` has not run for the date yet).
+    planned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -96,6 +99,12 @@ class CollectionAttempt(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     queried_at = models.DateTimeField(null=True, blank=True)
     query_count = models.PositiveIntegerField(default=0)
+    # A part of a charge split under the bank's single-payment limit: never sent for more than
+    # its planned amount (a whole attempt is sent for what is due when it is sent).
+    part = models.BooleanField(default=False)
+    # SUCCEEDED, but the loan took no repayment any more (closed meanwhile): the money is owed
+    # back to the borrower; finance refunds it (the settlement helper's finance queue lists it).
+    unapplied = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,6 +121,10 @@ class CollectionAttempt(models.Model):
                 fields=["sent_at"],
                 condition=Q(status__in=["SENDING", "PENDING"]),
                 name="attempt_in_flight",
+            ),
+            # Money taken that no repayment holds: the finance queue's read.
+            models.Index(
+                fields=["decided_at"], condition=Q(unapplied=True), name="attempt_unapplied"
             ),
         ]
         constraints = [
@@ -146,6 +159,10 @@ class CollectionAttempt(models.Model):
             models.CheckConstraint(
                 condition=Q(repayment__isnull=True) | Q(status="SUCCEEDED"),
                 name="attempt_repayment_only_on_success",
+            ),
+            models.CheckConstraint(
+                condition=Q(unapplied=False) | Q(status="SUCCEEDED", repayment__isnull=True),
+                name="attempt_unapplied_is_success_without_repayment",
             ),
         ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django import template
 from django.forms import BoundField
@@ -125,12 +126,35 @@ LABELS = {
     "OVERDUE_7": _("7 days overdue"),
     "OVERDUE_30": _("30 days overdue"),
     "PAYOUT_FAILED": _("Loan cancelled: the bank refused the transfer"),
+    "AUTO_DEBIT_STOPPED": _("Auto-debit stopped: your bank card could not be charged"),
     "EMAIL": _("Email"),
     "SMS": _("SMS"),
     "PORTAL": _("Portal"),
     "PARTNER": _("Partner"),
     "BACK_OFFICE": _("Back office"),
 }
+
+
+# What became of an auto-debit attempt, as the borrower reads it (PRODUCT §11).
+ATTEMPT_TEXTS = {
+    "PLANNED": _("Will be charged"),
+    "SENDING": _("Waiting for the bank's answer"),
+    "PENDING": _("Waiting for the bank's answer"),
+    "SUCCEEDED": _("Charged"),
+    "CANCELLED": _("Not charged: nothing was due any more, or auto-debit was off"),
+    "INSUFFICIENT_FUNDS": _("Not charged: not enough money on the card; we will try again"),
+    "LIMIT_EXCEEDED": _("Over the bank's single-payment limit: charged in parts"),
+    "CARD_INVALID": _("Not charged: the bank refused the card; auto-debit is now off"),
+    "CARD_FROZEN": _("Not charged: the bank refused the card; auto-debit is now off"),
+    "AGREEMENT_REVOKED": _("Not charged: the bank refused the card; auto-debit is now off"),
+}
+
+
+@register.filter
+def attempt_text(attempt: Any) -> str:
+    """What became of an auto-debit attempt (``CollectionAttempt``), in the borrower's words."""
+    code = attempt.outcome if attempt.status == "FAILED" else attempt.status
+    return str(ATTEMPT_TEXTS.get(str(code), code))
 
 
 @register.filter

@@ -16,6 +16,9 @@ class ReminderKind(models.TextChoices):
     # Not a reminder of a due date: the notice that a loan was cancelled (PRODUCT §11), sent
     # through the same channels, once per channel. Never queued by close of business.
     PAYOUT_FAILED = "PAYOUT_FAILED", "Payout failed"
+    # The notice that auto-debit stopped on the bank's answer (card invalid or frozen,
+    # agreement revoked; PRODUCT §11): queued by the collection run, never by close of business.
+    AUTO_DEBIT_STOPPED = "AUTO_DEBIT_STOPPED", "Auto-debit stopped"
 
 
 # Days from the due date to the business date that triggers each kind (PRODUCT §5).
@@ -59,7 +62,7 @@ class Reminder(models.Model):
     )
     # Denormalised from the installment so per-loan queries need no join.
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="reminders")
-    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
     channel = models.CharField(max_length=8, choices=ReminderChannel.choices)
     business_date = models.DateField()
     language = models.CharField(max_length=8)

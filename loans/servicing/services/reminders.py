@@ -230,8 +230,8 @@ def _send_next(*, now: datetime) -> ReminderStatus | None:
 
 def _cancel_reason(reminder: Reminder) -> str:
     """Return why a reminder must not go (stored in last_error: no personal data), or ""."""
-    if reminder.kind == ReminderKind.PAYOUT_FAILED:
-        # The notice of a cancelled loan (PRODUCT §11): about the loan, not an installment.
+    if reminder.kind in (ReminderKind.PAYOUT_FAILED, ReminderKind.AUTO_DEBIT_STOPPED):
+        # Notices (PRODUCT §11): a cancelled loan, auto-debit stopped; not a due date's reminder.
         return "" if _has_address(reminder) else f"no {reminder.channel.lower()} address"
     if reminder.installment.paid_date is not None:
         return "installment paid"

@@ -1,0 +1,58 @@
+"""Auto-debit stopped on the bank's answer: the binding switched off, the borrower told (§11).
+
+On CARD_INVALID, CARD_FROZEN or AGREEMENT_REVOKED the card cannot be charged again: the binding
+is switched off by the system (``CardBindingChannel.SYSTEM``, audited like any switch-off) and
+the borrower gets a notice of kind AUTO_DEBIT_STOPPED on the reminder channels (email and SMS
+where they have an address), sent by the reminder sender as the payout-failure notice is.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from loans.payments.card_bindings import card_binding_revoke
+from loans.payments.models import CardBinding, CardBindingChannel, CollectionAttempt
+from loans.servicing.models import Installment, Reminder, ReminderChannel, ReminderKind
+
+logger = logging.getLogger(__name__)
+
+
+def auto_debit_stop(*, attempt: CollectionAttempt, as_of: date, now: datetime) -> None:
+    """Switch the attempt's binding off (by the system) and queue the borrower's notice."""
+    binding = CardBinding.objects.get(pk=attempt.binding_id)
+    card_binding_revoke(binding=binding, channel=CardBindingChannel.SYSTEM, actor=None)
+    _notice_queue(attempt, as_of, now)
+    logger.info("auto-debit stopped for loan %s: %s", attempt.loan_id, attempt.outcome)
+
+
+def _notice_queue(attempt: CollectionAttempt, as_of: date, now: datetime) -> None:
+    installment = (
+        Installment.objects.filter(loan_id=attempt.loan_id, due_date__gte=attempt.due_date)
+        .order_by("due_date", "number")
+        .first()
+    )
+    if installment is None:  # pragma: no cover - a series always collects an installment
+        return
+    loan = attempt.loan
+    borrower = loan.borrower
+    addresses = (
+        (ReminderChannel.EMAIL, borrower.email),
+        (ReminderChannel.SMS, borrower.mobile_ciphertext),
+    )
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                installment=installment,
+                loan=loan,
+                kind=ReminderKind.AUTO_DEBIT_STOPPED,
+                channel=channel,
+                business_date=as_of,
+                language=borrower.language,
+                send_after=now,
+            )
+            for channel, address in addresses
+            if address
+        ],
+        ignore_conflicts=True,  # once per installment and channel (reminder_once_per_channel)
+    )

@@ -1,0 +1,176 @@
+"""What the gateway says of a charge, recorded exactly once (PRODUCT §11).
+
+Whoever learns an outcome first, the gateway's answer to ``charge``, its signed callback, the
+query sweep or the settlement file, calls ``attempt_outcome_record`` with the attempt's key. It
+locks the attempt; only an attempt in flight (SENDING or PENDING) changes, so a second report of
+the same outcome is a no-op and a conflicting one is logged (by key) and left to finance. A
+success becomes a repayment through ``repayment_post`` in the same transaction, once: the
+attempt leaves SENDING/PENDING in that transaction and ``repayment`` is one-to-one.
+
+What each outcome leads to (docs/rails.md "The collection run"):
+
+- PENDING: SENDING → PENDING; the sweep asks the gateway by the key, never charges again;
+- SUCCEEDED: the repayment (channel AUTO_DEBIT, reference ``auto-debit-<key>``, valued on the
+  business date of the charge); a loan that no longer takes repayments keeps the money as
+  ``unapplied``, for finance to refund;
+- INSUFFICIENT_FUNDS: FAILED, and the next retry of the schedule planned;
+- CARD_INVALID, CARD_FROZEN, AGREEMENT_REVOKED: FAILED, auto-debit switched off, borrower told;
+- LIMIT_EXCEEDED: FAILED, and the amount split into parts under the limit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from loans.calendar.selectors import business_date_current
+from loans.errors import LendingError
+from loans.payments.collection.followups import attempt_parts_plan, attempt_retry_plan
+from loans.payments.collection.notices import auto_debit_stop
+from loans.payments.collection.timing import beijing_date
+from loans.payments.gateway import ChargeOutcome
+from loans.payments.models import IN_FLIGHT, AttemptStatus, CollectionAttempt
+from loans.servicing.models import Loan, LoanStatus, RepaymentChannel
+from loans.servicing.services.repayment_plans import RepaymentRefused
+from loans.servicing.services.repayments import repayment_post
+
+logger = logging.getLogger(__name__)
+
+DECIDERS = frozenset({"answer", "callback", "query", "file"})
+STOPPING = frozenset(
+    {ChargeOutcome.CARD_INVALID, ChargeOutcome.CARD_FROZEN, ChargeOutcome.AGREEMENT_REVOKED}
+)
+
+
+class AttemptUnknown(LendingError):
+    """No auto-debit attempt has this key."""
+
+    code = "attempt_unknown"
+
+
+@transaction.atomic
+def attempt_outcome_record(
+    *,
+    key: str,
+    outcome: ChargeOutcome,
+    gateway_reference: str = "",
+    decided_by: str,
+    as_of: date | None = None,
+    now: datetime | None = None,
+    single_payment_limit: Decimal | None = None,
+) -> CollectionAttempt:
+    """Record the outcome of the charge of ``key``, once; return the attempt as it stands.
+
+    ``decided_by`` is who says so: "answer", "callback", "query" or "file". ``as_of`` is the
+    business date (default: the open one), ``now`` the time (default: the clock).
+    ``single_payment_limit`` is the bank's limit with LIMIT_EXCEEDED, if it named one. Raises
+    AttemptUnknown for an unknown key and ValueError for an unknown ``decided_by``.
+    """
+    if decided_by not in DECIDERS:
+        raise ValueError(f"decided_by must be one of {sorted(DECIDERS)}, got {decided_by!r}")
+    outcome = ChargeOutcome(outcome)
+    attempt = CollectionAttempt.objects.select_for_update().filter(key=key).first()
+    if attempt is None:
+        raise AttemptUnknown(f"No auto-debit attempt has the key {key!r}.")
+    if attempt.status not in IN_FLIGHT:
+        _already_decided(attempt, outcome)
+        return attempt
+    now = now or timezone.now()
+    if gateway_reference:
+        attempt.gateway_reference = gateway_reference[:100]
+    if outcome == ChargeOutcome.PENDING:
+        return _pending(attempt)
+    # The loan's lock, before anything follows: the series' sequence numbers, the repayment.
+    loan = Loan.objects.select_for_update().get(pk=attempt.loan_id)
+    as_of = as_of or business_date_current()
+    attempt.outcome = outcome
+    attempt.decided_by = decided_by
+    attempt.decided_at = now
+    if outcome == ChargeOutcome.SUCCEEDED:
+        _succeeded(attempt, loan, as_of)
+        return attempt
+    attempt.status = AttemptStatus.FAILED
+    _save(attempt)
+    _failed_followups(attempt, outcome, as_of, now, single_payment_limit)
+    return attempt
+
+
+def _already_decided(attempt: CollectionAttempt, outcome: ChargeOutcome) -> None:
+    if outcome == ChargeOutcome.PENDING or outcome == attempt.outcome:
+        return
+    # Money may have moved otherwise than we recorded: finance sees it in the settlement.
+    logger.warning(
+        "conflicting outcome for auto-debit attempt %s: %s reported, %s recorded",
+        attempt.key,
+        outcome,
+        attempt.outcome or attempt.status,
+    )
+
+
+def _pending(attempt: CollectionAttempt) -> CollectionAttempt:
+    attempt.status = AttemptStatus.PENDING
+    _save(attempt)
+    return attempt
+
+
+def _succeeded(attempt: CollectionAttempt, loan: Loan, as_of: date) -> None:
+    """Post the repayment, valued on the Beijing date of the charge (never after ``as_of``)."""
+    attempt.status = AttemptStatus.SUCCEEDED
+    sent_on = beijing_date(attempt.sent_at) if attempt.sent_at else as_of
+    value_date = min(sent_on, as_of)
+    if loan.status == LoanStatus.ACTIVE:
+        try:
+            attempt.repayment = repayment_post(
+                loan=loan,
+                amount=attempt.amount,
+                value_date=value_date,
+                as_of=as_of,
+                channel=RepaymentChannel.AUTO_DEBIT,
+                reference=f"auto-debit-{attempt.key}",
+            )
+        except RepaymentRefused:
+            logger.warning("auto-debit attempt %s: repayment refused", attempt.key, exc_info=True)
+    if attempt.repayment is None:
+        # The money was taken but the loan takes no repayment (closed meanwhile): it must
+        # not be lost. Finance refunds it from the queue of unapplied successes.
+        attempt.unapplied = True
+        logger.warning(
+            "auto-debit attempt %s succeeded on loan %s (%s): unapplied, to refund",
+            attempt.key,
+            loan.pk,
+            loan.status,
+        )
+    _save(attempt)
+
+
+def _failed_followups(
+    attempt: CollectionAttempt,
+    outcome: ChargeOutcome,
+    as_of: date,
+    now: datetime,
+    limit: Decimal | None,
+) -> None:
+    if outcome == ChargeOutcome.INSUFFICIENT_FUNDS:
+        attempt_retry_plan(attempt=attempt, now=now)
+    elif outcome == ChargeOutcome.LIMIT_EXCEEDED:
+        attempt_parts_plan(attempt=attempt, limit=limit, now=now)
+    elif outcome in STOPPING:
+        auto_debit_stop(attempt=attempt, as_of=as_of, now=now)
+
+
+def _save(attempt: CollectionAttempt) -> None:
+    attempt.save(
+        update_fields=[
+            "status",
+            "outcome",
+            "decided_by",
+            "decided_at",
+            "gateway_reference",
+            "repayment",
+            "unapplied",
+        ]
+    )

@@ -1,0 +1,304 @@
+"""`make bench`, after the COB bench: the auto-debit collection run at scale (issue #17, §11).
+
+On a copy of the bench database (``lendportal_bench`` as tests.bench.cob leaves it, 1,000,000
+loans) named ``lendportal_bench_rails``:
+
+1. Due days bunch (the 10th of the month for most bills): the next installment of enough active
+   loans is moved to the open business date D that ``--due`` (300,000) installments are due on
+   it, and each of their borrowers has a card bound for auto-debit (set-based, untimed).
+2. Planning D's run (``collection_plan``, one INSERT … SELECT) is timed: goal under 60 s.
+3. Sending, by 2 worker processes through the fake gateway (shared in Redis), ``--chunks``
+   chunks (1,000 attempts each) at a time: with no limit (what the workers can do), under the
+   gateway's limit (``--rate``, default 100 per second), and under half the workers' capacity
+   (where the limit must bind). The verdict says which bounds the sending. The workers' clock
+   is D 08:00 in Beijing.
+4. Checked: no key debited twice at the gateway, every debit posted once as an AUTO_DEBIT
+   repayment (count and sum to the fen), and ``reconcile`` exits 0.
+
+Prints the figures and writes var/bench/rails.txt.
+
+    python -m tests.bench.rails [--due 300000] [--chunks 3] [--rate 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tests.bench.cob import (
+    BENCH_DB,
+    LOG_DIR,
+    Figures,
+    Worker,
+    _environment,
+    _manage,
+    _safe,
+    _with_database,
+)
+
+RAILS_DB = f"{BENCH_DB}_rails"
+CARD = "6222020200000000006"  # one card for every bench borrower (Luhn-valid), unlimited balance
+WORKER_PROCESSES = 2
+
+
+def main() -> None:
+    options = _options()
+    env = _environment()
+    _database_copy(env)
+    env["DATABASE_URL"] = _with_database(env["DATABASE_URL"], RAILS_DB)
+    env["LENDPORTAL_FAKE_GATEWAY_SHARED"] = "true"
+    env["LENDPORTAL_GATEWAY_BACKEND"] = "loans.payments.fake_gateway.FakeGateway"
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from loans.calendar.selectors import business_date_current
+
+    figures = Figures()
+    day = business_date_current()
+    figures.add(f"Database {_safe(env['DATABASE_URL'])}, {os.cpu_count()} cores; date {day}")
+    _bunch(day, options.due, figures)
+    run = _plan(day, figures)
+    sample = _agreements_open(run, 3 * options.chunks)
+    k = options.chunks
+    free = _send(env, run, range(0, k), rate=0, figures=figures)
+    default = _send(env, run, range(k, 2 * k), rate=options.rate, figures=figures)
+    low_rate = max(1, int(free / 2))
+    low = _send(env, run, range(2 * k, 3 * k), rate=low_rate, figures=figures)
+    figures.add(_verdict(free, options.rate, default, low_rate, low))
+    _check(run, sample, figures)
+    _reconcile(env, figures)
+    (LOG_DIR / "rails.txt").write_text("\n".join(figures.lines) + "\n")
+    print(f"Figures written to {LOG_DIR / 'rails.txt'}")
+
+
+def _verdict(free: float, rate: int, default: float, low_rate: int, low: float) -> str:
+    """Which of the limit and the workers bounds the sending, from the three runs."""
+    held = f"under a limit of {low_rate}/s (half their capacity) they sent {low:,.0f}/s"
+    if default >= 0.9 * rate:
+        return f"The rate limit is the bottleneck: {default:,.0f}/s under {rate}/s; {held}"
+    return (
+        f"The workers are the bottleneck at {rate}/s: {free:,.0f}/s is all that "
+        f"{WORKER_PROCESSES} processes send on this machine; {held}"
+    )
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--due", type=int, default=300_000)
+    parser.add_argument("--chunks", type=int, default=2, help="chunks sent at each rate")
+    parser.add_argument("--rate", type=int, default=100, help="charges per second")
+    return parser.parse_args()
+
+
+def _database_copy(env: dict[str, str]) -> None:
+    import psycopg
+
+    began = time.perf_counter()
+    with psycopg.connect(env["LENDPORTAL_ADMIN_URL"], autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {RAILS_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {RAILS_DB} TEMPLATE {BENCH_DB}")
+    print(f"Copied {BENCH_DB} to {RAILS_DB} in {time.perf_counter() - began:.1f} s", flush=True)
+
+
+# --- 1. the day's due installments and their cards -------------------------------------------
+
+_BUNCH_SQL = """
+WITH next AS (
+    SELECT DISTINCT ON (i.loan_id) i.id, i.loan_id, i.period_start, i.accrual_start_date
+    FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id AND l.status = 'ACTIVE'
+    WHERE i.paid_date IS NULL AND i.due_date > %(day)s
+    ORDER BY i.loan_id, i.number
+), moved AS (
+    SELECT n.id FROM next n
+    WHERE n.period_start < %(day)s AND n.accrual_start_date <= %(day)s
+      AND NOT EXISTS (SELECT FROM loans_installment j
+                      WHERE j.loan_id = n.loan_id AND j.due_date = %(day)s)
+    ORDER BY n.loan_id LIMIT %(more)s
+)
+UPDATE loans_installment SET due_date = %(day)s WHERE id IN (SELECT id FROM moved)
+"""
+
+_BIND_SQL = """
+INSERT INTO payments_cardbinding
+    (borrower_id, card_number_ciphertext, card_number_digest, card_number_masked, gateway,
+     agreement_reference, status, channel, consent_at, consent_ip, consent_user_agent,
+     agreement_version, created_at, revoked_at, revoked_channel)
+SELECT DISTINCT l.borrower_id, %(ciphertext)s, %(digest)s, %(masked)s, 'fake',
+       'BENCH-' || l.borrower_id, 'ACTIVE', 'PORTAL', now(), NULL::inet, 'bench', %(version)s,
+       now(), NULL::timestamptz, ''
+FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id AND l.status = 'ACTIVE'
+WHERE i.due_date = %(day)s AND i.paid_date IS NULL
+ON CONFLICT DO NOTHING
+"""
+
+
+def _bunch(day: date, due: int, figures: Figures) -> None:
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from accounts import crypto
+
+    began = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id "
+            "AND l.status = 'ACTIVE' WHERE i.due_date = %s AND i.paid_date IS NULL",
+            [day],
+        )
+        already = int(cursor.fetchone()[0])
+        cursor.execute(_BUNCH_SQL, {"day": day, "more": max(0, due - already)})
+        moved = cursor.rowcount
+        cursor.execute(
+            _BIND_SQL,
+            {
+                "day": day,
+                "ciphertext": crypto.encrypt(CARD),
+                "digest": crypto.lookup_digest(CARD),
+                "masked": crypto.mask_bank_card(CARD),
+                "version": settings.LENDPORTAL_AUTO_DEBIT_AGREEMENT_VERSION,
+            },
+        )
+        bound = cursor.rowcount
+        cursor.execute("ANALYZE loans_installment; ANALYZE payments_cardbinding")
+    figures.add(
+        f"Prepared {day}: {already:,} installments were due, {moved:,} moved to it, "
+        f"{bound:,} cards bound ({time.perf_counter() - began:.1f} s, untimed)"
+    )
+
+
+# --- 2. planning ------------------------------------------------------------------------------
+
+
+def _plan(day: date, figures: Figures) -> Any:
+    from loans.payments.collection.planning import collection_plan
+
+    began = time.perf_counter()
+    run = collection_plan(business_date=day)
+    seconds = time.perf_counter() - began
+    figures.add(
+        f"Planning {day}: {run.planned:,} attempts in {run.chunks:,} chunks in {seconds:.1f} s "
+        f"(goal: under 60 s for 300,000)"
+    )
+    return run
+
+
+# --- 3. sending -------------------------------------------------------------------------------
+
+
+def _agreements_open(run: Any, chunks: int) -> list[int]:
+    """Open a fake agreement for the cards of the first ``chunks`` chunks; return their ids."""
+    from django.db import connection
+
+    from loans.payments.fake_gateway import FakeGateway
+    from loans.payments.gateway import CardDetails
+    from loans.payments.models import CollectionAttempt
+
+    FakeGateway.reset(seed=17)
+    rows = list(
+        CollectionAttempt.objects.filter(run=run, chunk__lt=chunks).values_list("pk", "binding_id")
+    )
+    fake = FakeGateway()
+    card = CardDetails(number=CARD, holder_name="bench", holder_id_number="bench")
+    references = [fake.bind(card=card) for _ in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE payments_cardbinding b SET agreement_reference = r.reference "
+            "FROM unnest(%s::bigint[], %s::text[]) AS r(id, reference) WHERE b.id = r.id",
+            [[binding for _, binding in rows], references],
+        )
+    return [pk for pk, _ in rows]
+
+
+def _send(env: dict[str, str], run: Any, chunks: range, *, rate: int, figures: Figures) -> float:
+    """Send ``chunks`` of the run on 2 worker processes at ``rate`` (0: none); charges/s."""
+    from loans.payments import tasks
+    from loans.payments.models import IN_FLIGHT, AttemptStatus, CollectionAttempt
+
+    attempts = CollectionAttempt.objects.filter(run=run, chunk__in=list(chunks), sequence=0)
+    total = attempts.count()
+    worker_env = {**env, "LENDPORTAL_AUTO_DEBIT_RATE_PER_SECOND": str(rate)}
+    worker = Worker(
+        worker_env,
+        WORKER_PROCESSES,
+        name=f"rails-{rate or 'free'}",
+        queues="default",
+        clock_offset=_offset_to_eight(run.business_date),
+    )
+    try:
+        began = time.perf_counter()
+        for chunk in chunks:
+            tasks.collection_chunk_send.delay(run_id=run.pk, chunk=chunk)
+        open_states = [AttemptStatus.PLANNED, *IN_FLIGHT]
+        while attempts.filter(status__in=open_states).exists():
+            if time.perf_counter() - began > 30 + 3 * total / max(rate, 10):
+                raise SystemExit(f"sending stalled; see {worker.log}")
+            time.sleep(0.2)
+        seconds = time.perf_counter() - began
+    finally:
+        worker.stop()
+    per_second = total / seconds
+    limit = f"a limit of {rate}/s" if rate else "no limit"
+    figures.add(
+        f"Sending {total:,} attempts ({len(chunks)} chunks) on {WORKER_PROCESSES} worker "
+        f"processes under {limit}: {seconds:.1f} s = {per_second:,.0f} charges/s"
+    )
+    return per_second
+
+
+def _offset_to_eight(day: date) -> float:
+    """Seconds from now to ``day`` 08:00:30 in Beijing: the workers' clock starts there."""
+    from zoneinfo import ZoneInfo
+
+    eight = datetime(day.year, day.month, day.day, 8, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return eight.timestamp() - time.time()
+
+
+# --- 4. what must hold -----------------------------------------------------------------------
+
+
+def _check(run: Any, sample: list[int], figures: Figures) -> None:
+    from django.db.models import Count, Sum
+
+    from loans.payments.fake_gateway import FakeGateway
+    from loans.payments.models import AttemptStatus, CollectionAttempt
+    from loans.servicing.models import Repayment, RepaymentChannel
+
+    debits = FakeGateway().debits
+    keys = [d.key for d in debits]
+    succeeded = CollectionAttempt.objects.filter(pk__in=sample, status=AttemptStatus.SUCCEEDED)
+    ours = succeeded.aggregate(n=Count("pk"), s=Sum("amount"))
+    posted = Repayment.objects.filter(channel=RepaymentChannel.AUTO_DEBIT).aggregate(
+        n=Count("pk"), s=Sum("amount")
+    )
+    taken = sum((d.amount for d in debits), Decimal("0.00"))
+    statuses = dict(
+        CollectionAttempt.objects.filter(pk__in=sample)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    figures.add(f"Attempts sent: {statuses}")
+    figures.add(
+        f"Gateway debits {len(keys):,} (¥{taken:,.2f}), keys debited twice: "
+        f"{len(keys) - len(set(keys))}; succeeded attempts {ours['n']:,} "
+        f"(¥{ours['s'] or 0:,.2f}); AUTO_DEBIT repayments {posted['n']:,} "
+        f"(¥{posted['s'] or 0:,.2f})"
+    )
+    same = len(keys) == len(set(keys)) == ours["n"] == posted["n"]
+    if not (same and taken == (ours["s"] or 0) == (posted["s"] or 0)):
+        raise SystemExit("money taken at the gateway and money posted differ")
+
+
+def _reconcile(env: dict[str, str], figures: Figures) -> None:
+    began = time.perf_counter()
+    _manage(env, "reconcile")  # exits non-zero on any difference
+    figures.add(f"reconcile: the books agree ({time.perf_counter() - began:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
