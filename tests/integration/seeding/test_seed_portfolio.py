@@ -4,6 +4,7 @@ Real transactions (each chunk commits on its own), on a database that already ho
 """
 
 import random
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -202,8 +203,26 @@ def test_one_writer_and_two_writers_seed_the_same_portfolio() -> None:
     one = fingerprint()
     wipe()
 
+    analysed_before = analyze_count("loans_installment")
     seed(*args, "--writers", "2")
 
     assert fingerprint() == one
     assert len(one) == 900
     call_command("reconcile", stdout=StringIO())
+    # Issue #20: each writer analyses in its first chunk and the run at its end, as the owner
+    # (PostgreSQL skips the application's role): 3 chunks on 2 writers, so 3 ANALYZEs.
+    assert analyze_count("loans_installment", at_least=analysed_before + 3) >= analysed_before + 3
+
+
+def analyze_count(table: str, *, at_least: int = 0) -> int:
+    """How often ``table`` was analysed; waits up to 10 s for ``at_least`` (stats flush late)."""
+    deadline = time.monotonic() + 10
+    while True:
+        with owner_cursor() as cursor:
+            cursor.execute(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s", [table]
+            )
+            count = int(cursor.fetchone()[0])
+        if count >= at_least or time.monotonic() > deadline:
+            return count
+        time.sleep(0.2)

@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
+from accounts.database_roles import connection_as_owner
 from loans.calendar.models import BusinessDate
 from loans.management.seeding.portfolio.borrowers import (
     BorrowerMaker,
@@ -84,7 +85,7 @@ class Run:
         self.report = report
         self.summary = PortfolioSummary()
         self.lock = threading.Lock()
-        self.analysed = False
+        self.analysed: set[int] = set()  # the writer threads that analysed their first chunk
         self.started = time.perf_counter()
 
     def step(self, name: str, began: float, *, announce: bool = True) -> None:
@@ -120,11 +121,25 @@ class Run:
             self._write_in_parallel(data, chunks)
         began = time.perf_counter()
         BusinessDate.objects.update_or_create(pk=1, defaults={"current_date": self.as_of})
+        self._analyze()
+        self.step("business date and statistics", began)
+        self.summary.elapsed = time.perf_counter() - self.started
+
+    def _analyze(self) -> None:
+        """Statistics for the planner. Only the tables' owner may ANALYZE (PostgreSQL skips the
+        application's role with a warning, issue #20): parallel writers connect as the owner,
+        and so does this; one writer may be inside a test's transaction and keeps its role."""
+        if self.writers == 1:
+            self._analyze_here()
+            return
+        with connection_as_owner(DEFAULT_DB_ALIAS):
+            self._analyze_here()
+
+    @staticmethod
+    def _analyze_here() -> None:
         with connection.cursor() as cursor:
             for table in ANALYZED:
                 cursor.execute(f"ANALYZE {table}")
-        self.step("business date and statistics", began)
-        self.summary.elapsed = time.perf_counter() - self.started
 
     def _write_here(self, data: SessionData, chunks: Iterator[Chunk]) -> None:
         """One writer: this thread and its connection (works inside a test's transaction)."""
@@ -147,10 +162,12 @@ class Run:
 
         def writer() -> None:
             try:
-                session = session_open(data)
-                while not stop.is_set() and (chunk := work.get()) is not None:
-                    results.put((chunk, self._write(session, chunk)))
-                session_close()
+                # As the owner: the first chunk's ANALYZE needs it (see ``_analyze``).
+                with connection_as_owner(DEFAULT_DB_ALIAS):
+                    session = session_open(data)
+                    while not stop.is_set() and (chunk := work.get()) is not None:
+                        results.put((chunk, self._write(session, chunk)))
+                    session_close()
             except BaseException as error:  # noqa: BLE001 - handed to the main thread
                 results.put(error)
             finally:
@@ -333,10 +350,14 @@ class Run:
     def _reminders(self, cursor: Any, part: PortfolioSummary) -> None:
         """The reminders the nights through D - 1 queued and sent, as close of business would."""
         with self.lock:
-            first_chunk, self.analysed = not self.analysed, True
+            writer = threading.get_ident()
+            first_chunk = writer not in self.analysed
+            self.analysed.add(writer)
         if first_chunk:
             # Give the planner row counts, or it joins these tables, empty when last analysed,
-            # with nested loops over millions of rows.
+            # with nested loops over millions of rows. Each writer analyses in its own first
+            # chunk: another writer's statistics are not visible before that one commits
+            # (issue #20: a second writer's first chunk took 392 s of a 100,000-loan seed).
             cursor.execute(
                 "ANALYZE loans_loan; ANALYZE loans_installment; ANALYZE accounts_borrower"
             )
