@@ -30,6 +30,11 @@ LENDPORTAL_AUTO_DEBIT_RATE_PER_SECOND = env_int("LENDPORTAL_AUTO_DEBIT_RATE_PER_
 LENDPORTAL_AUTO_DEBIT_QUERY_AFTER_SECONDS = env_int(
     "LENDPORTAL_AUTO_DEBIT_QUERY_AFTER_SECONDS", 120
 )
+# A charge the gateway says it never received (NOT_FOUND) is taken as not sent, and retried on
+# the schedule, once it was sent this long ago (a request may still be on its way before).
+LENDPORTAL_AUTO_DEBIT_NOT_FOUND_AFTER_SECONDS = env_int(
+    "LENDPORTAL_AUTO_DEBIT_NOT_FOUND_AFTER_SECONDS", 600
+)
 # The fake gateway keeps its cards, agreements and charges in Redis (the default cache's),
 # shared by every process, under this namespace; off, in each process's memory (unit tests).
 LENDPORTAL_FAKE_GATEWAY_SHARED = env_bool("LENDPORTAL_FAKE_GATEWAY_SHARED", default=False)

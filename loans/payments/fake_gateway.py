@@ -372,11 +372,11 @@ class FakeGateway:
         )
 
     def charge_query(self, *, key: str) -> ChargeResult:
-        """Tell what really happened to the charge of ``key`` (PENDING if none was received)."""
+        """Tell what really happened to the charge of ``key`` (NOT_FOUND if none was received)."""
         store = _store()
         seen = store.result(key)
         if seen is None:
-            return ChargeResult(key=key, outcome=ChargeOutcome.PENDING)
+            return ChargeResult(key=key, outcome=ChargeOutcome.NOT_FOUND)
         number = store.agreement_card(seen.agreement_reference)
         return self._result(key, seen.outcome, self.card(number) if number else self.default)
 

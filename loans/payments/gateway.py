@@ -51,6 +51,9 @@ class ChargeOutcome(StrEnum):
     AGREEMENT_REVOKED = "AGREEMENT_REVOKED"  # stop and tell the borrower
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"  # over the bank's single-payment limit: split
     PENDING = "PENDING"  # timeout or not yet known: query by the key, never charge again
+    # Only from charge_query: the gateway has no charge with this key (the request never
+    # reached it, e.g. the worker died between recording SENDING and calling). No money moved.
+    NOT_FOUND = "NOT_FOUND"
 
 
 # Outcomes after which asking again changes nothing.

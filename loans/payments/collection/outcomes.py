@@ -13,7 +13,8 @@ What each outcome leads to (docs/rails.md "The collection run"):
 - SUCCEEDED: the repayment (channel AUTO_DEBIT, reference ``auto-debit-<key>``, valued on the
   business date of the charge); a loan that no longer takes repayments keeps the money as
   ``unapplied``, for finance to refund;
-- INSUFFICIENT_FUNDS: FAILED, and the next retry of the schedule planned;
+- INSUFFICIENT_FUNDS, NOT_FOUND (the gateway never received it; only from the query sweep):
+  FAILED, and the next retry of the schedule planned;
 - CARD_INVALID, CARD_FROZEN, AGREEMENT_REVOKED: FAILED, auto-debit switched off, borrower told;
 - LIMIT_EXCEEDED: FAILED, and the amount split into parts under the limit.
 """
@@ -154,7 +155,7 @@ def _failed_followups(
     now: datetime,
     limit: Decimal | None,
 ) -> None:
-    if outcome == ChargeOutcome.INSUFFICIENT_FUNDS:
+    if outcome in {ChargeOutcome.INSUFFICIENT_FUNDS, ChargeOutcome.NOT_FOUND}:
         attempt_retry_plan(attempt=attempt, now=now)
     elif outcome == ChargeOutcome.LIMIT_EXCEEDED:
         attempt_parts_plan(attempt=attempt, limit=limit, now=now)

@@ -5,7 +5,10 @@ died between the commit and the gateway's answer), sent or last asked at least
 ``older_than_seconds`` ago, claims them (``queried_at``, ``query_count``) under SKIP LOCKED so
 two sweeps do not ask twice, then asks the gateway ``charge_query(key=)`` outside any
 transaction and records what it says (``decided_by="query"``). An answer still PENDING leaves
-the attempt PENDING for the next sweep.
+the attempt PENDING for the next sweep. NOT_FOUND (the gateway never received the key: a worker
+died between recording SENDING and calling) decides the attempt only once it was sent
+``LENDPORTAL_AUTO_DEBIT_NOT_FOUND_AFTER_SECONDS`` ago, so a request still on its way is not
+taken for lost: it then fails, no money having moved, and the series' next retry is planned.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 
 from loans.payments.collection.outcomes import attempt_outcome_record
-from loans.payments.gateway import gateway
+from loans.payments.gateway import ChargeOutcome, gateway
 from loans.payments.models import IN_FLIGHT, AttemptStatus, CollectionAttempt, CollectionRun
 
 logger = logging.getLogger(__name__)
@@ -28,19 +32,23 @@ def collection_attempts_query(
     *, now: datetime, older_than_seconds: int, limit: int = 500
 ) -> Counter[str]:
     """Ask the gateway about attempts whose outcome is unknown; return the tally of statuses."""
-    keys = _claim(now, older_than_seconds, limit)
+    claimed = _claim(now, older_than_seconds, limit)
     tally: Counter[str] = Counter()
     backend = gateway()
-    for key in keys:
+    lost_after = timedelta(seconds=settings.LENDPORTAL_AUTO_DEBIT_NOT_FOUND_AFTER_SECONDS)
+    for key, sent_at in claimed:
         try:
             result = backend.charge_query(key=key)
         except Exception:  # asked again at the next sweep
             logger.warning("charge query of attempt %s failed", key, exc_info=True)
             tally["error"] += 1
             continue
+        outcome = result.outcome
+        if outcome == ChargeOutcome.NOT_FOUND and now - sent_at < lost_after:
+            outcome = ChargeOutcome.PENDING  # perhaps still on its way to the gateway
         attempt = attempt_outcome_record(
             key=key,
-            outcome=result.outcome,
+            outcome=outcome,
             gateway_reference=result.gateway_reference,
             decided_by="query",
             now=now,
@@ -51,7 +59,7 @@ def collection_attempts_query(
 
 
 @transaction.atomic
-def _claim(now: datetime, older_than_seconds: int, limit: int) -> list[str]:
+def _claim(now: datetime, older_than_seconds: int, limit: int) -> list[tuple[str, datetime]]:
     before = now - timedelta(seconds=older_than_seconds)
     last_asked = Q(queried_at__isnull=True) | Q(queried_at__lte=before)
     rows = list(
@@ -59,12 +67,12 @@ def _claim(now: datetime, older_than_seconds: int, limit: int) -> list[str]:
         .filter(status__in=IN_FLIGHT, sent_at__lte=before)
         .filter(last_asked)
         .order_by("sent_at")
-        .values_list("pk", "key")[:limit]
+        .values_list("pk", "key", "sent_at")[:limit]
     )
-    CollectionAttempt.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+    CollectionAttempt.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
         queried_at=now, query_count=F("query_count") + 1
     )
-    return [key for _, key in rows]
+    return [(key, sent_at) for _, key, sent_at in rows if sent_at is not None]  # filtered on it
 
 
 def collection_run_progress(*, run: CollectionRun) -> dict[int, Counter[str]]:

@@ -143,6 +143,7 @@ ATTEMPT_TEXTS = {
     "SUCCEEDED": _("Charged"),
     "CANCELLED": _("Not charged: nothing was due any more, or auto-debit was off"),
     "INSUFFICIENT_FUNDS": _("Not charged: not enough money on the card; we will try again"),
+    "NOT_FOUND": _("Not charged: the request did not reach the bank; we will try again"),
     "LIMIT_EXCEEDED": _("Over the bank's single-payment limit: charged in parts"),
     "CARD_INVALID": _("Not charged: the bank refused the card; auto-debit is now off"),
     "CARD_FROZEN": _("Not charged: the bank refused the card; auto-debit is now off"),

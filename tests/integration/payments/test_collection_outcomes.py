@@ -24,6 +24,7 @@ from loans.payments.models import (
     CardBindingStatus,
     CollectionAttempt,
     CollectionRun,
+    CollectionRunStatus,
 )
 from loans.servicing.models import LoanStatus, Reminder, ReminderKind, Repayment, RepaymentChannel
 from loans.servicing.selectors import loan_payoff_quote
@@ -244,6 +245,32 @@ def test_a_charge_whose_worker_died_is_asked_about_and_never_sent(fake):
     assert attempt.queried_at == bj(DUE, 8, 5)
     assert send_due(DUE, bj(DUE, 9, 0)) == Counter()
     assert not fake.charges
+
+
+def test_a_charge_the_gateway_never_received_fails_after_the_grace_and_is_retried(fake):
+    """Found by the crash test: a worker died between committing SENDING and calling the
+    gateway. The gateway then answers NOT_FOUND; 10 minutes after sending (a request may still
+    be on its way before) the attempt fails with no money moved and the series goes on."""
+    bound = bound_loan()
+    owed = bound.due()
+    run = collection_plan(business_date=DUE)
+    CollectionAttempt.objects.update(status=AttemptStatus.SENDING, sent_at=bj(DUE, 8, 0))
+
+    early = collection_attempts_query(now=bj(DUE, 8, 5), older_than_seconds=120)
+    late = collection_attempts_query(now=bj(DUE, 8, 11), older_than_seconds=120)
+
+    assert early == Counter({"pending": 1})
+    assert late == Counter({"failed": 1})
+    lost = CollectionAttempt.objects.get(sequence=0)
+    assert (lost.outcome, lost.decided_by) == (ChargeOutcome.NOT_FOUND, "query")
+    retry = CollectionAttempt.objects.get(parent=lost)
+    assert retry.status == AttemptStatus.PLANNED
+    assert retry.scheduled_at == bj(DUE, 12, 0)
+    assert send_due(DUE, bj(DUE, 12, 0)) == Counter({"succeeded": 1})
+    assert [c.key for c in fake.debits] == [retry.key]  # the lost key was never charged
+    assert Repayment.objects.get(channel=RepaymentChannel.AUTO_DEBIT).amount == owed
+    run.refresh_from_db()
+    assert run.status == CollectionRunStatus.DONE
 
 
 def test_a_success_reported_first_by_the_callback_posts_once_then_the_answer_is_a_no_op(fake):

@@ -151,7 +151,7 @@ def test_the_unknown_outcomes_replay_with_the_same_seed(fake):
 
 
 def test_a_query_of_a_key_never_sent_is_pending(fake):
-    assert fake.charge_query(key="never").outcome == ChargeOutcome.PENDING
+    assert fake.charge_query(key="never").outcome == ChargeOutcome.NOT_FOUND
 
 
 def test_latency_delays_the_answer(fake):
