@@ -277,8 +277,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_IMPORTS = ("lendportal.health",)  # beat's heartbeat task, read by /healthz?full=1
 # Close of business starts after midnight Beijing time and re-checks every 15 minutes until the
 # morning, resuming a run whose chunks were lost; `expires` keeps a missed tick from doubling.
+# Beat may run on two machines (issue #21): RedBeat keeps the schedule in Redis under a lock
+# that one beat holds and renews each loop; another waits and takes over once a dead one's lock
+# expires (LENDPORTAL_BEAT_LOCK_SECONDS).
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = cache_url_for_broker(CELERY_BROKER_URL)
+CELERY_REDBEAT_KEY_PREFIX = "lendportal:redbeat:"
+CELERY_REDBEAT_LOCK_TIMEOUT = env_int("LENDPORTAL_BEAT_LOCK_SECONDS", 60)
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5  # seconds: the lock is renewed at least this often
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "beat-tick": {"task": "lendportal.beat_tick", "schedule": 60, "options": {"expires": 50}},
+    "beat-tick": {
+        "task": "lendportal.beat_tick",
+        "schedule": env_int("LENDPORTAL_BEAT_TICK_SECONDS", 60),
+        "options": {"expires": 50},
+    },
     "close-business-day": {
         "task": "loans.cob.tasks.business_day_close",
         "schedule": crontab(minute="*/15", hour="0-6"),
