@@ -16,10 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from celery import shared_task
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -89,6 +92,19 @@ def detail(now: datetime) -> dict[str, Any]:
             "ok": ticked is not None and now - ticked < BEAT_SILENT_AFTER,
         },
     }
+
+
+@never_cache
+@require_GET
+def system_view(request: HttpRequest) -> HttpResponse:
+    """The admin's system page (staff, /admin/system/): the checks and the detail of healthz."""
+    context = {
+        **admin.site.each_context(request),
+        "title": _("System"),
+        "checks": {name: _run(check) for name, check in CHECKS.items()},
+        "detail": detail(timezone.now()),
+    }
+    return TemplateResponse(request, "admin/system.html", context)
 
 
 @never_cache

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lendportal.api_urls import page_not_found
-from lendportal.health import healthz
+from lendportal.health import healthz, system_view
 
 # Unmatched /api/ URLs answer with the API's error body (PRODUCT §7), others with the page.
 handler404 = page_not_found
@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/portfolio/", include("loans.backoffice.urls")),
+    path("admin/system/", admin.site.admin_view(system_view), name="admin_system"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("lendportal.api_urls")),

@@ -6,9 +6,11 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
+from accounts.models import User
 from lendportal import health
 from loans.calendar.models import BusinessDate
 from loans.cob.models import CobRun, CobRunStatus
+from tests.factories.accounts import totp_enable
 
 
 @pytest.mark.django_db
@@ -80,3 +82,22 @@ def test_healthz_full_tells_the_business_date_last_night_and_beat(client: Client
     assert late.json()["detail"]["last_night_closed"] is False  # 2027-03-15 not closed
     assert late.json()["detail"]["beat"]["ok"] is False  # a day without a tick
     assert "detail" not in client.get("/healthz").json()
+
+
+@pytest.mark.django_db
+def test_the_admins_system_page_shows_the_same_to_staff_only(client: Client) -> None:
+    BusinessDate.objects.update_or_create(id=1, defaults={"current_date": date(2027, 3, 15)})
+    anonymous = client.get("/admin/system/")
+    staff = User.objects.create_user(username="ops", password="x", is_staff=True)
+    totp_enable(staff)
+    client.force_login(staff)
+
+    page = client.get("/admin/system/", headers={"accept-language": "en"})
+
+    assert anonymous.status_code == 302
+    assert "/login/" in anonymous["Location"]
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2027-03-15" in text
+    assert "Beat's last tick" in text
+    assert "database" in text
