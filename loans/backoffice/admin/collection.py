@@ -20,13 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.payments.collection.queries import collection_run_progress
 from loans.payments.models import AttemptStatus, CollectionAttempt, CollectionRun
+from loans.servicing.services.reminders import amount_format
 
 STATUSES = [str(status) for status in AttemptStatus.values]
-
-
-def yuan(amount: Decimal | None) -> str:
-    """¥1,234.50; an empty cell for nothing."""
-    return "" if amount is None else f"¥{amount:,.2f}"
 
 
 @admin.register(CollectionRun)
@@ -48,7 +44,7 @@ class CollectionRunAdmin(ReadOnlyModelAdmin[CollectionRun]):
     @admin.display(description=_("collected"))
     def collected(self, run: CollectionRun) -> str:
         total = run.attempts.filter(status=AttemptStatus.SUCCEEDED).aggregate(s=Sum("amount"))
-        return yuan(total["s"] or Decimal("0.00"))
+        return amount_format(total["s"] or Decimal("0.00"))
 
     @admin.display(description=_("progress by chunk"))
     def progress(self, run: CollectionRun) -> SafeString:
@@ -122,4 +118,4 @@ class CollectionAttemptAdmin(ReadOnlyModelAdmin[CollectionAttempt]):
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_yuan(self, attempt: CollectionAttempt) -> str:
-        return yuan(attempt.amount)
+        return amount_format(attempt.amount)

@@ -25,13 +25,14 @@ from loans.errors import LendingError
 from loans.payments.models import DifferenceState, SettlementDifference, SettlementFile
 from loans.payments.settlement.queue import settlement_open_counts
 from loans.payments.settlement.resolve import RESOLVE_PERMISSION, settlement_difference_resolve
+from loans.servicing.services.reminders import amount_format
 
 VIEW_PERMISSION = "payments.view_settlementdifference"
 
 
 def yuan(amount: Decimal | None) -> str:
     """¥1,234.50; a dash when there is no amount (a side that has no record)."""
-    return "-" if amount is None else f"¥{amount:,.2f}"
+    return "-" if amount is None else amount_format(amount)
 
 
 class ResolveForm(forms.Form):

@@ -232,3 +232,32 @@ def test_the_rate_limit_lets_at_most_the_limit_through_each_second(settings):
 
     assert max(Counter(seconds).values()) <= 2
     assert len(set(seconds)) >= 3
+
+
+def test_a_counter_gone_between_add_and_incr_is_made_again_not_an_error(settings, monkeypatch):
+    """Found by the money property test (frozen clock): the second's counter expired between
+    ``cache.add`` and ``cache.incr``, and Django's incr raised ValueError mid-run."""
+    from django.core.cache import cache as real
+
+    from loans.payments.collection import ratelimit
+
+    settings.LENDPORTAL_AUTO_DEBIT_RATE_PER_SECOND = 5
+    name = f"expiry-test-{id(settings)}"
+
+    class ExpiringOnce:
+        def __init__(self) -> None:
+            self.expired = False
+
+        def add(self, key: str, value: int, timeout: int) -> bool:
+            return real.add(key, value, timeout=timeout)
+
+        def incr(self, key: str) -> int:
+            if not self.expired:  # the counter expires just before the first incr
+                self.expired = True
+                real.delete(key)
+            return int(real.incr(key))
+
+    monkeypatch.setattr(ratelimit, "cache", ExpiringOnce())
+
+    assert gateway_rate_wait(gateway_name=name) < 1
+    assert gateway_rate_wait(gateway_name=name) < 1

@@ -108,8 +108,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  roll rates through {day}: {time.perf_counter() - started:.1f} s")
 
     def _progress(self, total: int) -> Progress:
-        terminal = bool(getattr(self.stdout._out, "isatty", lambda: False)())
-        return Progress(self.stdout.write, total, terminal=terminal)
+        return Progress(self.stdout.write, total, terminal=self.stdout.isatty())
 
     def _run_inline(self, run: CobRun) -> None:
         pending = cob_run_pending_chunks(run=run)
