@@ -1,18 +1,28 @@
-"""Forms of the borrower portal. They check shape and say what is wrong, field by field; the
-rules themselves (PRODUCT §6, limits, products) are applied by the services."""
+"""Forms of the borrower portal. They say everything that is wrong in one round, field by field:
+the real-name rules of PRODUCT §6 are run here with the validators the services use, and the
+services run them again (and what needs the database, such as a duplicate identity)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import (
+    validate_age,
+    validate_bank_card,
+    validate_full_name,
+    validate_id_number,
+    validate_mobile,
+)
 from loans.domain.prepayment import PrepaymentMode
 from loans.domain.schedule import RepaymentMethod
 from loans.origination.models import LoanProduct
 from loans.payments.models import PaymentPurpose
+from loans.portal.fields import AmountField
 
 METHOD_LABELS = {
     RepaymentMethod.EQUAL_INSTALLMENT: _("Equal installments (principal and interest)"),
@@ -29,15 +39,13 @@ class PortalForm(forms.Form):
     template_name = "portal/form_fields.html"
 
 
-def _money(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **kwargs,
-    )
+def _money(label: Any, **kwargs: Any) -> AmountField:
+    return AmountField(label=label, max_digits=12, min_value=Decimal("0"), **kwargs)
+
+
+def _optional(value: str, validate: Any) -> str:
+    """Empty keeps the current value (the update forms); anything typed is checked."""
+    return validate(value) if value.strip() else ""
 
 
 class ProfileForm(PortalForm):
@@ -82,6 +90,24 @@ class ProfileForm(PortalForm):
         label=_("I have read and accept the privacy notice."),
     )
 
+    def __init__(self, *args: Any, as_of: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of  # the business date: the age rule (18-60) is on it
+
+    def clean_full_name(self) -> str:
+        return validate_full_name(self.cleaned_data["full_name"])
+
+    def clean_id_number(self) -> str:
+        identity = validate_id_number(self.cleaned_data["id_number"])
+        validate_age(birth_date=identity.birth_date, as_of=self.as_of)
+        return identity.number
+
+    def clean_mobile(self) -> str:
+        return validate_mobile(self.cleaned_data["mobile"])
+
+    def clean_bank_card(self) -> str:
+        return validate_bank_card(self.cleaned_data["bank_card"])
+
 
 class ProfileUpdateForm(PortalForm):
     # Empty keeps the number: it is stored encrypted and never put back on a page (issue #16).
@@ -103,17 +129,18 @@ class ProfileUpdateForm(PortalForm):
     employment_months = ProfileForm.base_fields["employment_months"]
     monthly_debt_payments_amount = ProfileForm.base_fields["monthly_debt_payments_amount"]
 
+    def clean_mobile(self) -> str:
+        return _optional(self.cleaned_data["mobile"], validate_mobile)
+
+    def clean_bank_card(self) -> str:
+        return _optional(self.cleaned_data["bank_card"], validate_bank_card)
+
 
 class BorrowForm(PortalForm):
     """Amount, term and method of a draw on one product; the quote follows these values."""
 
     product = forms.ChoiceField(label=_("Product"))
-    amount = forms.DecimalField(
-        label=_("Amount (¥)"),
-        max_digits=8,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    amount = AmountField(label=_("Amount (¥)"), max_digits=8)
     term = forms.TypedChoiceField(label=_("Months"), coerce=int)
     method = forms.ChoiceField(label=_("Repayment method"), widget=forms.RadioSelect)
 
@@ -200,14 +227,12 @@ class RepayForm(PortalForm):
         ],
         initial=PaymentPurpose.NEXT_INSTALLMENT,
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount (¥)"),
         required=False,
         max_digits=8,
-        decimal_places=2,
         min_value=Decimal("0.01"),
         help_text=_("Only for an amount of your choice."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -259,3 +284,12 @@ class AutoDebitForm(PortalForm):
     agree = forms.BooleanField(
         label=_("I agree that LendPortal debits this card for my installments on their due dates."),
     )
+
+    def clean_card_number(self) -> str:
+        return validate_bank_card(self.cleaned_data["card_number"])
+
+    def clean_holder_name(self) -> str:
+        return validate_full_name(self.cleaned_data["holder_name"])
+
+    def clean_holder_id_number(self) -> str:
+        return validate_id_number(self.cleaned_data["holder_id_number"]).number

@@ -23,16 +23,55 @@ from loans.servicing.models import (
     ReminderStatus,
     Repayment,
 )
-from loans.servicing.selectors import AmountsDue, loan_amounts_due, loan_payoff_quote
+from loans.servicing.selectors import (
+    AmountsDue,
+    installment_amount_due,
+    loan_amounts_due,
+    loan_payoff_quote,
+)
 from loans.servicing.services.reminders import reminder_render
 
 ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True, slots=True)
+class DueNow:
+    """What is to be paid on the business date and what only later (CNY, net of the advance).
+
+    ``amount``: the overdue parts plus an installment due on the date, less the advance held;
+    ``today``: that installment's amount in full, 0 when none falls due on the date or the advance
+    meets everything due (close of business applies it that night); ``later`` the
+    next installment due after the date (None when none) and ``later_amount`` what is left of it
+    once the advance has met what is due now. The "due today" box shows only when ``amount`` is
+    more than 0 (issue #22).
+    """
+
+    amount: Decimal
+    today: Decimal
+    later: Installment | None
+    later_amount: Decimal
+
+
+def due_now_of(due: AmountsDue, *, as_of: date) -> DueNow:
+    upcoming = due.next_installment
+    on_the_date = upcoming is not None and upcoming.due_date == as_of
+    today = installment_amount_due(upcoming) if upcoming is not None and on_the_date else ZERO
+    amount = min(due.payoff, max(ZERO, due.overdue + today - due.advance))
+    today = today if amount > 0 else ZERO
+    later = None if on_the_date else upcoming
+    return DueNow(
+        amount=amount,
+        today=today,
+        later=later,
+        later_amount=max(ZERO, due.next_amount - amount) if later is not None else ZERO,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class LoanSummary:
     loan: Loan
     due: AmountsDue | None  # None for a loan that is not active
+    now: DueNow | None = None
 
     @property
     def overdue(self) -> bool:
@@ -63,17 +102,16 @@ def dashboard_for(*, borrower: Borrower, as_of: date) -> Dashboard:
         borrower=borrower,
         application=latest_application(borrower),
         line=credit_line_of(borrower),
-        loans=[
-            LoanSummary(
-                loan=loan,
-                due=loan_amounts_due(loan=loan, as_of=as_of)
-                if loan.status == LoanStatus.ACTIVE
-                else None,
-            )
-            for loan in loans
-        ],
+        loans=[_summary(loan, as_of=as_of) for loan in loans],
         as_of=as_of,
     )
+
+
+def _summary(loan: Loan, *, as_of: date) -> LoanSummary:
+    if loan.status != LoanStatus.ACTIVE:
+        return LoanSummary(loan=loan, due=None)
+    due = loan_amounts_due(loan=loan, as_of=as_of)
+    return LoanSummary(loan=loan, due=due, now=due_now_of(due, as_of=as_of))
 
 
 def loan_of(*, borrower: Borrower, loan_id: int) -> Loan:
@@ -128,6 +166,7 @@ class LoanPage:
     as_of: date
     card: CardBinding | None = None  # the card auto-debit charges, if it is on
     attempts: list[CollectionAttempt] | None = None  # the latest auto-debit attempts
+    now: DueNow | None = None  # for an active loan: what is due on the date, what later
 
 
 AUTO_DEBIT_ATTEMPTS_SHOWN = 5
@@ -135,13 +174,15 @@ AUTO_DEBIT_ATTEMPTS_SHOWN = 5
 
 def loan_page_for(*, loan: Loan, as_of: date) -> LoanPage:
     active = loan.status == LoanStatus.ACTIVE
+    due = loan_amounts_due(loan=loan, as_of=as_of) if active else None
     return LoanPage(
         loan=loan,
         installments=schedule_rows(list(loan.installments.order_by("number"))),
         repayments=list(
             loan.repayments.select_related("portal_payment").order_by("-value_date", "-id")
         ),
-        due=loan_amounts_due(loan=loan, as_of=as_of) if active else None,
+        due=due,
+        now=due_now_of(due, as_of=as_of) if due is not None else None,
         payoff=loan_payoff_quote(loan=loan, as_of=as_of) if active else None,
         as_of=as_of,
         card=card_binding_active(borrower=loan.borrower_id) if active else None,

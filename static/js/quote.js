@@ -1,5 +1,7 @@
 /* Live quote on the borrow page: as the amount, term or method change, fetch the quote
-   fragment and replace it. Without JavaScript the "Update the quote" button does the same. */
+   fragment and replace it. Without JavaScript the "Update the quote" button does the same.
+   When the values cannot be quoted, the fragment says why (data-quote="refused"); the last
+   good quote stays below the reason, marked as the one for the values before (issue #22). */
 (function () {
   "use strict";
   var form = document.getElementById("borrow-form");
@@ -12,6 +14,31 @@
   });
   var timer = null;
   var latest = 0;
+  var lastGood = target.querySelector('[data-quote="ok"]') ? target.innerHTML : null;
+  function keepLastGood(refused) {
+    var note = refused.querySelector(".js-last-quote");
+    var stale = document.createElement("div");
+    stale.className = "quote-stale";
+    stale.innerHTML = lastGood;
+    if (note) {
+      note.hidden = false;
+    }
+    refused.insertAdjacentElement("afterend", stale);
+  }
+  function show(html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var refused = holder.querySelector('[data-quote="refused"]');
+    if (refused && lastGood) {
+      keepLastGood(refused);
+    } else if (holder.querySelector('[data-quote="ok"]')) {
+      lastGood = html;
+    }
+    target.innerHTML = "";
+    while (holder.firstChild) {
+      target.appendChild(holder.firstChild);
+    }
+  }
   function refresh() {
     var ticket = ++latest;
     var params = new URLSearchParams(new FormData(form));
@@ -24,7 +51,7 @@
       })
       .then(function (html) {
         if (ticket === latest) {
-          target.innerHTML = html;
+          show(html);
         }
       })
       .catch(function () { /* keep the last quote; the button still works */ });

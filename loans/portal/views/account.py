@@ -44,7 +44,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     borrower = borrower_of(request)
     if borrower is not None:
         return _profile_update(request, borrower)
-    form = ProfileForm(request.POST or None)
+    form = ProfileForm(request.POST or None, as_of=business_date_current())
     if request.method == "POST" and form.is_valid():
         now = timezone.now()
         data = form.cleaned_data
