@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -69,3 +70,22 @@ def access_line(resp: Any, req: Any, environ: dict[str, Any], request_time: Any)
 
 
 logger_class = JsonAccessLogger
+
+# prometheus-client's multiprocess mode (docs/observability.md): named here, in the master, so
+# every worker inherits it before it imports the library; dead processes' files go at start.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", str(Path(__file__).resolve().parent / "var" / "prometheus")
+)
+
+
+def on_starting(server: Any) -> None:
+    from loans.metrics import metrics_dir_clear
+
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+    metrics_dir_clear()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from lendportal.api_urls import page_not_found
 from lendportal.health import healthz, system_view
+from lendportal.metrics import metrics_view
 
 # Unmatched /api/ URLs answer with the API's error body (PRODUCT §7), others with the page.
 handler404 = page_not_found
@@ -14,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),  # allowed addresses only (#21)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/portfolio/", include("loans.backoffice.urls")),
     path("admin/system/", admin.site.admin_view(system_view), name="admin_system"),

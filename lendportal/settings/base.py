@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lendportal.request_id.RequestIdMiddleware",  # first: every log line names its request
+    "lendportal.metrics.MetricsMiddleware",  # time, status and queries of every request (#21)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -466,6 +467,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 from lendportal.settings.logs import LOG_LEVEL, LOGGING  # noqa: E402, F401 (LOG_FORMAT, #21)
+from lendportal.settings.observability import *  # noqa: E402, F403 (metrics, Sentry, OTel, #21)
 
 # Reminders (PRODUCT §5, docs/reminders.md). Email goes through Django's mail API; SMS through
 # LENDPORTAL_SMS_BACKEND (loans.servicing.notifications). Both default to the console:

@@ -3,7 +3,8 @@
 Imported by base.py. ``LOG_FORMAT`` is "plain" (default; production's default is "json") or
 "json" (python-json-logger: timestamp, level, logger, message, and the context fields of
 ``loans.logs``: ``request_id`` always, ``cob_date`` and ``cob_chunk`` in a COB chunk). Celery
-workers keep Celery's own line format (its worker log is what the crash tests read).
+workers and beat write JSON too when it is "json" (lendportal/worker.py); with "plain" they keep
+Celery's own line format (its worker log is what the crash tests read).
 """
 
 from __future__ import annotations

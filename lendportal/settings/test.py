@@ -1,8 +1,26 @@
 """Test settings: `make test`. Starts embedded PostgreSQL/Redis when none is configured."""
 
+import atexit
+import os
+import shutil
+import tempfile
 import uuid
 
 from lendportal.embedded import ensure_embedded_services
+
+# Each test process (each xdist worker, each worker process a test starts) keeps its metric
+# samples to itself, so tests/functional/test_metrics.py reads exact counts.
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir = tempfile.mkdtemp(
+    prefix="lendportal-metrics-"
+)
+
+
+def _metrics_dir_remove(owner: int = os.getpid()) -> None:
+    if os.getpid() == owner:  # not from a forked child that exits before its parent
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
+
+
+atexit.register(_metrics_dir_remove)
 
 ensure_embedded_services()
 

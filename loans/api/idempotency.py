@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from loans.api.errors import ApiError
 from loans.api.permissions import request_partner
 from loans.api.services.idempotency import idempotent_call
+from loans.metrics import idempotency_replay_count
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -52,6 +53,7 @@ def idempotent(request: Request, *, required: bool, perform: Callable[[], Respon
     response = Response(result.body, status=result.status)
     if result.replayed:
         response[REPLAYED_HEADER] = "true"
+        idempotency_replay_count()
     return response
 
 

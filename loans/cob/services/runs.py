@@ -28,6 +28,7 @@ from loans.cob.models import CobChunk, CobChunkStatus, CobRun, CobRunStatus
 from loans.cob.services import steps as cob_steps
 from loans.cob.services.steps import ChunkScope
 from loans.errors import LendingError
+from loans.metrics import cob_chunk_observe
 from loans.reporting.services.portfolio_days import portfolio_days_refresh_since
 from loans.servicing.services.collections_desk import promises_resolve
 
@@ -125,6 +126,7 @@ def cob_chunk_process(*, chunk_id: int, now: datetime | None = None) -> dict[str
         chunk.first_loan_id, chunk.last_loan_id, chunk.run.business_date, now or timezone.now()
     )
     cob_steps.chunk_session_tune()
+    chunk_started = time.perf_counter()
     stats: dict[str, Any] = {
         "loans": 0,  # set by the delinquency step, which reads every active loan of the chunk
         "ms": {},
@@ -141,7 +143,19 @@ def cob_chunk_process(*, chunk_id: int, now: datetime | None = None) -> dict[str
     chunk.finished_at = timezone.now()
     chunk.stats = stats
     chunk.save(update_fields=["status", "finished_at", "stats"])
+    cob_chunk_observe(
+        seconds=time.perf_counter() - chunk_started, step_ms=stats["ms"], rows=_step_rows(stats)
+    )
     return stats
+
+
+def _step_rows(stats: dict[str, Any]) -> dict[str, int]:
+    """The row counts among a chunk's stats (the money steps report amounts, not rows)."""
+    return {
+        name: value
+        for name, value in stats.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
 
 
 def _json(value: Any) -> Any:

@@ -48,6 +48,7 @@ from loans.events.models import (
     WebhookSubscription,
 )
 from loans.events.services.signing import signed_headers, webhook_secret_generate
+from loans.metrics import webhook_attempt_count
 
 logger = logging.getLogger(__name__)
 
@@ -246,12 +247,15 @@ def _record(delivery: WebhookDelivery, now: datetime, result: PostResult, durati
     if succeeded:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = now
+        webhook_attempt_count(outcome="delivered")
     elif now >= delivery.deadline_at:
         delivery.status = DeliveryStatus.FAILED
         logger.warning("webhook delivery %s failed for good", delivery.pk)
+        webhook_attempt_count(outcome="failed")
     else:
         retry_at = now + timedelta(seconds=backoff_seconds(delivery.attempt_count))
         delivery.next_attempt_at = min(retry_at, delivery.deadline_at)
+        webhook_attempt_count(outcome="retry")
     delivery.save(
         update_fields=[
             "attempt_count",

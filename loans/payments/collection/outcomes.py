@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from loans.calendar.selectors import business_date_current
 from loans.errors import LendingError
+from loans.metrics import auto_debit_outcome_count
 from loans.payments.collection.followups import attempt_parts_plan, attempt_retry_plan
 from loans.payments.collection.notices import auto_debit_stop
 from loans.payments.collection.timing import beijing_date
@@ -85,6 +86,7 @@ def attempt_outcome_record(
         attempt.gateway_reference = gateway_reference[:100]
     if outcome == ChargeOutcome.PENDING:
         return _pending(attempt)
+    auto_debit_outcome_count(outcome=outcome.value)  # once: the attempt leaves flight here
     # The loan's lock, before anything follows: the series' sequence numbers, the repayment.
     loan = Loan.objects.select_for_update().get(pk=attempt.loan_id)
     as_of = as_of or business_date_current()
@@ -113,6 +115,8 @@ def _already_decided(attempt: CollectionAttempt, outcome: ChargeOutcome) -> None
 
 
 def _pending(attempt: CollectionAttempt) -> CollectionAttempt:
+    if attempt.status != AttemptStatus.PENDING:  # a query answered "still pending" is no news
+        auto_debit_outcome_count(outcome=ChargeOutcome.PENDING.value)
     attempt.status = AttemptStatus.PENDING
     _save(attempt)
     return attempt
