@@ -23,6 +23,9 @@ LENDPORTAL_AUTO_DEBIT_RETRY_SCHEDULE: dict[str, object] = {
 }
 # Loans per chunk of a date's attempts: one Celery task sends one chunk.
 LENDPORTAL_AUTO_DEBIT_CHUNK_SIZE = env_int("LENDPORTAL_AUTO_DEBIT_CHUNK_SIZE", 1000)
+# Threads that send a chunk's attempts at once in each worker process, each with its own
+# database connection: a send mostly waits (the gateway, the commits), so they overlap.
+LENDPORTAL_AUTO_DEBIT_SENDERS = env_int("LENDPORTAL_AUTO_DEBIT_SENDERS", 4)
 # Charges per second per gateway, counted in Redis across every worker (0: no limit).
 LENDPORTAL_AUTO_DEBIT_RATE_PER_SECOND = env_int("LENDPORTAL_AUTO_DEBIT_RATE_PER_SECOND", 100)
 # An attempt whose outcome is unknown (PENDING, or SENDING this long: its worker died) is asked

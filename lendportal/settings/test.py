@@ -45,3 +45,7 @@ LENDPORTAL_WEBHOOK_SEND_ON_COMMIT = False
 # Tests revoke tokens and deactivate partners and expect it at once (tests/functional/api
 # test_auth.py turns the memory on to test it).
 LENDPORTAL_API_AUTH_CACHE_SECONDS = 0
+# Auto-debit sends a chunk on threads with their own connections (docs/rails.md); a test's
+# transaction is invisible to them, so tests send in their own thread unless they ask (the
+# kill test's workers and tests/integration/payments/test_collection_senders.py do).
+LENDPORTAL_AUTO_DEBIT_SENDERS = int(os.environ.get("LENDPORTAL_AUTO_DEBIT_SENDERS", "1"))

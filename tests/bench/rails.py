@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,7 @@ from tests.bench.cob import (
     _safe,
     _with_database,
 )
+from tests.bench.cpu import postgres_cpu_seconds, tree_cpu_seconds
 
 RAILS_DB = f"{BENCH_DB}_rails"
 CARD = "6222020200000000006"  # one card for every bench borrower (Luhn-valid), unlimited balance
@@ -67,7 +69,7 @@ def main() -> None:
     k = options.chunks
     free = _send(env, run, range(0, k), rate=0, figures=figures)
     default = _send(env, run, range(k, 2 * k), rate=options.rate, figures=figures)
-    low_rate = max(1, int(free / 2))
+    low_rate = max(1, int(free.per_second / 2))
     low = _send(env, run, range(2 * k, 3 * k), rate=low_rate, figures=figures)
     figures.add(_verdict(free, options.rate, default, low_rate, low))
     _check(run, sample, figures)
@@ -76,14 +78,45 @@ def main() -> None:
     print(f"Figures written to {LOG_DIR / 'rails.txt'}")
 
 
-def _verdict(free: float, rate: int, default: float, low_rate: int, low: float) -> str:
-    """Which of the limit and the workers bounds the sending, from the three runs."""
-    held = f"under a limit of {low_rate}/s (half their capacity) they sent {low:,.0f}/s"
-    if default >= 0.9 * rate:
-        return f"The rate limit is the bottleneck: {default:,.0f}/s under {rate}/s; {held}"
+@dataclass(frozen=True)
+class Sending:
+    per_second: float
+    workers_ms: float  # CPU per charge in the worker processes
+    database_ms: float  # CPU per charge in PostgreSQL (same machine)
+
+    @property
+    def cores_busy(self) -> float:
+        """Cores kept busy by the workers and the database while sending."""
+        return self.per_second * (self.workers_ms + self.database_ms) / 1000
+
+
+def _verdict(free: Sending, rate: int, default: Sending, low_rate: int, low: Sending) -> str:
+    """Which of the limit, the machine and the workers bounds the sending, from the three runs."""
+    held = f"under a limit of {low_rate}/s (half their capacity) they sent {low.per_second:,.0f}/s"
+    if default.per_second >= 0.9 * rate:
+        bound = f"{default.per_second:,.0f}/s under {rate}/s"
+        return f"The rate limit is the bottleneck: {bound}; {held}"
+    cores = os.cpu_count() or 1
+    spent = (
+        f"{free.workers_ms + free.database_ms:.1f} ms of CPU per charge, "
+        f"{free.database_ms:.1f} of them the database's, kept {free.cores_busy:.1f} of "
+        f"{cores} cores busy"
+    )
+    alone = WORKER_PROCESSES * 1000 / free.workers_ms
+    projection = (
+        f"With the database on a machine of its own the workers' {free.workers_ms:.1f} ms per "
+        f"charge would allow about {alone:,.0f}/s (a projection from CPU time, not a measurement)"
+    )
+    if free.cores_busy < 0.8 * cores:
+        return (
+            f"The workers are the bottleneck at {rate}/s: {free.per_second:,.0f}/s with no "
+            f"limit ({spent}: they wait more than they work; more senders per process, "
+            f"LENDPORTAL_AUTO_DEBIT_SENDERS, would send more); {held}. {projection}"
+        )
     return (
-        f"The workers are the bottleneck at {rate}/s: {free:,.0f}/s is all that "
-        f"{WORKER_PROCESSES} processes send on this machine; {held}"
+        f"This machine is the bottleneck at {rate}/s: {free.per_second:,.0f}/s is all that "
+        f"{WORKER_PROCESSES} processes send with PostgreSQL on the same cores ({spent}); "
+        f"{held}. {projection}"
     )
 
 
@@ -214,8 +247,10 @@ def _agreements_open(run: Any, chunks: int) -> list[int]:
     return [pk for pk, _ in rows]
 
 
-def _send(env: dict[str, str], run: Any, chunks: range, *, rate: int, figures: Figures) -> float:
+def _send(env: dict[str, str], run: Any, chunks: range, *, rate: int, figures: Figures) -> Sending:
     """Send ``chunks`` of the run on 2 worker processes at ``rate`` (0: none); charges/s."""
+    from django.conf import settings
+
     from loans.payments import tasks
     from loans.payments.models import IN_FLIGHT, AttemptStatus, CollectionAttempt
 
@@ -231,6 +266,7 @@ def _send(env: dict[str, str], run: Any, chunks: range, *, rate: int, figures: F
     )
     try:
         began = time.perf_counter()
+        cpu_before = (tree_cpu_seconds(worker.process.pid), postgres_cpu_seconds())
         for chunk in chunks:
             tasks.collection_chunk_send.delay(run_id=run.pk, chunk=chunk)
         open_states = [AttemptStatus.PLANNED, *IN_FLIGHT]
@@ -239,15 +275,19 @@ def _send(env: dict[str, str], run: Any, chunks: range, *, rate: int, figures: F
                 raise SystemExit(f"sending stalled; see {worker.log}")
             time.sleep(0.2)
         seconds = time.perf_counter() - began
+        workers_cpu = tree_cpu_seconds(worker.process.pid) - cpu_before[0]
+        database_cpu = postgres_cpu_seconds() - cpu_before[1]
     finally:
         worker.stop()
-    per_second = total / seconds
+    sent = Sending(total / seconds, 1000 * workers_cpu / total, 1000 * database_cpu / total)
     limit = f"a limit of {rate}/s" if rate else "no limit"
     figures.add(
         f"Sending {total:,} attempts ({len(chunks)} chunks) on {WORKER_PROCESSES} worker "
-        f"processes under {limit}: {seconds:.1f} s = {per_second:,.0f} charges/s"
+        f"processes of {settings.LENDPORTAL_AUTO_DEBIT_SENDERS} senders under {limit}: "
+        f"{seconds:.1f} s = {sent.per_second:,.0f} charges/s; CPU per charge: "
+        f"{sent.workers_ms:.1f} ms in the workers, {sent.database_ms:.1f} ms in PostgreSQL"
     )
-    return per_second
+    return sent
 
 
 def _offset_to_eight(day: date) -> float:

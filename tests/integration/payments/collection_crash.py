@@ -87,6 +87,7 @@ class CollectionWorkers:
             "LENDPORTAL_AUTO_DEBIT_CHUNK_SIZE": "40",
             "LENDPORTAL_AUTO_DEBIT_QUERY_AFTER_SECONDS": "1",
             "LENDPORTAL_AUTO_DEBIT_RATE_PER_SECOND": "500",
+            "LENDPORTAL_AUTO_DEBIT_SENDERS": "4",  # as in production: threads per process
             harness.CLOCK_OFFSET_ENV: str(self.offset),
         }
         worker = harness.Worker(
