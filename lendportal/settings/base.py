@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "loans.events",
     "loans.servicing",
     "loans.origination",
+    "loans.revolving",
     "loans.reporting",
     "loans.approvals",
     "loans.payments",
@@ -287,6 +288,8 @@ CELERY_REDBEAT_KEY_PREFIX = "lendportal:redbeat:"
 CELERY_REDBEAT_LOCK_TIMEOUT = env_int("LENDPORTAL_BEAT_LOCK_SECONDS", 60)
 CELERY_BEAT_MAX_LOOP_INTERVAL = 5  # seconds: the lock is renewed at least this often
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Checkout orders not confirmed in their minutes expire (PRODUCT §10).
+    "orders-expire": {"task": "loans.revolving.tasks.orders_expire", "schedule": 60},
     "beat-tick": {
         "task": "lendportal.beat_tick",
         "schedule": env_int("LENDPORTAL_BEAT_TICK_SECONDS", 60),
@@ -363,6 +366,8 @@ API_SCOPES = {
     "repayments": "Post repayments",
     "webhooks": "Manage webhook subscriptions and read deliveries",
     "events": "Read the event feed",
+    "orders:read": "Read checkout orders and revolving accounts",
+    "orders:write": "Open revolving accounts and create checkout orders",
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

@@ -20,12 +20,16 @@ from rest_framework.views import exception_handler
 
 from loans.api.services.idempotency import IdempotencyKeyInFlight
 from loans.errors import LendingError
+from loans.revolving.services.orders import OrderConflict
+from loans.revolving.services.refunds import RefundConflict
 from loans.servicing.services.repayments import RepaymentReferenceDuplicate
 
 # Refusals whose status is not 422.
 STATUS_BY_ERROR: dict[type[LendingError], int] = {
     IdempotencyKeyInFlight: 409,
     RepaymentReferenceDuplicate: 409,
+    OrderConflict: 409,
+    RefundConflict: 409,
 }
 
 # Model and service argument names → the API's field names (PRODUCT §7 request bodies).

@@ -9,6 +9,7 @@ from loans.api.views import (
     events,
     gateway_callbacks,
     loans,
+    orders,
     quotes,
     repayments,
     webhooks,
@@ -57,6 +58,14 @@ urlpatterns = [
         repayments.RepaymentCreateApi.as_view(),
         name="repayment-create",
     ),
+    path(
+        "borrowers/<int:borrower_id>/revolving-account",
+        orders.RevolvingAccountApi.as_view(),
+        name="borrower-revolving-account",
+    ),
+    path("orders", orders.OrderListCreateApi.as_view(), name="order-list"),
+    path("orders/<int:order_id>", orders.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<int:order_id>/refunds", orders.OrderRefundsApi.as_view(), name="order-refunds"),
     path("webhooks", webhooks.WebhookListCreateApi.as_view(), name="webhook-list"),
     path("webhooks/<int:webhook_id>", webhooks.WebhookDeleteApi.as_view(), name="webhook-delete"),
     path(

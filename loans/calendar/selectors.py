@@ -28,6 +28,21 @@ def business_date_current() -> date:
     return opened.current_date
 
 
+def business_date_held() -> date:
+    """Return the open business date, held (FOR SHARE) until the caller's transaction ends.
+
+    Close of business cannot move the date while a draw or a capture dated on it is being
+    written; those do not wait for each other.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT "current_date" FROM loans_businessdate WHERE id = 1 FOR SHARE')
+        row = cursor.fetchone()
+    if row is not None:
+        held: date = row[0]
+        return held
+    return business_date_current()
+
+
 def next_working_days_between(start: date, end: date) -> dict[date, date]:
     """Map each non-working day in [start, end] to the next working day (PRODUCT §12).
 

@@ -23,6 +23,8 @@ class WebhookEventType(models.TextChoices):
     LOAN_PAID_OFF = "loan.paid_off", "Loan paid off"
     LOAN_WRITTEN_OFF = "loan.written_off", "Loan written off"
     LOAN_PAYOUT_FAILED = "loan.payout_failed", "Loan payout failed, loan cancelled"
+    ORDER_CAPTURED = "order.captured", "Checkout order captured"
+    ORDER_REFUNDED = "order.refunded", "Checkout order refunded"
 
 
 class OutboxEvent(models.Model):

@@ -25,6 +25,9 @@ class AccountCode(models.TextChoices):
     WAIVERS = "WAIVERS", "Waivers (contra-income)"
     CREDIT_LOSSES = "CREDIT_LOSSES", "Credit losses"
     RECOVERIES = "RECOVERIES", "Recoveries"
+    # Revolving accounts (PRODUCT §10): purchases at a partner's checkout, owed to the partner.
+    REVOLVING_RECEIVABLE = "REVOLVING_RECEIVABLE", "Revolving principal receivable"
+    MERCHANT_PAYABLE = "MERCHANT_PAYABLE", "Merchant settlement payable"
 
 
 class AccountKind(models.TextChoices):
@@ -49,6 +52,8 @@ ACCOUNT_KINDS: dict[str, AccountKind] = {
     AccountCode.WAIVERS: AccountKind.EXPENSE,
     AccountCode.CREDIT_LOSSES: AccountKind.EXPENSE,
     AccountCode.RECOVERIES: AccountKind.INCOME,
+    AccountCode.REVOLVING_RECEIVABLE: AccountKind.ASSET,
+    AccountCode.MERCHANT_PAYABLE: AccountKind.LIABILITY,
 }
 
 
@@ -66,6 +71,8 @@ class EntryType(models.TextChoices):
     REFUND = "REFUND", "Overpayment refund"
     REVERSAL = "REVERSAL", "Reversal"
     MANUAL_ADJUSTMENT = "MANUAL_ADJUSTMENT", "Manual adjustment"
+    PURCHASE = "PURCHASE", "Purchase captured"
+    PURCHASE_REFUND = "PURCHASE_REFUND", "Purchase refunded"
 
 
 class JournalEntry(models.Model):
@@ -131,14 +138,36 @@ class JournalLine(models.Model):
     )
     installment_number = models.PositiveSmallIntegerField(null=True, blank=True)
     amount = models.DecimalField(max_digits=16, decimal_places=2)
+    # The revolving account's sub-ledger (PRODUCT §10), as ``loan`` is a loan's.
+    revolving_account = models.ForeignKey(
+        "revolving.RevolvingAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_journalline"
         ordering = ["id"]
-        indexes = [models.Index(fields=["loan", "account"]), models.Index(fields=["entry"])]
+        indexes = [
+            models.Index(fields=["loan", "account"]),
+            models.Index(fields=["entry"]),
+            models.Index(
+                fields=["revolving_account", "account"],
+                condition=Q(revolving_account__isnull=False),
+                name="journal_line_revolving",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="journal_line_amount_not_zero"),
+            # A line belongs to one sub-ledger at most.
+            models.CheckConstraint(
+                condition=Q(loan__isnull=True) | Q(revolving_account__isnull=True),
+                name="journal_line_one_subledger",
+            ),
             models.CheckConstraint(
                 condition=Q(account__in=AccountCode.values), name="journal_line_account_known"
             ),

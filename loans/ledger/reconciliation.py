@@ -90,17 +90,35 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "credit_lines_equal_loans",
-        "each credit line's used amount is the principal not repaid of its open loans",
+        "each credit line's used amount is the principal not repaid of its open loans and of "
+        "its revolving account",
         """
         WITH used AS (
-            SELECT credit_line_id, sum(CASE WHEN status = 'PENDING_DISBURSEMENT'
-                THEN principal_amount ELSE principal_outstanding_amount END) AS used
-            FROM loans_loan WHERE status IN ('PENDING_DISBURSEMENT', 'ACTIVE')
-            GROUP BY credit_line_id
+            SELECT credit_line_id, sum(used) AS used FROM (
+                SELECT credit_line_id, CASE WHEN status = 'PENDING_DISBURSEMENT'
+                    THEN principal_amount ELSE principal_outstanding_amount END AS used
+                FROM loans_loan WHERE status IN ('PENDING_DISBURSEMENT', 'ACTIVE')
+                UNION ALL
+                SELECT credit_line_id, principal_amount FROM revolving_revolvingaccount
+            ) parts GROUP BY credit_line_id
         )
         SELECT c.id, c.used_amount, coalesce(u.used, 0)
         FROM loans_creditline c LEFT JOIN used u ON u.credit_line_id = c.id
         WHERE c.used_amount <> coalesce(u.used, 0)
+        """,
+    ),
+    (
+        "revolving_balances_equal_ledger",
+        "each revolving account's principal equals the sum of its sub-ledger",
+        """
+        WITH ledger AS (
+            SELECT revolving_account_id, sum(amount) AS principal FROM loans_journalline
+            WHERE revolving_account_id IS NOT NULL AND account = 'REVOLVING_RECEIVABLE'
+            GROUP BY revolving_account_id
+        )
+        SELECT a.id, a.principal_amount, coalesce(g.principal, 0)
+        FROM revolving_revolvingaccount a LEFT JOIN ledger g ON g.revolving_account_id = a.id
+        WHERE a.principal_amount <> coalesce(g.principal, 0)
         """,
     ),
     (

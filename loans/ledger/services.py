@@ -57,8 +57,10 @@ def entry_post(
     reverses: JournalEntry | None = None,
     memo: str = "",
     user: User | None = None,
+    revolving_account_id: int | None = None,
 ) -> JournalEntry:
-    """Post a balanced entry, its lines in the sub-ledger of loan ``loan_id`` (if given).
+    """Post a balanced entry, its lines in the sub-ledger of loan ``loan_id`` or of revolving
+    account ``revolving_account_id`` (if given).
 
     Zero lines are dropped. Raises EntryNotBalanced when the lines do not sum to 0.00 or fewer
     than two remain (the database would refuse it too).
@@ -76,7 +78,7 @@ def entry_post(
         created_by=user,
         posted_at=timezone.now(),
     )
-    _entry_and_lines_insert(entry, kept)
+    _entry_and_lines_insert(entry, kept, revolving_account_id)
     return entry
 
 
@@ -94,8 +96,9 @@ _ENTRY_INSERT = """
                 %(user)s, %(posted_at)s)
         RETURNING id
     ), lines AS (
-        INSERT INTO loans_journalline (entry_id, account, loan_id, installment_number, amount)
-        SELECT entry.id, line.account, %(loan)s, line.number, line.amount
+        INSERT INTO loans_journalline
+            (entry_id, account, loan_id, revolving_account_id, installment_number, amount)
+        SELECT entry.id, line.account, %(loan)s, %(revolving)s, line.number, line.amount
         FROM entry, unnest(%(accounts)s::varchar[], %(numbers)s::smallint[], %(amounts)s::numeric[])
              WITH ORDINALITY AS line(account, number, amount, n)
         ORDER BY line.n
@@ -104,7 +107,9 @@ _ENTRY_INSERT = """
 """
 
 
-def _entry_and_lines_insert(entry: JournalEntry, lines: Sequence[Line]) -> None:
+def _entry_and_lines_insert(
+    entry: JournalEntry, lines: Sequence[Line], revolving_account_id: int | None = None
+) -> None:
     """Insert ``entry`` (unsaved) and its lines; the entry gets its id and is saved."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -113,6 +118,7 @@ def _entry_and_lines_insert(entry: JournalEntry, lines: Sequence[Line]) -> None:
                 "entry_type": str(entry.entry_type),
                 "value_date": entry.value_date,
                 "loan": entry.loan_id,
+                "revolving": revolving_account_id,
                 "reverses": entry.reverses_id,
                 "key": entry.key,
                 "memo": entry.memo,
@@ -155,7 +161,12 @@ def entry_reverse(
         value_date=value_date,
         lines=entry_mirror_lines(entry),
         loan_id=entry.loan_id,
+        revolving_account_id=_revolving_account_of(entry),
         reverses=entry,
         memo=memo or f"Reversal of entry {entry.pk}",
         user=user,
     )
+
+
+def _revolving_account_of(entry: JournalEntry) -> int | None:
+    return entry.lines.values_list("revolving_account_id", flat=True).first()

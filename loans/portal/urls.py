@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loans.portal.views import account, auto_debit, borrow, credit, loans
+from loans.portal.views import account, auto_debit, borrow, credit, loans, orders
 
 app_name = "portal"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("notifications/", account.notifications, name="notifications"),
     path("auto-debit/", auto_debit.auto_debit, name="auto_debit"),
     path("auto-debit/off/", auto_debit.auto_debit_off, name="auto_debit_off"),
+    path("orders/<str:token>/", orders.order_confirm, name="order_confirm"),
 ]

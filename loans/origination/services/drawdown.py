@@ -13,10 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import Borrower, Partner, User
-from loans.calendar.selectors import business_date_current
+from loans.calendar.selectors import business_date_held
 from loans.domain.allocation import rules_from_data, rules_to_data
 from loans.domain.errors import DomainError
 from loans.domain.quote import Quote, make_quote
@@ -185,16 +185,8 @@ def loan_draw(
     return loan
 
 
-# FOR SHARE: close of business cannot move the date until this draw commits; draws do not
-# wait for each other.
-_OPEN_DATE_SHARED = 'SELECT "current_date" FROM loans_businessdate WHERE id = 1 FOR SHARE'
-
-
 def _business_date_check(as_of: date) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_OPEN_DATE_SHARED)
-        row = cursor.fetchone()
-    open_date: date = row[0] if row is not None else business_date_current()
+    open_date = business_date_held()
     if as_of != open_date:
         raise LoanDrawDateNotOpen(as_of=as_of, open_date=open_date)
 

@@ -44,6 +44,13 @@ SCOPES = {
     ("GET", "/api/v1/webhooks/deliveries"): ["webhooks"],
     ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/replay"): ["webhooks"],
     ("GET", "/api/v1/events"): ["events"],
+    ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:read"],
+    ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:write"],
+    ("GET", "/api/v1/orders"): ["orders:read"],
+    ("POST", "/api/v1/orders"): ["orders:write"],
+    ("GET", "/api/v1/orders/{order_id}"): ["orders:read"],
+    ("GET", "/api/v1/orders/{order_id}/refunds"): ["orders:read"],
+    ("POST", "/api/v1/orders/{order_id}/refunds"): ["orders:write"],
 }
 
 
@@ -78,6 +85,8 @@ def test_the_oauth2_scheme_has_the_client_credentials_flow_token_url_and_scopes(
         "repayments",
         "webhooks",
         "events",
+        "orders:read",
+        "orders:write",
     }
 
 

@@ -1,71 +1,19 @@
-"""What the OpenAPI schema tells a partner about each operation: a summary, a description in
-the partner's terms, an example request and answer, and the refusals worth showing.
-
-Keyed by (method, path) as the schema lists them; ``loans.api.schema.PartnerAutoSchema`` reads
-this table, and ``tests/functional/api/test_schema_docs.py`` checks that every operation of the
-schema has an entry whose examples are valid against the schema. The views' docstrings are for
-LendPortal's developers.
-"""
+"""The partner API's lending operations in the schema: quotes, borrowers, credit, loans,
+repayments, webhooks and events (see ``loans.api.operations.base``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from loans.api import examples as ex
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    status: int
-    name: str
-    body: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    operation_id: str
-    summary: str
-    description: str
-    response: Any  # the example of the success answer (one item for a paged list)
-    request: Any = None  # the example body, for operations that take one
-    refusals: tuple[Refusal, ...] = field(default=())
-
-
-_INVALID_AMOUNT = Refusal(
-    400,
-    "Amount not written as money",
-    ex.error(
-        "invalid",
-        "Some fields are not valid.",
-        {
-            "amount": [
-                'Give the amount as a string of digits such as "916.80" '
-                "(at most 2 decimals, no exponent, separator or space)."
-            ]
-        },
-    ),
-)
-_KEY_REQUIRED = Refusal(
-    400,
-    "No Idempotency-Key",
-    ex.error("idempotency_key_required", "This operation needs an Idempotency-Key header."),
-)
-_KEY_REUSED = Refusal(
-    422,
-    "Idempotency-Key used for another request",
-    ex.error(
-        "idempotency_key_reused",
-        "This Idempotency-Key was used with another request; use a new key.",
-    ),
+from loans.api.operations.base import (
+    INVALID_AMOUNT,
+    KEY_REQUIRED,
+    KEY_REUSED,
+    LIST_PAGING,
+    Operation,
+    Refusal,
 )
 
-_LIST_PAGING = (
-    " Paged by an opaque cursor: follow `next` until it is null; `limit` sets the page size "
-    "(at most 200, default 50)."
-)
-
-OPERATIONS: dict[tuple[str, str], Operation] = {
+LENDING_OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/v1/quotes"): Operation(
         operation_id="quote_create",
         summary="Price a loan",
@@ -212,7 +160,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         request=ex.LOAN_REQUEST,
         response=ex.LOAN,
         refusals=(
-            _KEY_REQUIRED,
+            KEY_REQUIRED,
             Refusal(
                 422,
                 "Over the credit line",
@@ -221,7 +169,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                     "¥35000.00 is more than the ¥30000.00 available on the line.",
                 ),
             ),
-            _KEY_REUSED,
+            KEY_REUSED,
         ),
     ),
     ("GET", "/api/v1/loans"): Operation(
@@ -229,7 +177,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         summary="List loans",
         description=(
             "Your loans, newest first, filtered by status, bucket, borrower (your "
-            "`external_id` or our id) and drawn or disbursed dates." + _LIST_PAGING
+            "`external_id` or our id) and drawn or disbursed dates." + LIST_PAGING
         ),
         response=ex.LOAN,
         refusals=(
@@ -275,7 +223,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         description=(
             "The loan's accounting history, newest first: each entry (disbursement, accrual, "
             "repayment, reversal, ...) with its lines; debits are positive, credits negative, "
-            "and each entry sums to zero." + _LIST_PAGING
+            "and each entry sums to zero." + LIST_PAGING
         ),
         response=ex.TRANSACTION,
     ),
@@ -324,8 +272,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         request=ex.REPAYMENT_REQUEST,
         response=ex.REPAYMENT,
         refusals=(
-            _INVALID_AMOUNT,
-            _KEY_REQUIRED,
+            INVALID_AMOUNT,
+            KEY_REQUIRED,
             Refusal(
                 409,
                 "Reference already posted",
@@ -353,7 +301,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/v1/webhooks"): Operation(
         operation_id="webhook_list",
         summary="List webhook subscriptions",
-        description="Your active subscriptions (without their secrets)." + _LIST_PAGING,
+        description="Your active subscriptions (without their secrets)." + LIST_PAGING,
         response=ex.WEBHOOK,
     ),
     ("POST", "/api/v1/webhooks"): Operation(
@@ -381,7 +329,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             "Every event sent to each of your subscriptions, newest first, with every attempt "
             "(when, the status code your endpoint answered, the error, how long it took). "
             "Failed deliveries are retried with growing pauses for 24 hours, then `FAILED`."
-            + _LIST_PAGING
+            + LIST_PAGING
         ),
         response=ex.WEBHOOK_DELIVERY,
     ),
@@ -410,41 +358,3 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         ),
     ),
 }
-
-_NOT_AUTHENTICATED = Refusal(
-    401,
-    "No valid token",
-    ex.error("not_authenticated", "Authentication credentials were not provided."),
-)
-_SCOPE_MISSING = Refusal(
-    403,
-    "Scope missing",
-    ex.error("permission_denied", "This token does not hold the scope this operation needs."),
-)
-_NOT_FOUND = Refusal(404, "Not yours or no such object", ex.error("not_found", "Not found."))
-_THROTTLED = Refusal(
-    429,
-    "Over the rate limit",
-    ex.error("throttled", "Request was throttled. Expected available in 60 seconds."),
-)
-_MALFORMED = Refusal(
-    400,
-    "Body not JSON",
-    ex.error("parse_error", "JSON parse error - Expecting value: line 1 column 1 (char 0)"),
-)
-_IN_FLIGHT = Refusal(
-    409,
-    "Same Idempotency-Key still running",
-    ex.error(
-        "idempotency_key_in_flight",
-        "A request with this Idempotency-Key is still being processed; retry later.",
-    ),
-)
-
-
-def common_refusals(method: str) -> tuple[Refusal, ...]:
-    """Refusals any operation of ``method`` may answer, shown unless it has its own example."""
-    common = (_NOT_AUTHENTICATED, _SCOPE_MISSING, _NOT_FOUND, _THROTTLED)
-    if method == "POST":
-        return (_MALFORMED, *common, _IN_FLIGHT, _KEY_REUSED)
-    return common

@@ -1,0 +1,15 @@
+"""Revolving credit (PRODUCT §10): the product, the account on a credit line, checkout orders."""
+
+from loans.revolving.models.accounts import RevolvingAccount, RevolvingAccountStatus
+from loans.revolving.models.orders import Order, OrderStatus
+from loans.revolving.models.products import RevolvingProduct
+from loans.revolving.models.refunds import Refund
+
+__all__ = [
+    "Order",
+    "OrderStatus",
+    "Refund",
+    "RevolvingAccount",
+    "RevolvingAccountStatus",
+    "RevolvingProduct",
+]

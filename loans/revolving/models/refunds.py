@@ -1,0 +1,33 @@
+"""A partner's refund of a captured order, whole or in part (PRODUCT §10).
+
+The partner's refund id is unique per order, which makes the call idempotent; the refunds of
+an order never exceed it (the order's ``refunded_amount`` check, kept under the order's lock).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from loans.fields import money_field
+
+
+class Refund(models.Model):
+    order = models.ForeignKey("revolving.Order", on_delete=models.PROTECT, related_name="refunds")
+    merchant_refund_id = models.CharField(max_length=64)
+    amount = money_field()
+    value_date = models.DateField()  # the business date it was posted on
+    created_at = models.DateTimeField()
+    entry = models.OneToOneField("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "merchant_refund_id"], name="refund_merchant_id_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund {self.pk} of order {self.order_id}"

@@ -1,0 +1,210 @@
+"""Revolving accounts and checkout orders through the partner API (issue #18, PRODUCT §7, §10)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.models import Borrower
+from loans.revolving.models import Order, OrderStatus, RevolvingAccount, RevolvingProduct
+from loans.revolving.services.confirmation import order_from_confirm_token
+from loans.revolving.services.orders import order_capture
+from tests.factories.api import api_partner, assert_error, partner_borrower
+from tests.factories.loans import credit_line_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def huabei(db) -> RevolvingProduct:
+    return RevolvingProduct.objects.create(code="huabei", name="花呗")
+
+
+@pytest.fixture
+def borrower(acme) -> Borrower:
+    borrower = partner_borrower(acme.partner)
+    credit_line_for(borrower, limit=Decimal("8000.00"))
+    return borrower
+
+
+def account_path(borrower: Borrower) -> str:
+    return f"/api/v1/borrowers/{borrower.pk}/revolving-account"
+
+
+def order_body(borrower: Borrower, **overrides: object) -> dict[str, object]:
+    return {
+        "borrower": borrower.pk,
+        "merchant_order_id": "MI-20270115-0001",
+        "amount": "2499.00",
+        "description": "Redmi K80 12GB+256GB",
+    } | overrides
+
+
+@pytest.fixture
+def opened(api, borrower, huabei) -> RevolvingAccount:
+    response = api.post(
+        account_path(borrower), {"product": "huabei", "statement_day": 5}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    return RevolvingAccount.objects.get()
+
+
+def test_opening_the_account_answers_its_day_rate_and_what_is_available(api, borrower, huabei):
+    response = api.post(
+        account_path(borrower), {"product": "huabei", "statement_day": 5}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    account = RevolvingAccount.objects.get()
+    assert response.json() == {
+        "id": account.pk,
+        "borrower": borrower.pk,
+        "product": "huabei",
+        "status": "ACTIVE",
+        "statement_day": 5,
+        "daily_rate": "0.000500",
+        "limit": "8000.00",
+        "available": "8000.00",
+        "principal": "0.00",
+        "opened_date": "2027-01-15",
+    }
+    assert api.get(account_path(borrower)).json() == response.json()
+
+
+def test_a_second_account_and_a_day_out_of_range_are_refused(api, borrower, opened):
+    again = api.post(account_path(borrower), {"product": "huabei"}, format="json")
+    day = api.post(
+        account_path(borrower), {"product": "huabei", "statement_day": 29}, format="json"
+    )
+
+    assert_error(again, 422, "revolving_account_not_opened")
+    assert_error(day, 400, "invalid", ["statement_day"])
+    assert RevolvingAccount.objects.count() == 1
+
+
+def test_an_order_answers_a_confirm_link_that_names_it(api, borrower, opened):
+    now = timezone.localtime().replace(microsecond=0)
+    with time_machine.travel(now, tick=False):
+        response = api.post("/api/v1/orders", order_body(borrower), format="json")
+
+    assert response.status_code == 201, response.content
+    order = Order.objects.get()
+    body = response.json()
+    link = body.pop("confirm_url")
+    assert body == {
+        "id": order.pk,
+        "borrower": borrower.pk,
+        "merchant_order_id": "MI-20270115-0001",
+        "amount": "2499.00",
+        "description": "Redmi K80 12GB+256GB",
+        "status": "CREATED",
+        "created_at": now.isoformat(),
+        "expires_at": (now + timedelta(minutes=15)).isoformat(),
+        "captured_at": None,
+        "captured_date": None,
+        "refunded": "0.00",
+    }
+    assert link.startswith("http://testserver/app/orders/")
+    token = link.removeprefix("http://testserver/app/orders/").rstrip("/")
+    assert order_from_confirm_token(token=token) == order
+    assert order_from_confirm_token(token=token[:-2] + "xx") is None
+
+
+def test_the_same_order_sent_again_is_the_first_and_another_under_its_id_is_a_conflict(
+    api, borrower, opened
+):
+    first = api.post("/api/v1/orders", order_body(borrower), format="json")
+    again = api.post("/api/v1/orders", order_body(borrower), format="json")
+    other = api.post("/api/v1/orders", order_body(borrower, amount="1.00"), format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert_error(other, 409, "order_conflict")
+    assert Order.objects.count() == 1
+
+
+def test_an_order_for_a_borrower_without_an_account_or_of_another_partner_is_refused(
+    api, borrower, huabei
+):
+    stranger = partner_borrower(api_partner().partner)
+
+    no_account = api.post("/api/v1/orders", order_body(borrower), format="json")
+    not_ours = api.post("/api/v1/orders", order_body(stranger), format="json")
+
+    assert_error(no_account, 422, "revolving_account_not_opened")
+    assert_error(not_ours, 404, "not_found")
+    assert not Order.objects.exists()
+
+
+def test_orders_are_listed_and_read_with_their_capture(api, borrower, opened):
+    first = api.post("/api/v1/orders", order_body(borrower), format="json").json()
+    api.post("/api/v1/orders", order_body(borrower, merchant_order_id="MI-2"), format="json")
+    order_capture(order_id=first["id"], now=timezone.now())
+
+    listed = api.get("/api/v1/orders", {"status": "CAPTURED"}).json()
+    detail = api.get(f"/api/v1/orders/{first['id']}").json()
+
+    assert [o["id"] for o in listed["results"]] == [first["id"]]
+    assert (detail["status"], detail["captured_date"], detail["confirm_url"]) == (
+        "CAPTURED",
+        "2027-01-15",
+        None,
+    )
+    assert api.get(account_path(borrower)).json()["available"] == "5501.00"
+
+
+def test_another_partner_sees_none_of_the_orders(api, client_for, other, borrower, opened):
+    made = api.post("/api/v1/orders", order_body(borrower), format="json").json()
+
+    theirs = client_for(other)
+
+    assert theirs.get("/api/v1/orders").json()["results"] == []
+    assert_error(theirs.get(f"/api/v1/orders/{made['id']}"), 404, "not_found")
+
+
+def test_orders_need_their_scopes(client_for, borrower, opened, acme):
+    reader = client_for(api_partner(token_scopes=["orders:read"]))
+
+    response = reader.post("/api/v1/orders", order_body(borrower), format="json")
+
+    assert response.status_code == 403
+    assert not Order.objects.exists()
+
+
+def test_an_expired_order_has_no_link(api, borrower, opened):
+    made = api.post("/api/v1/orders", order_body(borrower), format="json").json()
+    Order.objects.filter(pk=made["id"]).update(status=OrderStatus.EXPIRED)
+
+    detail = api.get(f"/api/v1/orders/{made['id']}").json()
+
+    assert (detail["status"], detail["confirm_url"]) == ("EXPIRED", None)
+    assert timedelta(minutes=15) == Order.objects.get().expires_at - Order.objects.get().created_at
+
+
+def test_a_refund_is_posted_once_and_listed(api, borrower, opened):
+    made = api.post("/api/v1/orders", order_body(borrower), format="json").json()
+    order_capture(order_id=made["id"], now=timezone.now())
+    path = f"/api/v1/orders/{made['id']}/refunds"
+
+    first = api.post(path, {"merchant_refund_id": "RF-1", "amount": "499.00"}, format="json")
+    again = api.post(path, {"merchant_refund_id": "RF-1", "amount": "499.00"}, format="json")
+    other = api.post(path, {"merchant_refund_id": "RF-1", "amount": "1.00"}, format="json")
+    too_much = api.post(path, {"merchant_refund_id": "RF-2", "amount": "2000.01"}, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    body = first.json()
+    assert {k: body[k] for k in ("order", "merchant_refund_id", "amount", "value_date")} == {
+        "order": made["id"],
+        "merchant_refund_id": "RF-1",
+        "amount": "499.00",
+        "value_date": "2027-01-15",
+    }
+    assert_error(other, 409, "refund_conflict")
+    assert_error(too_much, 422, "order_not_refunded")
+    assert [r["id"] for r in api.get(path).json()] == [body["id"]]
+    assert api.get(f"/api/v1/orders/{made['id']}").json()["refunded"] == "499.00"
+    assert api.get(account_path(borrower)).json()["available"] == "6000.00"
