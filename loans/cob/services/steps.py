@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection
 
+from loans.calendar.sql import pay_by_sql
 from loans.domain.delinquency import Bucket
 from loans.events.services.outbox import outbox_from_loan_events
 from loans.ledger.models import EntryType, JournalEntry
@@ -189,17 +190,6 @@ def advances_apply(scope: ChunkScope) -> Decimal:
 _ROLL_DAYS = 15
 
 
-def _pay_by(due_date: str) -> str:
-    """SQL for the pay-by date of ``due_date``: the due date, or the next working day when it
-    falls on a non-working day (PRODUCT §12); a year not loaded has no rows, every day works.
-
-    A lookup by primary key per row, not a join: joined, the planner misjudged the chunk's
-    rows and compared each with the whole calendar (EXPLAIN in docs/cob.md).
-    """
-    lookup = "SELECT c.following_working_date FROM calendar_day c WHERE c.day = "
-    return f"coalesce(({lookup}{due_date}), {due_date})"
-
-
 _BUCKETS = f"""
     CASE WHEN n.dpd = 0 THEN '{Bucket.CURRENT}' WHEN n.dpd <= 30 THEN '{Bucket.M1}'
          WHEN n.dpd <= 60 THEN '{Bucket.M2}' WHEN n.dpd <= 90 THEN '{Bucket.M3}'
@@ -224,7 +214,7 @@ def delinquency_update(scope: ChunkScope) -> dict[str, int]:
         SELECT n.id, n.dpd, {_BUCKETS} AS bucket, n.old_bucket
         FROM (
             SELECT o.id, o.old_bucket,
-                   greatest(coalesce(%(day)s - {_pay_by("o.oldest")}, 0), 0) AS dpd
+                   greatest(coalesce(%(day)s - {pay_by_sql("o.oldest")}, 0), 0) AS dpd
             FROM (
                 SELECT l.id, l.bucket AS old_bucket, min(i.due_date) AS oldest
                 FROM loans_loan l
@@ -266,7 +256,7 @@ def delinquency_update(scope: ChunkScope) -> dict[str, int]:
         FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id
         WHERE {_ACTIVE_IN_CHUNK} AND i.paid_date IS NULL
           AND i.due_date BETWEEN %(day)s - 1 - {_ROLL_DAYS} AND %(day)s - 1
-          AND {_pay_by("i.due_date")} = %(day)s - 1
+          AND {pay_by_sql("i.due_date")} = %(day)s - 1
         ON CONFLICT DO NOTHING
         """,  # noqa: S608
         scope.params,
@@ -291,7 +281,7 @@ def penalty_charge(scope: ChunkScope) -> Decimal:
                    AS amount
         FROM (
             SELECT i.id AS installment_id, i.loan_id, i.number,
-                   {_pay_by("i.due_date")} AS pay_by,
+                   {pay_by_sql("i.due_date")} AS pay_by,
                    l.days_past_due AS dpd, l.grace_days AS grace,
                    round((i.principal_amount - i.principal_paid_amount)
                          * least(l.annual_rate * l.penalty_multiplier, l.rate_cap) / 360, 2)

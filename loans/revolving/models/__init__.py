@@ -4,6 +4,7 @@ from loans.revolving.models.accounts import RevolvingAccount, RevolvingAccountSt
 from loans.revolving.models.orders import Order, OrderStatus
 from loans.revolving.models.products import RevolvingProduct
 from loans.revolving.models.refunds import Refund
+from loans.revolving.models.statements import Statement
 
 __all__ = [
     "Order",
@@ -12,4 +13,5 @@ __all__ = [
     "RevolvingAccount",
     "RevolvingAccountStatus",
     "RevolvingProduct",
+    "Statement",
 ]

@@ -36,6 +36,7 @@ class RevolvingAccount(models.Model):
     opened_date = models.DateField()
     # Dr REVOLVING_RECEIVABLE of its lines: every unpaid purchase principal.
     principal_amount = money_field(default=ZERO)
+    last_statement_date = models.DateField(null=True, blank=True)  # the last bill's cut
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

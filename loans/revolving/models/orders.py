@@ -43,6 +43,10 @@ class Order(models.Model):
         "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     refunded_amount = money_field(default=ZERO)
+    # The bill it went on (cut by close of business on the first statement date after capture).
+    statement = models.ForeignKey(
+        "revolving.Statement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -85,6 +89,12 @@ class Order(models.Model):
                 fields=["expires_at"],
                 condition=Q(status=OrderStatus.CREATED),
                 name="order_waiting_expiry",
+            ),
+            # What the next bill takes: captured and not billed yet, by account.
+            models.Index(
+                fields=["account"],
+                condition=Q(status=OrderStatus.CAPTURED, statement__isnull=True),
+                name="order_unbilled",
             ),
         ]
 

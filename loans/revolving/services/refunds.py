@@ -2,8 +2,8 @@
 
 A purchase not yet on a bill shrinks: the refunded principal leaves the account and the line
 (the limit comes back by it) and is no longer owed to the partner (Dr merchant settlement
-payable, Cr revolving principal receivable). Bills are not cut yet (issue #18's next step):
-every captured purchase is unbilled, so this is the whole rule for now.
+payable, Cr revolving principal receivable). A purchase already on a bill is refused for now:
+its refund is a credit allocated as a payment, and payments are not built yet.
 """
 
 from __future__ import annotations
@@ -66,6 +66,13 @@ def order_refund(
 def _refund_check(order: Order, amount: Decimal) -> None:
     if order.status != OrderStatus.CAPTURED:
         raise OrderNotRefunded(f"Order {order.pk} was not captured: there is nothing to refund.")
+    if order.statement_id is not None:
+        # A billed purchase's refund is a credit allocated as a payment (§10): payments on
+        # revolving accounts are not built yet (docs/revolving.md), so it is refused whole.
+        raise OrderNotRefunded(
+            f"Order {order.pk} is on a bill already; refunds of billed purchases are not "
+            "supported yet."
+        )
     left = order.amount - order.refunded_amount
     if amount != amount.quantize(Decimal("0.01")) or not Decimal("0.01") <= amount <= left:
         raise OrderNotRefunded(f"A refund of order {order.pk} is from 0.01 to {left}.")

@@ -1,0 +1,81 @@
+"""A bill (账单) of a revolving account, cut by close of business on its statement date
+(PRODUCT §10; the rules as ``loans.domain.revolving.statement`` implements them).
+
+Each row keeps the bill's own new parts (what it billed for the first time) and the totals the
+borrower saw that day: the earlier bills' unpaid amounts are inside ``previous_unpaid_amount``
+and the totals. ``minimum_unpaid_amount`` is this bill's own share of the minimum payment.
+An account with nothing owed and nothing new gets no bill that month.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+
+from loans.fields import ZERO, money_field
+
+
+class Statement(models.Model):
+    account = models.ForeignKey(
+        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="statements"
+    )
+    statement_date = models.DateField()
+    due_date = models.DateField()
+    pay_by_date = models.DateField()  # the due date, or the next working day (§12)
+    cycle_start = models.DateField()  # the cycle is [cycle_start, statement_date)
+    previous_unpaid_amount = money_field(default=ZERO)
+    new_revolving_principal_amount = money_field(default=ZERO)
+    new_installment_principal_amount = money_field(default=ZERO)
+    new_fees_amount = money_field(default=ZERO)
+    new_interest_amount = money_field(default=ZERO)
+    new_penalty_amount = money_field(default=ZERO)
+    revolving_principal_amount = money_field(default=ZERO)  # unpaid on this and earlier bills
+    installment_principal_amount = money_field(default=ZERO)
+    fees_amount = money_field(default=ZERO)
+    interest_amount = money_field(default=ZERO)
+    penalty_amount = money_field(default=ZERO)
+    minimum_payment_amount = money_field(default=ZERO)
+    minimum_unpaid_amount = money_field(default=ZERO)  # this bill's own share, still unpaid
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "-statement_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "statement_date"], name="statement_one_per_account_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gt=F("statement_date"))
+                & Q(pay_by_date__gte=F("due_date"))
+                & Q(cycle_start__lt=F("statement_date")),
+                name="statement_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_payment_amount__gte=0)
+                & Q(
+                    minimum_payment_amount__lte=F("revolving_principal_amount")
+                    + F("installment_principal_amount")
+                    + F("fees_amount")
+                    + F("interest_amount")
+                    + F("penalty_amount")
+                ),
+                name="statement_minimum_within_balance",
+            ),
+        ]
+        indexes = [models.Index(fields=["statement_date"], name="statement_by_date")]
+
+    def __str__(self) -> str:
+        return f"Bill of {self.statement_date} (account {self.account_id})"
+
+    @property
+    def balance_amount(self) -> Decimal:
+        """The statement balance: the sum of its five parts."""
+        return (
+            self.revolving_principal_amount
+            + self.installment_principal_amount
+            + self.fees_amount
+            + self.interest_amount
+            + self.penalty_amount
+        )

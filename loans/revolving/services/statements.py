@@ -1,0 +1,112 @@
+"""Cutting the bills of a statement date, set-based (PRODUCT §10), as close of business closes
+the date: the SQL form of ``loans.domain.revolving.statement.statement_cut``.
+
+Accounts whose statement day is the date's day of the month get the bill of the cycle
+[previous statement date, S): the purchases captured before S and not billed yet (less what was
+refunded), with the earlier bills' unpaid amounts carried. No payment, installment, interest or
+penalty exists yet on revolving accounts (docs/revolving.md), so their parts are 0.00 and an
+earlier bill's parts are all still unpaid. A bill of nothing is not written. Cutting a date
+twice cuts nothing more (``last_statement_date`` and the unique (account, date)).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.db import connection
+
+from loans.calendar.sql import pay_by_sql
+
+logger = logging.getLogger(__name__)
+
+_CUT = f"""
+WITH due AS (
+    SELECT a.id, a.opened_date, p.due_days, p.minimum_payment_rate
+    FROM revolving_revolvingaccount a JOIN revolving_revolvingproduct p ON p.id = a.product_id
+    WHERE a.statement_day = %(day_of_month)s AND a.status = 'ACTIVE'
+      AND a.opened_date < %(day)s
+      AND (a.last_statement_date IS NULL OR a.last_statement_date < %(day)s)
+), new AS (
+    SELECT o.account_id, sum(o.amount - o.refunded_amount) AS revolving
+    FROM revolving_order o
+    WHERE o.account_id IN (SELECT id FROM due) AND o.status = 'CAPTURED'
+      AND o.statement_id IS NULL AND o.captured_date < %(day)s
+    GROUP BY o.account_id
+), earlier AS (
+    SELECT s.account_id,
+        sum(s.new_revolving_principal_amount) AS revolving,
+        sum(s.new_installment_principal_amount) AS installment,
+        sum(s.new_fees_amount) AS fees,
+        sum(s.new_interest_amount) AS interest,
+        sum(s.new_penalty_amount) AS penalty,
+        sum(s.minimum_unpaid_amount) AS minimum_unpaid
+    FROM revolving_statement s
+    WHERE s.account_id IN (SELECT id FROM due)
+    GROUP BY s.account_id
+), bill AS (
+    SELECT d.id AS account_id, d.minimum_payment_rate,
+        (%(day)s + d.due_days)::date AS due_date,
+        greatest((%(day)s - interval '1 month')::date, d.opened_date) AS cycle_start,
+        coalesce(n.revolving, 0) AS new_revolving,
+        coalesce(e.revolving, 0) + coalesce(n.revolving, 0) AS revolving,
+        coalesce(e.installment, 0) AS installment,
+        coalesce(e.fees, 0) AS fees,
+        coalesce(e.interest, 0) AS interest,
+        coalesce(e.penalty, 0) AS penalty,
+        coalesce(e.revolving, 0) + coalesce(e.installment, 0) + coalesce(e.fees, 0)
+            + coalesce(e.interest, 0) + coalesce(e.penalty, 0) AS previous_unpaid,
+        coalesce(e.minimum_unpaid, 0) AS earlier_minimum
+    FROM due d LEFT JOIN new n ON n.account_id = d.id LEFT JOIN earlier e ON e.account_id = d.id
+), priced AS (
+    SELECT b.*, least(
+            round(b.minimum_payment_rate * b.revolving, 2) + b.earlier_minimum,
+            b.previous_unpaid + b.new_revolving
+        ) AS minimum
+    FROM bill b
+)
+INSERT INTO revolving_statement (
+    account_id, statement_date, due_date, pay_by_date, cycle_start, previous_unpaid_amount,
+    new_revolving_principal_amount, new_installment_principal_amount, new_fees_amount,
+    new_interest_amount, new_penalty_amount, revolving_principal_amount,
+    installment_principal_amount, fees_amount, interest_amount, penalty_amount,
+    minimum_payment_amount, minimum_unpaid_amount, created_at
+)
+SELECT p.account_id, %(day)s, p.due_date, {pay_by_sql("p.due_date")}, p.cycle_start,
+    p.previous_unpaid, p.new_revolving, 0, 0, 0, 0, p.revolving, p.installment, p.fees,
+    p.interest, p.penalty, p.minimum, greatest(p.minimum - p.earlier_minimum, 0), now()
+FROM priced p
+WHERE p.previous_unpaid + p.new_revolving > 0
+ON CONFLICT (account_id, statement_date) DO NOTHING
+"""  # noqa: S608 - the fragment is the calendar's; the values are parameters
+
+# The purchases the new bills took, then every account of the day marked cut (with or
+# without a bill).
+_PURCHASES_BILL = """
+UPDATE revolving_order o SET statement_id = s.id
+FROM revolving_statement s
+WHERE s.statement_date = %(day)s AND o.account_id = s.account_id AND o.status = 'CAPTURED'
+  AND o.statement_id IS NULL AND o.captured_date < %(day)s
+"""
+_ACCOUNTS_MARK = """
+UPDATE revolving_revolvingaccount a SET last_statement_date = %(day)s
+WHERE a.statement_day = %(day_of_month)s AND a.status = 'ACTIVE' AND a.opened_date < %(day)s
+  AND (a.last_statement_date IS NULL OR a.last_statement_date < %(day)s)
+"""
+
+
+def statements_cut(*, statement_date: date) -> int:
+    """Cut the bills of ``statement_date`` (run inside close of business's transaction).
+
+    Returns how many bills were written. Statement days run from 1 to 28, so every date of a
+    month is the statement date of the accounts with its day, and no other.
+    """
+    params: dict[str, date | int] = {"day": statement_date, "day_of_month": statement_date.day}
+    with connection.cursor() as cursor:
+        cursor.execute(_CUT, params)
+        bills = int(cursor.rowcount)
+        cursor.execute(_PURCHASES_BILL, params)
+        cursor.execute(_ACCOUNTS_MARK, params)
+    if bills:
+        logger.info("%s revolving bills cut for %s", bills, statement_date)
+    return bills
