@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loans.portal.views import account, auto_debit, borrow, credit, loans, orders
+from loans.portal.views import account, auto_debit, borrow, credit, loans, orders, revolving
 
 app_name = "portal"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("auto-debit/", auto_debit.auto_debit, name="auto_debit"),
     path("auto-debit/off/", auto_debit.auto_debit_off, name="auto_debit_off"),
     path("orders/<str:token>/", orders.order_confirm, name="order_confirm"),
+    path("bills/", revolving.bills, name="bills"),
 ]

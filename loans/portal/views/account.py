@@ -19,6 +19,7 @@ from loans.payments.selectors import card_binding_active
 from loans.portal.access import borrower_of, borrower_required, verified_required
 from loans.portal.forms import ProfileForm, ProfileUpdateForm
 from loans.portal.selectors import dashboard_for, notifications_for
+from loans.revolving.selectors import revolving_account_of
 
 
 @verified_required
@@ -27,7 +28,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if borrower is None:
         return render(request, "portal/welcome.html")
     board = dashboard_for(borrower=borrower, as_of=business_date_current())
-    return render(request, "portal/dashboard.html", {"board": board})
+    revolving = revolving_account_of(borrower=borrower)
+    return render(request, "portal/dashboard.html", {"board": board, "revolving": revolving})
 
 
 def _language() -> str:
