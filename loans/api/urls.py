@@ -63,6 +63,11 @@ urlpatterns = [
         orders.RevolvingAccountApi.as_view(),
         name="borrower-revolving-account",
     ),
+    path(
+        "borrowers/<int:borrower_id>/revolving-account/statements",
+        orders.StatementListApi.as_view(),
+        name="borrower-statements",
+    ),
     path("orders", orders.OrderListCreateApi.as_view(), name="order-list"),
     path("orders/<int:order_id>", orders.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<int:order_id>/refunds", orders.OrderRefundsApi.as_view(), name="order-refunds"),

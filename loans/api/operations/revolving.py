@@ -56,6 +56,23 @@ REFUND = {
     "created_at": "2026-12-03T09:30:12.880000+08:00",
 }
 
+STATEMENT = {
+    "id": 12,
+    "statement_date": "2027-01-05",
+    "due_date": "2027-01-14",
+    "pay_by_date": "2027-01-14",
+    "cycle_start": "2026-12-05",
+    "previous_unpaid": "0.00",
+    "new_purchases": "2499.00",
+    "revolving_principal": "2499.00",
+    "installment_principal": "0.00",
+    "fees": "0.00",
+    "interest": "0.00",
+    "penalty": "0.00",
+    "balance": "2499.00",
+    "minimum_payment": "249.90",
+}
+
 _NO_ACCOUNT = Refusal(
     422,
     "No revolving account",
@@ -95,6 +112,17 @@ REVOLVING_OPERATIONS: dict[tuple[str, str], Operation] = {
                 ),
             ),
         ),
+    ),
+    ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account/statements"): Operation(
+        operation_id="statement_list",
+        summary="List the borrower's bills",
+        description=(
+            "The monthly bills of the borrower's revolving account, newest first: the cycle, "
+            "the due date and the last day a payment counts as on time (`pay_by_date`, the next "
+            "working day when the due date is not one), what was bought in the cycle, what "
+            "earlier bills left unpaid, the balance and the minimum payment." + LIST_PAGING
+        ),
+        response=STATEMENT,
     ),
     ("GET", "/api/v1/orders"): Operation(
         operation_id="order_list",

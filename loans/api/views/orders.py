@@ -33,6 +33,7 @@ from loans.revolving.models import (
     Refund,
     RevolvingAccount,
     RevolvingProduct,
+    Statement,
 )
 from loans.revolving.selectors import revolving_account_of, revolving_available_amount
 from loans.revolving.services.accounts import RevolvingAccountNotOpened, revolving_account_open
@@ -307,3 +308,48 @@ def _partner_order(request: Request, order_id: int) -> Order:
     if order is None:
         raise NotFound(f"Order {order_id} not found.")
     return order
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    previous_unpaid = money_output(source="previous_unpaid_amount")
+    new_purchases = money_output(source="new_revolving_principal_amount")
+    revolving_principal = money_output(source="revolving_principal_amount")
+    installment_principal = money_output(source="installment_principal_amount")
+    fees = money_output(source="fees_amount")
+    interest = money_output(source="interest_amount")
+    penalty = money_output(source="penalty_amount")
+    balance = money_output(source="balance_amount")
+    minimum_payment = money_output(source="minimum_payment_amount")
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "statement_date",
+            "due_date",
+            "pay_by_date",
+            "cycle_start",
+            "previous_unpaid",
+            "new_purchases",
+            "revolving_principal",
+            "installment_principal",
+            "fees",
+            "interest",
+            "penalty",
+            "balance",
+            "minimum_payment",
+        ]
+        read_only_fields = fields
+
+
+class StatementListApi(ListAPIView):
+    """The bills of the borrower's revolving account, newest first."""
+
+    required_scopes = ["orders:read"]
+    serializer_class = StatementSerializer
+
+    def get_queryset(self) -> QuerySet[Statement]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Statement.objects.none()
+        borrower = partner_borrower(self.request, self.kwargs["borrower_id"])
+        return Statement.objects.filter(account__credit_line__borrower=borrower)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from accounts.models import Borrower
 from loans.revolving.models import Order, OrderStatus, RevolvingAccount, RevolvingProduct
 from loans.revolving.services.confirmation import order_from_confirm_token
 from loans.revolving.services.orders import order_capture
+from loans.revolving.services.statements import statements_cut
 from tests.factories.api import api_partner, assert_error, partner_borrower
 from tests.factories.loans import credit_line_for
 
@@ -208,3 +209,32 @@ def test_a_refund_is_posted_once_and_listed(api, borrower, opened):
     assert [r["id"] for r in api.get(path).json()] == [body["id"]]
     assert api.get(f"/api/v1/orders/{made['id']}").json()["refunded"] == "499.00"
     assert api.get(account_path(borrower)).json()["available"] == "6000.00"
+
+
+def test_the_borrowers_bills_are_listed_newest_first(api, borrower, opened):
+    made = api.post("/api/v1/orders", order_body(borrower), format="json").json()
+    order_capture(order_id=made["id"], now=timezone.now())
+    statements_cut(statement_date=date(2027, 2, 5))
+
+    page = api.get(account_path(borrower) + "/statements").json()
+
+    assert page["results"] == [
+        {
+            "id": page["results"][0]["id"],
+            "statement_date": "2027-02-05",
+            "due_date": "2027-02-14",
+            "pay_by_date": "2027-02-14",
+            "cycle_start": "2027-01-15",
+            "previous_unpaid": "0.00",
+            "new_purchases": "2499.00",
+            "revolving_principal": "2499.00",
+            "installment_principal": "0.00",
+            "fees": "0.00",
+            "interest": "0.00",
+            "penalty": "0.00",
+            "balance": "2499.00",
+            "minimum_payment": "249.90",
+        }
+    ]
+    stranger = partner_borrower(api_partner().partner)
+    assert_error(api.get(account_path(stranger) + "/statements"), 404, "not_found")

@@ -46,6 +46,7 @@ SCOPES = {
     ("GET", "/api/v1/events"): ["events"],
     ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:read"],
     ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:write"],
+    ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account/statements"): ["orders:read"],
     ("GET", "/api/v1/orders"): ["orders:read"],
     ("POST", "/api/v1/orders"): ["orders:write"],
     ("GET", "/api/v1/orders/{order_id}"): ["orders:read"],
