@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler
 from loans.api.services.idempotency import IdempotencyKeyInFlight
 from loans.errors import LendingError
 from loans.revolving.services.orders import OrderConflict
+from loans.revolving.services.payments import RevolvingPaymentDuplicate
 from loans.revolving.services.refunds import RefundConflict
 from loans.servicing.services.repayments import RepaymentReferenceDuplicate
 
@@ -30,6 +31,7 @@ STATUS_BY_ERROR: dict[type[LendingError], int] = {
     RepaymentReferenceDuplicate: 409,
     OrderConflict: 409,
     RefundConflict: 409,
+    RevolvingPaymentDuplicate: 409,
 }
 
 # Model and service argument names → the API's field names (PRODUCT §7 request bodies).

@@ -68,6 +68,11 @@ urlpatterns = [
         orders.StatementListApi.as_view(),
         name="borrower-statements",
     ),
+    path(
+        "borrowers/<int:borrower_id>/revolving-account/payments",
+        orders.RevolvingPaymentCreateApi.as_view(),
+        name="borrower-revolving-payment",
+    ),
     path("orders", orders.OrderListCreateApi.as_view(), name="order-list"),
     path("orders/<int:order_id>", orders.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<int:order_id>/refunds", orders.OrderRefundsApi.as_view(), name="order-refunds"),

@@ -122,6 +122,37 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
         """,
     ),
     (
+        "revolving_principal_equals_bills_and_purchases",
+        "each revolving account's principal is what its bills and unbilled purchases still owe",
+        """
+        WITH billed AS (
+            SELECT account_id, sum(revolving_principal_unpaid_amount
+                                   + installment_principal_unpaid_amount) AS owed
+            FROM revolving_statement GROUP BY account_id
+        ), unbilled AS (
+            SELECT account_id, sum(amount - refunded_amount - paid_amount) AS owed
+            FROM revolving_order WHERE status = 'CAPTURED' AND statement_id IS NULL
+            GROUP BY account_id
+        )
+        SELECT a.id, a.principal_amount, coalesce(b.owed, 0) + coalesce(u.owed, 0)
+        FROM revolving_revolvingaccount a
+        LEFT JOIN billed b ON b.account_id = a.id LEFT JOIN unbilled u ON u.account_id = a.id
+        WHERE a.principal_amount <> coalesce(b.owed, 0) + coalesce(u.owed, 0)
+        """,
+    ),
+    (
+        "disbursements_cleared",
+        "the disbursement clearing account holds exactly the payouts not yet settled",
+        """
+        SELECT coalesce((SELECT -sum(amount) FROM loans_journalline
+                         WHERE account = 'DISBURSEMENT_CLEARING'), 0) AS clearing,
+               coalesce((SELECT sum(amount) FROM loans_payout WHERE status = 'SENT'), 0) AS sent
+        WHERE coalesce((SELECT -sum(amount) FROM loans_journalline
+                        WHERE account = 'DISBURSEMENT_CLEARING'), 0)
+           <> coalesce((SELECT sum(amount) FROM loans_payout WHERE status = 'SENT'), 0)
+        """,
+    ),
+    (
         "disbursements_cleared",
         "the disbursement clearing account holds exactly the payouts not yet settled",
         """

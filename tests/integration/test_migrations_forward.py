@@ -143,6 +143,8 @@ def test_a_database_of_the_release_before_the_apps_migrates_forward_with_every_r
         "revolvingaccount",
         "order",
         "refund",
+        "statement",
+        "revolvingpayment",
     ]
     assert sorted(added.values()) == sorted(
         ["creditline.unfreeze_creditline"]

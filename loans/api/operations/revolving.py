@@ -73,6 +73,32 @@ STATEMENT = {
     "minimum_payment": "249.90",
 }
 
+REVOLVING_PAYMENT_REQUEST = {"amount": "300.00", "reference": "MI-PAY-0001"}
+REVOLVING_PAYMENT = {
+    "id": 5,
+    "amount": "300.00",
+    "value_date": "2027-01-10",
+    "reference": "MI-PAY-0001",
+    "minimum_paid": "249.90",
+    "allocation": [
+        {
+            "step": "MINIMUM",
+            "part": "REVOLVING_PRINCIPAL",
+            "statement_date": "2027-01-05",
+            "purchase_id": None,
+            "amount": "249.90",
+        },
+        {
+            "step": "REVOLVING_PRINCIPAL",
+            "part": "REVOLVING_PRINCIPAL",
+            "statement_date": "2027-01-05",
+            "purchase_id": None,
+            "amount": "50.10",
+        },
+    ],
+    "created_at": "2027-01-10T09:12:03.114000+08:00",
+}
+
 _NO_ACCOUNT = Refusal(
     422,
     "No revolving account",
@@ -123,6 +149,39 @@ REVOLVING_OPERATIONS: dict[tuple[str, str], Operation] = {
             "earlier bills left unpaid, the balance and the minimum payment." + LIST_PAGING
         ),
         response=STATEMENT,
+    ),
+    ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account/payments"): Operation(
+        operation_id="revolving_payment_create",
+        summary="Post a payment on the revolving account",
+        description=(
+            "A payment you received for the borrower's bills. It pays, in this order: the "
+            "unpaid minimum of the oldest bill first, then what the bills still owe, oldest "
+            "first, then purchases not billed yet; `allocation` lists each part. The limit "
+            "comes back by what it pays. Idempotent by your `reference`: the same payment "
+            "again answers the first (200); the same reference with another amount is a "
+            "conflict (409). More than is owed is refused (422)."
+        ),
+        request=REVOLVING_PAYMENT_REQUEST,
+        response=REVOLVING_PAYMENT,
+        refusals=(
+            INVALID_AMOUNT,
+            Refusal(
+                422,
+                "More than is owed",
+                ex.error(
+                    "revolving_payment_refused",
+                    "A payment of 3000.00 is more than the 2499.00 owed; nothing was posted.",
+                ),
+            ),
+            Refusal(
+                409,
+                "Reference used for another amount",
+                ex.error(
+                    "duplicate_reference",
+                    "The reference MI-PAY-0001 was used for a payment of 300.00.",
+                ),
+            ),
+        ),
     ),
     ("GET", "/api/v1/orders"): Operation(
         operation_id="order_list",

@@ -32,6 +32,8 @@ from loans.revolving.models import (
     OrderStatus,
     Refund,
     RevolvingAccount,
+    RevolvingPayment,
+    RevolvingPaymentChannel,
     RevolvingProduct,
     Statement,
 )
@@ -39,6 +41,7 @@ from loans.revolving.selectors import revolving_account_of, revolving_available_
 from loans.revolving.services.accounts import RevolvingAccountNotOpened, revolving_account_open
 from loans.revolving.services.confirmation import order_confirm_token
 from loans.revolving.services.orders import order_create
+from loans.revolving.services.payments import revolving_payment_post
 from loans.revolving.services.refunds import order_refund
 from loans.servicing.models import CreditLine
 
@@ -353,3 +356,60 @@ class StatementListApi(ListAPIView):
             return Statement.objects.none()
         borrower = partner_borrower(self.request, self.kwargs["borrower_id"])
         return Statement.objects.filter(account__credit_line__borrower=borrower)
+
+
+class RevolvingPaymentSerializer(serializers.ModelSerializer):
+    amount = money_output()
+    minimum_paid = money_output(source="minimum_paid_amount")
+    allocation = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = RevolvingPayment
+        fields = [
+            "id",
+            "amount",
+            "value_date",
+            "reference",
+            "minimum_paid",
+            "allocation",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class RevolvingPaymentCreateApi(APIView):
+    """Post a payment the partner received on the borrower's revolving account.
+
+    Allocated as PRODUCT §10 orders it; the same reference again answers the first payment.
+    """
+
+    required_scopes = ["repayments"]
+
+    @extend_schema_serializer(component_name="RevolvingPaymentInput")
+    class InputSerializer(serializers.Serializer):
+        amount = money_input()
+        reference = serializers.CharField(max_length=100)
+
+    @extend_schema(
+        operation_id="revolving_payment_create",
+        request=InputSerializer,
+        responses={201: RevolvingPaymentSerializer, 200: RevolvingPaymentSerializer},
+    )
+    def post(self, request: Request, borrower_id: int) -> Response:
+        return idempotent(request, required=False, perform=lambda: self._pay(request, borrower_id))
+
+    def _pay(self, request: Request, borrower_id: int) -> Response:
+        account = revolving_account_of(borrower=partner_borrower(request, borrower_id))
+        if account is None:
+            raise NotFound(f"Borrower {borrower_id} has no revolving account.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment, created = revolving_payment_post(
+            account_id=account.pk,
+            amount=data.validated_data["amount"],
+            channel=RevolvingPaymentChannel.PARTNER,
+            reference=data.validated_data["reference"],
+            now=timezone.now(),
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(RevolvingPaymentSerializer(payment).data, status=code)

@@ -2,6 +2,7 @@
 
 from loans.revolving.models.accounts import RevolvingAccount, RevolvingAccountStatus
 from loans.revolving.models.orders import Order, OrderStatus
+from loans.revolving.models.payments import RevolvingPayment, RevolvingPaymentChannel
 from loans.revolving.models.products import RevolvingProduct
 from loans.revolving.models.refunds import Refund
 from loans.revolving.models.statements import Statement
@@ -12,6 +13,8 @@ __all__ = [
     "Refund",
     "RevolvingAccount",
     "RevolvingAccountStatus",
+    "RevolvingPayment",
+    "RevolvingPaymentChannel",
     "RevolvingProduct",
     "Statement",
 ]

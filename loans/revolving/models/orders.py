@@ -43,6 +43,7 @@ class Order(models.Model):
         "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     refunded_amount = money_field(default=ZERO)
+    paid_amount = money_field(default=ZERO)  # paid before it was billed (allocation's last step)
     # The bill it went on (cut by close of business on the first statement date after capture).
     statement = models.ForeignKey(
         "revolving.Statement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -58,6 +59,11 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=F("amount")),
                 name="order_refunded_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0)
+                & Q(paid_amount__lte=F("amount") - F("refunded_amount")),
+                name="order_paid_within_amount",
             ),
             models.CheckConstraint(
                 condition=Q(plan_term__isnull=True) | Q(plan_term__in=PLAN_TERMS),
@@ -78,7 +84,12 @@ class Order(models.Model):
                     )
                     | (
                         ~Q(status=OrderStatus.CAPTURED)
-                        & Q(captured_at__isnull=True, entry__isnull=True, refunded_amount=0)
+                        & Q(
+                            captured_at__isnull=True,
+                            entry__isnull=True,
+                            refunded_amount=0,
+                            paid_amount=0,
+                        )
                     )
                 ),
                 name="order_captured_has_entry",

@@ -38,6 +38,12 @@ class Statement(models.Model):
     penalty_amount = money_field(default=ZERO)
     minimum_payment_amount = money_field(default=ZERO)
     minimum_unpaid_amount = money_field(default=ZERO)  # this bill's own share, still unpaid
+    # What is still unpaid of this bill's own new parts (payments take them oldest bill first).
+    revolving_principal_unpaid_amount = money_field(default=ZERO)
+    installment_principal_unpaid_amount = money_field(default=ZERO)
+    fees_unpaid_amount = money_field(default=ZERO)
+    interest_unpaid_amount = money_field(default=ZERO)
+    penalty_unpaid_amount = money_field(default=ZERO)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -63,11 +69,32 @@ class Statement(models.Model):
                 ),
                 name="statement_minimum_within_balance",
             ),
+            models.CheckConstraint(
+                condition=Q(revolving_principal_unpaid_amount__gte=0)
+                & Q(revolving_principal_unpaid_amount__lte=F("new_revolving_principal_amount"))
+                & Q(installment_principal_unpaid_amount__gte=0)
+                & Q(fees_unpaid_amount__gte=0)
+                & Q(interest_unpaid_amount__gte=0)
+                & Q(penalty_unpaid_amount__gte=0)
+                & Q(minimum_unpaid_amount__gte=0),
+                name="statement_unpaid_within_billed",
+            ),
         ]
         indexes = [models.Index(fields=["statement_date"], name="statement_by_date")]
 
     def __str__(self) -> str:
         return f"Bill of {self.statement_date} (account {self.account_id})"
+
+    @property
+    def unpaid_amount(self) -> Decimal:
+        """What is still unpaid of this bill's own parts."""
+        return (
+            self.revolving_principal_unpaid_amount
+            + self.installment_principal_unpaid_amount
+            + self.fees_unpaid_amount
+            + self.interest_unpaid_amount
+            + self.penalty_unpaid_amount
+        )
 
     @property
     def balance_amount(self) -> Decimal:

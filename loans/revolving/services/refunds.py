@@ -73,7 +73,7 @@ def _refund_check(order: Order, amount: Decimal) -> None:
             f"Order {order.pk} is on a bill already; refunds of billed purchases are not "
             "supported yet."
         )
-    left = order.amount - order.refunded_amount
+    left = order.amount - order.refunded_amount - order.paid_amount
     if amount != amount.quantize(Decimal("0.01")) or not Decimal("0.01") <= amount <= left:
         raise OrderNotRefunded(f"A refund of order {order.pk} is from 0.01 to {left}.")
 

@@ -3,9 +3,9 @@ the date: the SQL form of ``loans.domain.revolving.statement.statement_cut``.
 
 Accounts whose statement day is the date's day of the month get the bill of the cycle
 [previous statement date, S): the purchases captured before S and not billed yet (less what was
-refunded), with the earlier bills' unpaid amounts carried. No payment, installment, interest or
-penalty exists yet on revolving accounts (docs/revolving.md), so their parts are 0.00 and an
-earlier bill's parts are all still unpaid. A bill of nothing is not written. Cutting a date
+refunded or paid before billing), with what the earlier bills still owe carried. No installment,
+interest or penalty exists yet on revolving accounts (docs/revolving.md), so those parts are
+0.00. A bill of nothing is not written. Cutting a date
 twice cuts nothing more (``last_statement_date`` and the unique (account, date)).
 """
 
@@ -28,18 +28,18 @@ WITH due AS (
       AND a.opened_date < %(day)s
       AND (a.last_statement_date IS NULL OR a.last_statement_date < %(day)s)
 ), new AS (
-    SELECT o.account_id, sum(o.amount - o.refunded_amount) AS revolving
+    SELECT o.account_id, sum(o.amount - o.refunded_amount - o.paid_amount) AS revolving
     FROM revolving_order o
     WHERE o.account_id IN (SELECT id FROM due) AND o.status = 'CAPTURED'
       AND o.statement_id IS NULL AND o.captured_date < %(day)s
     GROUP BY o.account_id
 ), earlier AS (
     SELECT s.account_id,
-        sum(s.new_revolving_principal_amount) AS revolving,
-        sum(s.new_installment_principal_amount) AS installment,
-        sum(s.new_fees_amount) AS fees,
-        sum(s.new_interest_amount) AS interest,
-        sum(s.new_penalty_amount) AS penalty,
+        sum(s.revolving_principal_unpaid_amount) AS revolving,
+        sum(s.installment_principal_unpaid_amount) AS installment,
+        sum(s.fees_unpaid_amount) AS fees,
+        sum(s.interest_unpaid_amount) AS interest,
+        sum(s.penalty_unpaid_amount) AS penalty,
         sum(s.minimum_unpaid_amount) AS minimum_unpaid
     FROM revolving_statement s
     WHERE s.account_id IN (SELECT id FROM due)
@@ -70,11 +70,14 @@ INSERT INTO revolving_statement (
     new_revolving_principal_amount, new_installment_principal_amount, new_fees_amount,
     new_interest_amount, new_penalty_amount, revolving_principal_amount,
     installment_principal_amount, fees_amount, interest_amount, penalty_amount,
-    minimum_payment_amount, minimum_unpaid_amount, created_at
+    minimum_payment_amount, minimum_unpaid_amount, revolving_principal_unpaid_amount,
+    installment_principal_unpaid_amount, fees_unpaid_amount, interest_unpaid_amount,
+    penalty_unpaid_amount, created_at
 )
 SELECT p.account_id, %(day)s, p.due_date, {pay_by_sql("p.due_date")}, p.cycle_start,
     p.previous_unpaid, p.new_revolving, 0, 0, 0, 0, p.revolving, p.installment, p.fees,
-    p.interest, p.penalty, p.minimum, greatest(p.minimum - p.earlier_minimum, 0), now()
+    p.interest, p.penalty, p.minimum, greatest(p.minimum - p.earlier_minimum, 0),
+    p.new_revolving, 0, 0, 0, 0, now()
 FROM priced p
 WHERE p.previous_unpaid + p.new_revolving > 0
 ON CONFLICT (account_id, statement_date) DO NOTHING

@@ -238,3 +238,28 @@ def test_the_borrowers_bills_are_listed_newest_first(api, borrower, opened):
     ]
     stranger = partner_borrower(api_partner().partner)
     assert_error(api.get(account_path(stranger) + "/statements"), 404, "not_found")
+
+
+def test_a_payment_on_the_bill_is_allocated_posted_once_and_never_above_the_debt(
+    api, borrower, opened
+):
+    made = api.post("/api/v1/orders", order_body(borrower), format="json").json()
+    order_capture(order_id=made["id"], now=timezone.now())
+    statements_cut(statement_date=date(2027, 2, 5))
+    path = account_path(borrower) + "/payments"
+
+    first = api.post(path, {"amount": "300.00", "reference": "PAY-1"}, format="json")
+    again = api.post(path, {"amount": "300.00", "reference": "PAY-1"}, format="json")
+    other = api.post(path, {"amount": "1.00", "reference": "PAY-1"}, format="json")
+    too_much = api.post(path, {"amount": "2199.01", "reference": "PAY-2"}, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    body = first.json()
+    assert (body["amount"], body["minimum_paid"]) == ("300.00", "249.90")
+    assert [(line["step"], line["amount"]) for line in body["allocation"]] == [
+        ("MINIMUM", "249.90"),
+        ("REVOLVING_PRINCIPAL", "50.10"),
+    ]
+    assert_error(other, 409, "duplicate_reference")
+    assert_error(too_much, 422, "revolving_payment_refused")
+    assert api.get(account_path(borrower)).json()["available"] == "5801.00"

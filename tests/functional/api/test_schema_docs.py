@@ -47,6 +47,7 @@ SCOPES = {
     ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:read"],
     ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:write"],
     ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account/statements"): ["orders:read"],
+    ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account/payments"): ["repayments"],
     ("GET", "/api/v1/orders"): ["orders:read"],
     ("POST", "/api/v1/orders"): ["orders:write"],
     ("GET", "/api/v1/orders/{order_id}"): ["orders:read"],

@@ -1,11 +1,12 @@
-"""The set-based cut (loans.revolving.services.statements) equals the domain's statement_cut
-to the fen (issue #18: "the set-based COB equals the domain model"), over a seeded random
-portfolio: accounts on every statement day, purchases on random days of three months, partial
-refunds before billing, each date's bills cut after its purchases as close of business does.
+"""The set-based cut (loans.revolving.services.statements) and the payment service equal the
+domain's statement_cut and payment_allocate to the fen (issue #18: "the set-based COB equals
+the domain model"), over a seeded random portfolio: accounts on every statement day, purchases
+on random days of three months, partial refunds before billing, payments of random amounts up
+to what is owed, each date's bills cut after its events as close of business does.
 
-Only what is built is compared: no payment, installment, interest or penalty exists yet on a
-revolving account, so the domain's state is cut without its day_close in between (which
-charges interest on unpaid bills). The domain cuts every statement date; the database writes
+Only what is built is compared: no installment, interest or penalty exists yet on a revolving
+account, so the domain's state is cut without its day_close in between (which charges
+interest on unpaid bills). The domain cuts every statement date; the database writes
 no bill of nothing, so a missing row must be a bill of 0.00.
 """
 
@@ -13,19 +14,21 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import pytest
 
 from loans.calendar.models import BusinessDate
+from loans.domain.revolving.allocation import payment_allocate
 from loans.domain.revolving.purchases import purchase_capture
 from loans.domain.revolving.refunds import refund_apply
-from loans.domain.revolving.state import AccountState, open_account
+from loans.domain.revolving.state import AccountState, debt_outstanding, open_account
 from loans.domain.revolving.statement import Statement as DomainStatement
 from loans.domain.revolving.statement import statement_cut
 from loans.domain.revolving.terms import RevolvingTerms
-from loans.revolving.models import Order, Statement
+from loans.revolving.models import Order, RevolvingPayment, RevolvingPaymentChannel, Statement
 from loans.revolving.services.orders import order_capture
+from loans.revolving.services.payments import revolving_payment_post
 from loans.revolving.services.refunds import order_refund
 from loans.revolving.services.statements import statements_cut
 from tests.integration.books import assert_books_reconcile
@@ -51,8 +54,11 @@ def _day_events(rng: random.Random, shops: list[Shop], day: date, serial: list[i
         ]  # fmt: skip
         if unbilled and rng.random() < 0.05:
             order = rng.choice(unbilled)
-            left = int((order.amount - order.refunded_amount) * 100)
-            events.append(("refund", shop, order, Decimal(rng.randint(1, left)) / 100))
+            left = int((order.amount - order.refunded_amount - order.paid_amount) * 100)
+            if left > 0:
+                events.append(("refund", shop, order, Decimal(rng.randint(1, left)) / 100))
+        if rng.random() < 0.06:
+            events.append(("pay", shop, f"P-{day}", rng.random()))
     return events
 
 
@@ -70,10 +76,24 @@ def _apply(event: tuple, day: date, states: dict[int, AccountState]) -> None:
             amount=amount,
             terms=TERMS,
         )
-    else:
+    elif kind == "refund":
         order, amount = rest
         order_refund(order_id=order.pk, merchant_refund_id=f"RF-{day}", amount=amount, now=now)
         states[account], _ = refund_apply(states[account], purchase_id=str(order.pk), amount=amount)
+    else:
+        reference, share = rest
+        owed = debt_outstanding(states[account])
+        amount = (owed * Decimal(str(share))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        if amount <= 0:
+            return
+        revolving_payment_post(
+            account_id=account,
+            amount=amount,
+            channel=RevolvingPaymentChannel.PARTNER,
+            reference=reference,
+            now=now,
+        )
+        states[account], _ = payment_allocate(states[account], amount=amount)
 
 
 def _as_row(bill: DomainStatement) -> tuple[object, ...]:
@@ -136,5 +156,12 @@ def test_three_months_of_random_purchases_and_refunds_bill_as_the_domain_does() 
         else:
             assert written.pop(key) == _as_row(bill), key
     assert written == {}  # no bill the domain did not cut
+    for account, state in states.items():  # what each bill still owes after the payments
+        owed = {b.statement_date: (b.unpaid, b.minimum_unpaid) for b in state.bills}
+        for row in Statement.objects.filter(account_id=account):
+            got = (row.unpaid_amount, row.minimum_unpaid_amount)
+            assert got == owed.pop(row.statement_date), (account, row.statement_date)
+        assert all(unpaid == 0 for unpaid, _ in owed.values())  # bills of nothing
     assert sum(1 for b in expected.values() if b.balance > 0) > 40  # the test saw real bills
+    assert RevolvingPayment.objects.count() > 20  # and real payments
     assert_books_reconcile()

@@ -1,0 +1,44 @@
+"""A payment on a revolving account (PRODUCT §10), allocated by the domain's order: penalty,
+interest, fees, the unpaid minimum oldest bill first, billed installments, billed revolving
+principal oldest first, then purchases not billed yet. ``allocation`` keeps its lines."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from loans.fields import money_field
+
+
+class RevolvingPaymentChannel(models.TextChoices):
+    PARTNER = "PARTNER", "Partner"
+    PORTAL = "PORTAL", "Portal"
+    AUTO_DEBIT = "AUTO_DEBIT", "Auto-debit"
+
+
+class RevolvingPayment(models.Model):
+    account = models.ForeignKey(
+        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = money_field()
+    value_date = models.DateField()  # the business date it was posted on
+    channel = models.CharField(max_length=12, choices=RevolvingPaymentChannel.choices)
+    reference = models.CharField(max_length=100)  # the payer's own id: a payment is posted once
+    allocation = models.JSONField(default=list)
+    minimum_paid_amount = money_field()
+    entry = models.OneToOneField("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "reference"], name="revolving_payment_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="revolving_payment_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment {self.pk} on revolving account {self.account_id}"
