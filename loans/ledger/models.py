@@ -28,6 +28,10 @@ class AccountCode(models.TextChoices):
     # Revolving accounts (PRODUCT §10): purchases at a partner's checkout, owed to the partner.
     REVOLVING_RECEIVABLE = "REVOLVING_RECEIVABLE", "Revolving principal receivable"
     MERCHANT_PAYABLE = "MERCHANT_PAYABLE", "Merchant settlement payable"
+    # Expected credit losses (PRODUCT §13, CAS 22): the allowance against the loans' principal
+    # (a contra-asset: its balance is a credit) and the month-end charge for it.
+    LOAN_LOSS_PROVISION = "LOAN_LOSS_PROVISION", "Loan-loss provision (contra-asset)"
+    PROVISION_EXPENSE = "PROVISION_EXPENSE", "Impairment expense"
 
 
 class AccountKind(models.TextChoices):
@@ -54,6 +58,8 @@ ACCOUNT_KINDS: dict[str, AccountKind] = {
     AccountCode.RECOVERIES: AccountKind.INCOME,
     AccountCode.REVOLVING_RECEIVABLE: AccountKind.ASSET,
     AccountCode.MERCHANT_PAYABLE: AccountKind.LIABILITY,
+    AccountCode.LOAN_LOSS_PROVISION: AccountKind.ASSET,
+    AccountCode.PROVISION_EXPENSE: AccountKind.EXPENSE,
 }
 
 
@@ -73,6 +79,7 @@ class EntryType(models.TextChoices):
     MANUAL_ADJUSTMENT = "MANUAL_ADJUSTMENT", "Manual adjustment"
     PURCHASE = "PURCHASE", "Purchase captured"
     PURCHASE_REFUND = "PURCHASE_REFUND", "Purchase refunded"
+    PROVISION = "PROVISION", "Loan-loss provision"
 
 
 class JournalEntry(models.Model):

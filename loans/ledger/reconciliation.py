@@ -153,15 +153,19 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
         """,
     ),
     (
-        "disbursements_cleared",
-        "the disbursement clearing account holds exactly the payouts not yet settled",
+        "provisions_equal_classification",
+        "the loan-loss provision account holds the provisions of the latest classified month end",
         """
-        SELECT coalesce((SELECT -sum(amount) FROM loans_journalline
-                         WHERE account = 'DISBURSEMENT_CLEARING'), 0) AS clearing,
-               coalesce((SELECT sum(amount) FROM loans_payout WHERE status = 'SENT'), 0) AS sent
-        WHERE coalesce((SELECT -sum(amount) FROM loans_journalline
-                        WHERE account = 'DISBURSEMENT_CLEARING'), 0)
-           <> coalesce((SELECT sum(amount) FROM loans_payout WHERE status = 'SENT'), 0)
+        WITH ledger AS (
+            SELECT coalesce(-sum(amount), 0) AS held FROM loans_journalline
+            WHERE account = 'LOAN_LOSS_PROVISION'
+        ), stored AS (
+            SELECT coalesce(sum(provision_amount), 0) AS provisions
+            FROM reporting_loanclassification
+            WHERE month_end = (SELECT max(month_end) FROM reporting_loanclassification)
+        )
+        SELECT ledger.held, stored.provisions FROM ledger, stored
+        WHERE ledger.held <> stored.provisions
         """,
     ),
 )

@@ -145,6 +145,8 @@ def test_a_database_of_the_release_before_the_apps_migrates_forward_with_every_r
         "refund",
         "statement",
         "revolvingpayment",
+        # #19: the month-end five-level classification
+        "loanclassification",
     ]
     assert sorted(added.values()) == sorted(
         ["creditline.unfreeze_creditline"]

@@ -29,6 +29,7 @@ from loans.cob.services import steps as cob_steps
 from loans.cob.services.steps import ChunkScope
 from loans.errors import LendingError
 from loans.metrics import cob_chunk_observe
+from loans.reporting.services.classification import month_end_close
 from loans.reporting.services.portfolio_days import portfolio_days_refresh_since
 from loans.revolving.services.statements import statements_cut
 from loans.servicing.services.collections_desk import promises_resolve
@@ -181,6 +182,9 @@ def cob_run_finish(*, run_id: int) -> tuple[CobRun, bool]:
     run.status = CobRunStatus.DONE
     run.finished_at = timezone.now()
     run.save(update_fields=["summary", "status", "finished_at"])
+    # A month's last day: classes and provisions as of this night (PRODUCT §13), before the
+    # business date moves; any other day does nothing (docs/reporting.md).
+    month_end_close(business_date=run.business_date)
     BusinessDate.objects.filter(id=1, current_date=run.business_date).update(
         current_date=run.business_date + timedelta(days=1)
     )
