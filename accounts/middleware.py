@@ -1,9 +1,9 @@
-"""Staff must use two-factor sign-in (issue #6).
+"""Staff must use two-factor sign-in (issues #6, #23).
 
-The admin's login goes through allauth (lendportal/urls.py), which asks for the TOTP code of
-every account that has one. This middleware makes having one compulsory for staff: a signed-in
-staff member without TOTP who opens any admin page is sent to set it up first, and comes back
-afterwards.
+The admin's own sign-in (loans/backoffice/signin.py) asks for the TOTP code of every account
+that has one. This middleware makes having one compulsory for staff: a signed-in staff member
+without TOTP who opens any admin page is sent to the admin's enrolment page first, and comes back
+afterwards. The sign-in, enrolment and sign-out pages themselves stay open to them.
 """
 
 from __future__ import annotations
@@ -31,10 +31,15 @@ class StaffTotpRequiredMiddleware:
         user = request.user
         if (
             request.path.startswith(reverse("admin:index"))
+            and request.path not in _open_paths()
             and user.is_authenticated
             and user.is_staff
             and not staff_has_totp(user)
         ):
             query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+            return HttpResponseRedirect(f"{reverse('admin:staff_totp_enrol')}?{query}")
         return self.get_response(request)
+
+
+def _open_paths() -> set[str]:
+    return {reverse(f"admin:{name}") for name in ("staff_totp_enrol", "login", "logout")}

@@ -1,4 +1,3 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,9 +8,9 @@ from lendportal.metrics import metrics_view
 # Unmatched /api/ URLs answer with the API's error body (PRODUCT §7), others with the page.
 handler404 = page_not_found
 
-# The admin's login is allauth's (rate limits, TOTP step); staff without TOTP are sent to set it
-# up (accounts.middleware.StaffTotpRequiredMiddleware).
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+# The admin has its own sign-in, password then TOTP, through allauth's forms (issue #23,
+# loans/backoffice/signin.py); staff without TOTP are sent to set it up
+# (accounts.middleware.StaffTotpRequiredMiddleware).
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -13,11 +13,12 @@ import json
 from functools import cached_property
 from typing import Any
 
-from django.contrib import admin
 from django.core.paginator import Page, Paginator
 from django.db import connections, models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from loans.backoffice.readable import ReadableModelAdmin
 
 EXACT_BELOW = 10_000
 DEFERRED_JOIN_FROM = 1_000  # rows skipped before a page fetches its keys first
@@ -78,8 +79,10 @@ def _table_estimate(connection: Any, table: str) -> int | None:
     return int(row[0]) if row and row[0] > 0 else None
 
 
-class ReadOnlyModelAdmin[M: models.Model](admin.ModelAdmin[M]):
+class ReadOnlyModelAdmin[M: models.Model](ReadableModelAdmin[M]):
     """Shows rows to whoever may view them; nobody adds, changes or deletes them here.
+
+    Money, rates and codes read as people say them (loans.backoffice.readable, issue #23).
 
     Lists never count a whole large table (issue #6: 1,000,000 loans): the paginator takes
     PostgreSQL's estimate once a list is large, and the unfiltered total is not shown.

@@ -28,6 +28,7 @@ from loans.approvals.services.maker_checker import product_change_request
 from loans.backoffice.admin.desk import desk_urls, loan_desk_link
 from loans.backoffice.admin.identity import MobileSearchMixin, inputs_shown
 from loans.backoffice.paginator import ReadOnlyModelAdmin
+from loans.backoffice.readable import ReadableModelAdmin
 from loans.calendar.models import BusinessDate
 from loans.cob.models import CobRun
 from loans.errors import LendingError
@@ -93,7 +94,7 @@ class LoanProductForm(forms.ModelForm[LoanProduct]):
 
 
 @admin.register(LoanProduct)
-class LoanProductAdmin(admin.ModelAdmin[LoanProduct]):
+class LoanProductAdmin(ReadableModelAdmin[LoanProduct]):
     form = LoanProductForm
     list_display = [
         "code",

@@ -46,6 +46,7 @@ from loans.backoffice.queues import (
     disbursement_queue_counts,
     referred_queue_counts,
 )
+from loans.backoffice.readable import codes_label
 from loans.calendar.selectors import business_date_current
 from loans.domain.scorecard import Grade
 from loans.errors import LendingError
@@ -54,6 +55,7 @@ from loans.origination.services.credit import (
     credit_application_review,
     credit_review_effect,
 )
+from loans.servicing.services.reminders import amount_format
 
 CONFIRM_TEMPLATE = "admin/backoffice/confirm.html"
 QUEUE_TEMPLATE = "admin/backoffice/queue_change_list.html"
@@ -161,26 +163,37 @@ class ReferredApplicationAdmin(QueueAdmin[ReferredApplication]):
         "score",
         "grade",
         "credit_limit_amount",
-        "reasons",
+        "reason_labels",
         "review",
     ]
     list_select_related = ["partner"]
     list_filter = ["grade", "partner", "scorecard_version"]
     search_fields = ["=id", "=borrower__id"]
     count_filter = "grade"
-    readonly_fields = ["borrower", "inputs_without_age", "points", "reasons", "score", "grade"]
+    readonly_fields = [
+        "borrower",
+        "inputs_without_age",
+        "points",
+        "reason_labels",
+        "score",
+        "grade",
+    ]
     fields = [
         "borrower",
         "applied_date",
         "score",
         "grade",
-        "reasons",
+        "reason_labels",
         "inputs_without_age",
         "points",
     ]
 
     def queue_counts(self) -> dict[str, int]:
         return referred_queue_counts()
+
+    @admin.display(description=_("reasons"))
+    def reason_labels(self, application: ReferredApplication) -> str:
+        return codes_label(application.reasons)
 
     @admin.display(description=_("inputs"))
     def inputs_without_age(self, application: ReferredApplication) -> str:
@@ -237,17 +250,19 @@ class ReferredApplicationAdmin(QueueAdmin[ReferredApplication]):
 
 @admin.register(PendingDisbursement)
 class PendingDisbursementAdmin(QueueAdmin[PendingDisbursement]):
+    # Fits 1280 px: the state "requested" is the action column's "Waiting" (issue #23).
     list_display = [
         "id",
+        "borrower_name",
         "product",
         "partner",
         "principal_amount",
         "term",
+        "method",
         "drawn_date",
-        "requested",
         "request_button",
     ]
-    list_select_related = ["product", "partner"]
+    list_select_related = ["borrower", "product", "partner"]
     list_filter = ["product", "partner"]
     search_fields = ["=id", "=borrower__id"]
     count_filter = "product__code"
@@ -266,9 +281,9 @@ class PendingDisbursementAdmin(QueueAdmin[PendingDisbursement]):
         )
         return super().get_queryset(request).annotate(has_request=Exists(pending))
 
-    @admin.display(boolean=True, description=_("requested"))
-    def requested(self, loan: PendingDisbursement) -> bool:
-        return bool(getattr(loan, "has_request", False))
+    @admin.display(description=_("borrower"))
+    def borrower_name(self, loan: PendingDisbursement) -> str:
+        return loan.borrower.full_name
 
     @admin.display(description=_("disbursement"))
     def request_button(self, loan: PendingDisbursement) -> str:
@@ -297,8 +312,12 @@ class PendingDisbursementAdmin(QueueAdmin[PendingDisbursement]):
                 self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(_changelist(PendingDisbursement))
         effect = [
-            _("Ask a second officer to disburse loan %(id)s: ¥%(amount)s to card %(card)s.")
-            % {"id": pk, "amount": loan.principal_amount, "card": loan.borrower.bank_card_masked}
+            _("Ask a second officer to disburse loan %(id)s: %(amount)s to card %(card)s.")
+            % {
+                "id": pk,
+                "amount": amount_format(loan.principal_amount),
+                "card": loan.borrower.bank_card_masked,
+            }
         ]
         form = RequestForm()
         return self._confirm(
@@ -321,12 +340,43 @@ class RejectForm(forms.Form):
 
 # --- approvals ---------------------------------------------------------------------------------
 
-APPROVAL_COLUMNS = ["id", "kind", "loan", "product", "requested_by", "requested_at", "reason"]
+APPROVAL_COLUMNS: list[Any] = [
+    "id",
+    "kind",
+    "loan",
+    "product",
+    "requested_by",
+    "requested_at",
+    "reason",
+]
+
+
+OWN_REQUEST_REFUSED = _("You made this request: another officer must decide it.")
+
+
+def decide_column(user_id: int | None) -> Callable[[PendingApproval], str]:
+    """The Approve and Reject buttons, or a note on the viewer's own requests."""
+
+    @admin.display(description=_("decide"))
+    def decide(approval: PendingApproval) -> str:
+        if approval.requested_by_id == user_id:
+            return format_html("<em>{}</em>", _("Your request: another officer decides"))
+        approve = reverse("admin:backoffice_pendingapproval_approve", args=[approval.pk])
+        reject = reverse("admin:backoffice_pendingapproval_reject", args=[approval.pk])
+        return format_html(
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+            approve,
+            _("Approve"),
+            reject,
+            _("Reject"),
+        )
+
+    return decide
 
 
 @admin.register(PendingApproval)
 class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
-    list_display = [*APPROVAL_COLUMNS, "decide"]
+    list_display = list(APPROVAL_COLUMNS)  # and the buttons, per viewer (get_list_display)
     list_select_related = ["loan", "product", "requested_by"]
     # Only the staff who made requests, not every user (millions of borrowers are users too).
     list_filter = ["kind", ("requested_by", admin.RelatedOnlyFieldListFilter)]
@@ -337,17 +387,9 @@ class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
     def queue_counts(self) -> dict[str, int]:
         return approval_queue_counts()
 
-    @admin.display(description=_("decide"))
-    def decide(self, approval: PendingApproval) -> str:
-        approve = reverse("admin:backoffice_pendingapproval_approve", args=[approval.pk])
-        reject = reverse("admin:backoffice_pendingapproval_reject", args=[approval.pk])
-        return format_html(
-            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
-            approve,
-            _("Approve"),
-            reject,
-            _("Reject"),
-        )
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        # The buttons depend on who looks: the maker never sees them on their own request.
+        return [*super().get_list_display(request), decide_column(request.user.pk)]
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -364,6 +406,13 @@ class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
         _require(request, approval_permission(approval.kind, "approve"))
         return approval
 
+    def _own(self, request: HttpRequest, approval: PendingApproval) -> HttpResponse | None:
+        """Send the maker back to the list: the service would refuse their decision anyway."""
+        if approval.requested_by_id != request.user.pk:
+            return None
+        self.message_user(request, OWN_REQUEST_REFUSED, messages.ERROR)
+        return HttpResponseRedirect(_changelist(PendingApproval))
+
     def _done(
         self, request: HttpRequest, action: Callable[[], object], message: str
     ) -> HttpResponse:
@@ -376,6 +425,8 @@ class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
 
     def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         approval = self._pending(request, pk)
+        if refused := self._own(request, approval):
+            return refused
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             return self._done(
                 request,
@@ -395,6 +446,8 @@ class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
 
     def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         approval = self._pending(request, pk)
+        if refused := self._own(request, approval):
+            return refused
         form = RejectForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             return self._done(

@@ -29,14 +29,16 @@ def _refuse(loan) -> Payout:
 def test_the_loan_page_shows_the_payout_and_why_it_failed(staff, loan):
     desk = reverse("admin:servicing_loan_desk", args=[loan.pk])
     officer = client_for(staff[LOAN_OFFICER])
-    assert '<span class="payout">Sent to the bank · ¥10000.00' in officer.get(desk).content.decode()
+    assert (
+        '<span class="payout">Sent to the bank · ¥10,000.00' in officer.get(desk).content.decode()
+    )
 
     _refuse(loan)
 
     content = officer.get(desk).content.decode()
     assert f"Loan {loan.pk}: Cancelled" in content
     assert '<span class="cancel-reason">Payout failed</span>' in content
-    assert '<span class="payout">Failed · ¥10000.00 · ' in content
+    assert '<span class="payout">Failed · ¥10,000.00 · ' in content
     assert "· Name does not match the account: Holder name differs from the account (" in content
 
 

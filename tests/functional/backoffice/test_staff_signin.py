@@ -24,11 +24,13 @@ def sign_in(client: Client, username: str, password: str = PASSWORD):
     )
 
 
-def test_the_admin_login_is_allauths():
+def test_the_admin_login_is_the_back_offices_own_page():
+    # Until #23 it redirected to allauth's (the borrowers') page; now it is the admin's own,
+    # with allauth's form and rate limits behind it (test_staff_signin_page.py).
     response = Client().get(reverse("admin:login"))
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    assert response.status_code == 200
+    assert 'name="login"' in response.content.decode()
 
 
 def test_staff_without_totp_is_sent_to_set_it_up_first(client: Client):
@@ -39,17 +41,14 @@ def test_staff_without_totp_is_sent_to_set_it_up_first(client: Client):
 
     assert (signed_in.status_code, signed_in["Location"]) == (302, reverse("portal:dashboard"))
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('mfa_activate_totp')}?next=%2Fadmin%2F"
-    # allauth asks for the password again before an authenticator is added.
-    reauthenticate = client.get(response["Location"])
-    assert reauthenticate["Location"].startswith(reverse("account_reauthenticate"))
-    client.post(reauthenticate["Location"], {"password": PASSWORD})
+    # The admin's own enrolment page (#23; allauth's activation page until then).
+    assert response["Location"] == f"{reverse('admin:staff_totp_enrol')}?next=%2Fadmin%2F"
     setup = client.get(response["Location"])
     assert setup.status_code == 200
     assert 'name="code"' in setup.content.decode()  # the QR code and the first code to enter
     queue = client.get(reverse("admin:backoffice_pendingapproval_changelist"))
     assert queue.status_code == 302  # no authenticator yet: still sent to set one up
-    assert queue["Location"].startswith(reverse("mfa_activate_totp"))
+    assert queue["Location"].startswith(reverse("admin:staff_totp_enrol"))
 
 
 def test_staff_with_totp_must_pass_the_totp_step(client: Client):
