@@ -118,21 +118,9 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL is the only engine LendPortal supports (constraints, triggers, set-based SQL).
-# The default below is only read by static tools (mypy); local/test settings start an embedded
-# server when DATABASE_URL is unset, and production refuses to start without it.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgresql://postgres@localhost/lendportal"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        conn_health_checks=True,
-    ),
-}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    from django.core.exceptions import ImproperlyConfigured
+# The primary, its pool or PgBouncer, and the read replica: lendportal/settings/database.py (#20).
+from lendportal.settings.database import *  # noqa: E402, F403
 
-    raise ImproperlyConfigured(
-        "DATABASE_URL must point at PostgreSQL: no other engine is supported."
-    )
 # Two roles (issue #16, docs/database.md): DATABASE_URL is the application's, which owns no
 # table; DATABASE_OWNER_URL (same database) is the owner's, used only by `manage.py migrate`
 # (accounts/management/commands/migrate.py) and the test harness. Give it to the release step,

@@ -26,6 +26,7 @@ from lendportal.settings.base import (  # noqa: E402
     PUBLISHED_DEVELOPMENT_SECRETS,
     SECRET_KEY,
 )
+from lendportal.settings.database import database_conn_max_age  # noqa: E402
 from lendportal.settings.logs import logging_config  # noqa: E402
 
 
@@ -84,4 +85,5 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # /healthz is probed by the load balancer, /metrics scraped by Prometheus, over plain HTTP
 # inside the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))  # noqa: F405
+for _database in DATABASES.values():  # noqa: F405 (0 with DATABASE_POOL_MAX_SIZE, docs/scaling.md)
+    _database["CONN_MAX_AGE"] = database_conn_max_age(default=60)

@@ -49,3 +49,7 @@ LENDPORTAL_API_AUTH_CACHE_SECONDS = 0
 # transaction is invisible to them, so tests send in their own thread unless they ask (the
 # kill test's workers and tests/integration/payments/test_collection_senders.py do).
 LENDPORTAL_AUTO_DEBIT_SENDERS = int(os.environ.get("LENDPORTAL_AUTO_DEBIT_SENDERS", "1"))
+# A read replica on the test database itself (Django's TEST MIRROR: a connection of its own),
+# read only where a test turns LENDPORTAL_READ_REPLICA on (tests/integration/test_read_replica.py).
+DATABASES.setdefault("replica", DATABASES["default"] | {"TEST": {"MIRROR": "default"}})  # noqa: F405
+LENDPORTAL_READ_REPLICA = False

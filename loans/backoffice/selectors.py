@@ -25,6 +25,7 @@ from loans.domain.delinquency import Bucket
 from loans.ledger.models import JournalEntry, JournalLine
 from loans.payments.models import CardBinding
 from loans.payments.selectors import card_binding_latest
+from loans.replica import replica_reads
 from loans.reporting.models import PortfolioDay, RollRateSummary
 from loans.reporting.services.roll_rates import BUCKETS, CLOSED
 from loans.servicing.models import (
@@ -219,6 +220,7 @@ class _Stock(NamedTuple):
 _NO_STOCK = _Stock(0, ZERO)
 
 
+@replica_reads()  # the dashboard and its CSV export read the replica when there is one (#20)
 def portfolio_dashboard(*, as_of: date) -> Dashboard:
     """Return the portfolio's figures as of the business date ``as_of`` (CNY, fractions).
 

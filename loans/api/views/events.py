@@ -6,11 +6,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Partner
 from loans.api.fields import BIGINT_MAX
 from loans.api.permissions import request_partner
+from loans.events.models import OutboxEvent
 from loans.events.selectors import UnknownEventCursor, partner_events_after
 from loans.events.services.outbox import outbox_events_sequence
 from loans.events.services.webhooks import event_as_dict
+from loans.replica import replica_configured, replica_reads
 
 
 class EventSerializer(serializers.Serializer):
@@ -47,7 +50,7 @@ class EventListApi(APIView):
         query.is_valid(raise_exception=True)
         outbox_events_sequence()
         try:
-            events = partner_events_after(
+            events = _events_after(
                 partner=request_partner(request),
                 after=query.validated_data.get("after") or None,
                 limit=query.validated_data["limit"],
@@ -60,3 +63,19 @@ class EventListApi(APIView):
                 "next_after": events[-1].pk if events else query.validated_data.get("after"),
             }
         )
+
+
+def _events_after(*, partner: Partner, after: int | None, limit: int) -> list[OutboxEvent]:
+    """The feed's page from the replica when there is one (#20, docs/scaling.md).
+
+    The replica may be a moment behind: it shows a prefix of the commit order, so nothing is
+    skipped, but an ``after`` read from the primary (a webhook's event) may not be there yet:
+    that one is looked up on the primary before it is refused.
+    """
+    try:
+        with replica_reads():
+            return partner_events_after(partner=partner, after=after, limit=limit)
+    except UnknownEventCursor:
+        if not replica_configured():
+            raise
+    return partner_events_after(partner=partner, after=after, limit=limit)
