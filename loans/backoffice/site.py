@@ -50,6 +50,17 @@ WORK_GROUPS: list[tuple[str, Any, list[str]]] = [
     ),
     ("collections", _("Collections"), ["backoffice.overdueloan"]),
     (
+        "revolving",
+        _("Revolving credit"),
+        [
+            "revolving.revolvingaccount",
+            "revolving.order",
+            "revolving.statement",
+            "revolving.revolvingpayment",
+            "revolving.revolvingproduct",
+        ],
+    ),
+    (
         "money",
         _("Money rails and books"),
         [

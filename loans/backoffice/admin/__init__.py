@@ -3,8 +3,8 @@
 Django's autodiscovery imports ``loans.backoffice.admin``; each module registers its models:
 ``accounts`` (users, partners, borrowers, the audit trail), ``lending`` (products editable, the
 rest read-only), ``credit_lines`` (read-only, unfreezing), ``queues`` (the officers' queues),
-``desk`` (the officers' loan page), ``collection`` (the auto-debit runs, read-only) and
-``settlement`` (the finance queue).
+``desk`` (the officers' loan page), ``collection`` (the auto-debit runs, read-only),
+``settlement`` (the finance queue) and ``revolving`` (revolving accounts, orders, bills).
 """
 
 from loans.backoffice.admin import (
@@ -14,7 +14,17 @@ from loans.backoffice.admin import (
     desk,
     lending,
     queues,
+    revolving,
     settlement,
 )
 
-__all__ = ["accounts", "collection", "credit_lines", "desk", "lending", "queues", "settlement"]
+__all__ = [
+    "accounts",
+    "collection",
+    "credit_lines",
+    "desk",
+    "lending",
+    "queues",
+    "revolving",
+    "settlement",
+]

@@ -1,0 +1,54 @@
+"""Revolving credit in the back office (issue #18): the account page with its bills, orders
+and payments, money formatted; the work home lists the group."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from loans.calendar.models import BusinessDate
+from loans.revolving.models import RevolvingPaymentChannel
+from loans.revolving.services.orders import order_capture
+from loans.revolving.services.payments import revolving_payment_post
+from loans.revolving.services.statements import statements_cut
+from tests.factories.accounts import totp_enable
+from tests.integration.revolving.world import shop_with_account
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(db) -> Client:
+    user = User.objects.create_superuser("boss", "boss@example.com", "x-Very-Long-Pass-9")
+    totp_enable(user)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def test_the_account_page_shows_its_bills_orders_and_payments(officer: Client):
+    shop = shop_with_account(statement_day=5)
+    BusinessDate.objects.filter(id=1).update(current_date=date(2027, 3, 20))
+    now = datetime(2027, 3, 20, 4, tzinfo=UTC)
+    order_capture(order_id=shop.order("12345.60", 1, now=now).pk, now=now)
+    statements_cut(statement_date=date(2027, 4, 5))
+    revolving_payment_post(
+        account_id=shop.account.pk,
+        amount=Decimal("1234.56"),
+        channel=RevolvingPaymentChannel.PARTNER,
+        reference="PAY-1",
+        now=now,
+    )
+
+    page = officer.get(f"/admin/revolving/revolvingaccount/{shop.account.pk}/change/")
+
+    assert page.status_code == 200, page.content[:300]
+    text = page.content.decode()
+    assert "¥12,345.60" in text  # the bill and the order
+    assert "¥1,234.56" in text  # the payment
+    assert "¥11,111.04" in text  # still owed on the bill
+    assert "PAY-1" in text
