@@ -134,6 +134,7 @@ def test_the_pages_are_grouped_by_work_not_by_app(as_of):
         "origination",
         "servicing",
         "collections",
+        "revolving",
         "money",
         "partners",
         "system",

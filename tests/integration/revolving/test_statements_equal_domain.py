@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 import pytest
 
@@ -41,8 +42,10 @@ LAST = date(2027, 6, 20)
 TERMS = RevolvingTerms()
 
 
-def _day_events(rng: random.Random, shops: list[Shop], day: date, serial: list[int]) -> list:
-    events = []
+def _day_events(
+    rng: random.Random, shops: list[Shop], day: date, serial: list[int]
+) -> list[tuple[Any, ...]]:
+    events: list[tuple[Any, ...]] = []
     for shop in shops:
         if rng.random() < 0.12:
             serial[0] += 1
@@ -62,7 +65,7 @@ def _day_events(rng: random.Random, shops: list[Shop], day: date, serial: list[i
     return events
 
 
-def _apply(event: tuple, day: date, states: dict[int, AccountState]) -> None:
+def _apply(event: tuple[Any, ...], day: date, states: dict[int, AccountState]) -> None:
     kind, shop, *rest = event
     now = datetime(day.year, day.month, day.day, 4, tzinfo=UTC)
     account = shop.account.pk
