@@ -50,6 +50,12 @@ _LOAN_FILE: Mapping[str, tuple[str, ...]] = MappingProxyType(
         # Auto-debit (#17): the day's runs and every attempt, read-only.
         "payments.collectionrun": VIEW,
         "payments.collectionattempt": VIEW,
+        # Revolving credit (#18): accounts, checkout orders, bills and payments, read-only.
+        "revolving.revolvingproduct": VIEW,
+        "revolving.revolvingaccount": VIEW,
+        "revolving.order": VIEW,
+        "revolving.statement": VIEW,
+        "revolving.revolvingpayment": VIEW,
     }
 )
 

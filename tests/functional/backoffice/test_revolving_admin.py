@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from accounts.roles import LOAN_OFFICER
 from loans.calendar.models import BusinessDate
 from loans.revolving.models import RevolvingPaymentChannel
 from loans.revolving.services.orders import order_capture
@@ -52,3 +53,16 @@ def test_the_account_page_shows_its_bills_orders_and_payments(officer: Client):
     assert "¥1,234.56" in text  # the payment
     assert "¥11,111.04" in text  # still owed on the bill
     assert "PAY-1" in text
+
+
+def test_every_role_reads_the_revolving_account_and_none_but_the_administrator_edits_it(
+    staff_client, client
+):
+    shop = shop_with_account(statement_day=5)
+    staff_client(LOAN_OFFICER, username="officer")
+
+    page = client.get(f"/admin/revolving/revolvingaccount/{shop.account.pk}/change/")
+    listed = client.get("/admin/revolving/order/")
+
+    assert (page.status_code, listed.status_code) == (200, 200)
+    assert 'name="_save"' not in page.content.decode()  # read-only
