@@ -179,6 +179,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LendPortal"
 # TOTP secrets and recovery-code seeds are stored encrypted (docs/identity.md, issue #16).
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # emails name the platform (#22)
+LENDPORTAL_SITE_NAME = env_str("LENDPORTAL_SITE_NAME", "LendPortal")
+LENDPORTAL_SITE_DOMAIN = os.environ.get("LENDPORTAL_SITE_DOMAIN", "")  # unset: the request's host
 
 # The version of the privacy notice the portal shows (templates/portal/privacy.html); a consent
 # is stored with this version and its time (PIPL art. 14).
