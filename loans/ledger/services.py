@@ -161,7 +161,7 @@ def entry_reverse(
         value_date=value_date,
         lines=entry_mirror_lines(entry),
         loan_id=entry.loan_id,
-        revolving_account_id=_revolving_account_of(entry),
+        revolving_account_id=None if entry.loan_id else _revolving_account_of(entry),
         reverses=entry,
         memo=memo or f"Reversal of entry {entry.pk}",
         user=user,
@@ -169,4 +169,5 @@ def entry_reverse(
 
 
 def _revolving_account_of(entry: JournalEntry) -> int | None:
+    # A line is in one sub-ledger at most (journal_line_one_subledger): a loan's entry has none.
     return entry.lines.values_list("revolving_account_id", flat=True).first()

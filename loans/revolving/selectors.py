@@ -18,12 +18,6 @@ def revolving_account_of(*, borrower: Borrower) -> RevolvingAccount | None:
     )
 
 
-def revolving_available_amount(*, account: RevolvingAccount) -> Decimal:
-    """What the line has left for purchases and loans: limit minus every unpaid principal (§10)."""
-    line = account.credit_line
-    return line.limit_amount - line.used_amount
-
-
 @dataclass(frozen=True)
 class RevolvingBoard:
     """What the borrower's bills page shows: the account, the latest bill and its purchases,
@@ -46,7 +40,7 @@ def revolving_board_for(*, account: RevolvingAccount, bills: int = 12) -> Revolv
     )
     return RevolvingBoard(
         account=account,
-        available=revolving_available_amount(account=account),
+        available=account.credit_line.available_amount,
         latest=latest,
         latest_purchases=list(captured.filter(statement=latest).order_by("captured_at"))
         if latest is not None

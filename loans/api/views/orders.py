@@ -34,16 +34,14 @@ from loans.revolving.models import (
     RevolvingAccount,
     RevolvingPayment,
     RevolvingPaymentChannel,
-    RevolvingProduct,
     Statement,
 )
-from loans.revolving.selectors import revolving_account_of, revolving_available_amount
+from loans.revolving.selectors import revolving_account_of
 from loans.revolving.services.accounts import RevolvingAccountNotOpened, revolving_account_open
 from loans.revolving.services.confirmation import order_confirm_token
 from loans.revolving.services.orders import order_create
 from loans.revolving.services.payments import revolving_payment_post
 from loans.revolving.services.refunds import order_refund
-from loans.servicing.models import CreditLine
 
 
 class RevolvingAccountSerializer(serializers.ModelSerializer):
@@ -72,7 +70,7 @@ class RevolvingAccountSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(money_output())
     def get_available(self, account: RevolvingAccount) -> str:
-        return f"{revolving_available_amount(account=account):.2f}"
+        return f"{account.credit_line.available_amount:.2f}"
 
 
 class RevolvingAccountApi(APIView):
@@ -107,15 +105,9 @@ class RevolvingAccountApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        line = CreditLine.objects.filter(borrower=borrower).first()
-        product = RevolvingProduct.objects.filter(code=values["product"]).first()
-        if line is None or product is None:
-            raise RevolvingAccountNotOpened(
-                "The borrower has no credit line." if line is None else "No such product."
-            )
         opened = revolving_account_open(
-            credit_line_id=line.pk,
-            product=product,
+            borrower=borrower,
+            product_code=values["product"],
             statement_day=values["statement_day"],
             as_of=business_date_current(),
         )

@@ -21,7 +21,6 @@ from loans.errors import LendingError
 from loans.portal.access import borrower_required
 from loans.portal.forms import PortalForm
 from loans.revolving.models import Order, OrderStatus, RevolvingAccount
-from loans.revolving.selectors import revolving_available_amount
 from loans.revolving.services.confirmation import order_from_confirm_token
 from loans.revolving.services.orders import OrderExpired, OrderOverLimit, order_capture
 
@@ -80,7 +79,7 @@ def _captured(request: HttpRequest, order: Order, form: OrderConfirmForm) -> boo
         form.add_error(None, _("This order has expired. Ask the shop to make it again."))
         return False
     except OrderOverLimit:
-        available = revolving_available_amount(account=_account_fresh(order))
+        available = _account_fresh(order).credit_line.available_amount
         form.add_error(
             None,
             _("Your credit line has only ¥%(available)s left for this order.")

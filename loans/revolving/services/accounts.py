@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 
+from accounts.models import Borrower
 from loans.errors import LendingError
 from loans.revolving.models import RevolvingAccount, RevolvingProduct
 from loans.servicing.models import CreditLine, CreditLineStatus
@@ -17,14 +18,21 @@ class RevolvingAccountNotOpened(LendingError):
 
 @transaction.atomic
 def revolving_account_open(
-    *, credit_line_id: int, product: RevolvingProduct, statement_day: int = 1, as_of: date
+    *, borrower: Borrower, product_code: str, statement_day: int = 1, as_of: date
 ) -> RevolvingAccount:
-    """Open the line's revolving account with its statement day (1 to 28), dated ``as_of``.
+    """Open the revolving account on the borrower's credit line, of the product with that code,
+    with its statement day (1 to 28), dated ``as_of``.
 
-    Raises RevolvingAccountNotOpened when the line is frozen, already has one, the product is
-    withdrawn or the day is out of range; nothing is written then.
+    Raises RevolvingAccountNotOpened when the borrower has no line, the line is frozen or has
+    an account already, the product is unknown or withdrawn, or the day is out of range;
+    nothing is written then.
     """
-    line = CreditLine.objects.select_for_update().get(pk=credit_line_id)
+    line = CreditLine.objects.select_for_update().filter(borrower=borrower).first()
+    product = RevolvingProduct.objects.filter(code=product_code).first()
+    if line is None:
+        raise RevolvingAccountNotOpened("The borrower has no credit line.")
+    if product is None:
+        raise RevolvingAccountNotOpened(f"There is no revolving product {product_code}.")
     if line.status != CreditLineStatus.ACTIVE:
         raise RevolvingAccountNotOpened("The credit line is frozen: no revolving account.")
     if RevolvingAccount.objects.filter(credit_line=line).exists():

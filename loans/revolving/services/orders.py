@@ -164,10 +164,10 @@ def _line_with_room(line_id: int, amount: Decimal) -> CreditLine:
     line = CreditLine.objects.select_for_update().get(pk=line_id)
     if line.status != CreditLineStatus.ACTIVE:
         raise OrderNotCaptured(f"The credit line is frozen since {line.frozen_on}.")
-    available = line.limit_amount - line.used_amount
-    if amount > available:
+    if amount > line.available_amount:
         raise OrderOverLimit(
-            f"The order of {amount} is more than the {available} available on the credit line."
+            f"The order of {amount} is more than the {line.available_amount} available on the "
+            "credit line."
         )
     return line
 

@@ -89,10 +89,15 @@ def revolving_payment_post(
 
 
 def _unbilled(account: RevolvingAccount) -> list[Order]:
-    orders = Order.objects.filter(
-        account=account, status=OrderStatus.CAPTURED, statement__isnull=True
-    ).order_by("captured_at", "id")
-    return [o for o in orders if o.amount - o.refunded_amount - o.paid_amount > 0]
+    """The purchases not billed yet that still owe something, oldest first."""
+    return list(
+        Order.objects.filter(
+            account=account,
+            status=OrderStatus.CAPTURED,
+            statement__isnull=True,
+            amount__gt=F("refunded_amount") + F("paid_amount"),
+        ).order_by("captured_at", "id")
+    )
 
 
 def _state(account: RevolvingAccount, bills: list[Statement], orders: list[Order]) -> AccountState:

@@ -15,7 +15,6 @@ from loans.revolving.models import RevolvingAccount, RevolvingProduct
 from loans.revolving.services.accounts import revolving_account_open
 from loans.revolving.services.orders import order_capture, order_create
 from loans.revolving.services.statements import statements_cut
-from loans.servicing.models import CreditLine
 from tests.factories.accounts import PartnerFactory
 from tests.functional.portal.conftest import TODAY, signed_in
 
@@ -25,9 +24,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def account(borrower: Borrower) -> RevolvingAccount:
     product = RevolvingProduct.objects.create(code="huabei", name="花呗")
-    line = CreditLine.objects.get(borrower=borrower)
     return revolving_account_open(
-        credit_line_id=line.pk, product=product, statement_day=20, as_of=TODAY
+        borrower=borrower, product_code=product.code, statement_day=20, as_of=TODAY
     )
 
 
@@ -71,8 +69,7 @@ def test_before_the_first_bill_the_page_says_when_it_comes(user: User, account):
 def test_the_dashboard_links_to_the_bills_only_with_an_account(user: User, borrower, client_en):
     before = client_en.get("/app/").content.decode()
     product = RevolvingProduct.objects.create(code="huabei", name="花呗")
-    line = CreditLine.objects.get(borrower=borrower)
-    revolving_account_open(credit_line_id=line.pk, product=product, as_of=TODAY)
+    revolving_account_open(borrower=borrower, product_code=product.code, as_of=TODAY)
 
     after = client_en.get("/app/").content.decode()
 

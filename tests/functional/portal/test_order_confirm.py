@@ -26,9 +26,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def account(borrower: Borrower) -> RevolvingAccount:
     product = RevolvingProduct.objects.create(code="huabei", name="花呗")
-    line = CreditLine.objects.get(borrower=borrower)
     return revolving_account_open(
-        credit_line_id=line.pk, product=product, statement_day=5, as_of=TODAY
+        borrower=borrower, product_code=product.code, statement_day=5, as_of=TODAY
     )
 
 

@@ -210,8 +210,6 @@ def test_a_line_has_one_revolving_account_with_a_statement_day_from_1_to_28() ->
     shop = shop_with_account(statement_day=28)
 
     with pytest.raises(RevolvingAccountNotOpened, match="already has"):
-        revolving_account_open(
-            credit_line_id=shop.line.pk, product=shop.account.product, as_of=TODAY
-        )
+        revolving_account_open(borrower=shop.line.borrower, product_code="huabei", as_of=TODAY)
 
     assert shop.account.statement_day == 28

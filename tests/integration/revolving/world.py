@@ -42,6 +42,9 @@ def shop_with_account(*, limit: str = "30000.00", statement_day: int = 1) -> Sho
     line = credit_line_for(borrower_create(), limit=Decimal(limit))
     product, _ = RevolvingProduct.objects.get_or_create(code="huabei", defaults={"name": "花呗"})
     account = revolving_account_open(
-        credit_line_id=line.pk, product=product, statement_day=statement_day, as_of=TODAY
+        borrower=line.borrower,
+        product_code=product.code,
+        statement_day=statement_day,
+        as_of=TODAY,
     )
     return Shop(PartnerFactory.create(), account, line)
