@@ -268,17 +268,13 @@ class Workers:
 
     def start_worker(self) -> harness.Worker:
         number = len(self.workers) + 1
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "lendportal.settings.test",
-            "DATABASE_URL": harness.database_url(
-                connection.settings_dict, application_name=self.application_name(number)
-            ),
-            "CELERY_BROKER_URL": self.broker,
-            harness.CLOCK_OFFSET_ENV: str(harness.clock_offset(self.clock_day)),
-            harness.CHUNK_SIZE_ENV: str(CHUNK_SIZE),
-        }
-        env.pop("CACHE_URL", None)  # the cache follows the broker's Redis database
+        env = harness.worker_environment(
+            connection.settings_dict,
+            application_name=self.application_name(number),
+            broker=self.broker,
+            clock_offset=harness.clock_offset(self.clock_day),
+            **{harness.CHUNK_SIZE_ENV: str(CHUNK_SIZE)},
+        )
         worker = harness.Worker(
             name=f"cob{number}",
             env=env,

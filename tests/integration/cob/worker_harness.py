@@ -59,6 +59,30 @@ def database_url(settings_dict: Mapping[str, Any], *, application_name: str) -> 
     return f"postgresql://{user}:{password}@{host}{port}/{name}?{urlencode(options)}"
 
 
+def worker_environment(
+    settings_dict: Mapping[str, Any],
+    *,
+    application_name: str,
+    broker: str,
+    clock_offset: float,
+    **settings: str,
+) -> dict[str, str]:
+    """The environment of a test's worker: the test settings on the test database (its
+    connections tagged ``application_name``), ``broker``, the clock moved by ``clock_offset``
+    seconds, and ``settings`` on top. CACHE_URL is left out (the cache follows the broker's
+    Redis database) unless ``settings`` names it.
+    """
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lendportal.settings.test",
+        "DATABASE_URL": database_url(settings_dict, application_name=application_name),
+        "CELERY_BROKER_URL": broker,
+        CLOCK_OFFSET_ENV: str(clock_offset),
+    }
+    env.pop("CACHE_URL", None)
+    return env | settings
+
+
 def broker_url(base_url: str, *, db: int) -> str:
     """``base_url`` (a Redis broker URL) moved to Redis database number ``db``."""
     parts = urlsplit(base_url)

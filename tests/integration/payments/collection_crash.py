@@ -71,25 +71,22 @@ class CollectionWorkers:
 
     def start_worker(self) -> harness.Worker:
         number = len(self.workers) + 1
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "lendportal.settings.test",
-            "DATABASE_URL": harness.database_url(
-                connection.settings_dict, application_name=self.application_name(number)
-            ),
-            "CELERY_BROKER_URL": self.broker,
+        env = harness.worker_environment(
+            connection.settings_dict,
+            application_name=self.application_name(number),
+            broker=self.broker,
+            clock_offset=self.offset,
             # The fake gateway's Redis is the default cache's: the test process's, not the
             # broker's database of the workers.
-            "CACHE_URL": str(settings.CACHES["default"]["LOCATION"]),
-            "LENDPORTAL_FAKE_GATEWAY_SHARED": "1",
-            "LENDPORTAL_FAKE_GATEWAY_NAMESPACE": self.namespace,
-            "LENDPORTAL_GATEWAY_BACKEND": "loans.payments.fake_gateway.FakeGateway",
-            "LENDPORTAL_AUTO_DEBIT_CHUNK_SIZE": "40",
-            "LENDPORTAL_AUTO_DEBIT_QUERY_AFTER_SECONDS": "1",
-            "LENDPORTAL_AUTO_DEBIT_RATE_PER_SECOND": "500",
-            "LENDPORTAL_AUTO_DEBIT_SENDERS": "4",  # as in production: threads per process
-            harness.CLOCK_OFFSET_ENV: str(self.offset),
-        }
+            CACHE_URL=str(settings.CACHES["default"]["LOCATION"]),
+            LENDPORTAL_FAKE_GATEWAY_SHARED="1",
+            LENDPORTAL_FAKE_GATEWAY_NAMESPACE=self.namespace,
+            LENDPORTAL_GATEWAY_BACKEND="loans.payments.fake_gateway.FakeGateway",
+            LENDPORTAL_AUTO_DEBIT_CHUNK_SIZE="40",
+            LENDPORTAL_AUTO_DEBIT_QUERY_AFTER_SECONDS="1",
+            LENDPORTAL_AUTO_DEBIT_RATE_PER_SECOND="500",
+            LENDPORTAL_AUTO_DEBIT_SENDERS="4",  # as in production: threads per process
+        )
         worker = harness.Worker(
             name=f"collect{number}",
             env=env,
