@@ -44,7 +44,7 @@ def credentials_use(
 
 @contextmanager
 def connection_as_owner(alias: str) -> Iterator[str | None]:
-    """Connect ``alias`` as the owner for the block; yield the role it connected as before.
+    """Connect this thread's ``alias`` as the owner for the block; yield the role it had.
 
     Yields None when there is no separate owner (``DATABASE_OWNER_URL`` unset, or the same
     user): then nothing is switched and there is no application role to grant rights to.
@@ -55,12 +55,15 @@ def connection_as_owner(alias: str) -> Iterator[str | None]:
         yield None
         return
     connection.close()
-    application = credentials_use(connection.settings_dict, owner)
+    # Every thread's connection to ``alias`` shares one settings dict: switch this thread's
+    # connection to a copy, so another thread connecting meanwhile stays the application.
+    shared = connection.settings_dict
+    connection.settings_dict = {**shared, **owner}
     try:
-        yield str(application["USER"])
+        yield str(shared["USER"])
     finally:
         connection.close()
-        credentials_use(connection.settings_dict, application)
+        connection.settings_dict = shared
 
 
 def app_role_grant(*, role: str, using: str = "default") -> None:

@@ -17,6 +17,7 @@ Two layers, each tested on its own:
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -25,7 +26,7 @@ from typing import Any
 import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from accounts.audit import audit_record
 from accounts.database_roles import (
@@ -314,3 +315,26 @@ def test_the_owner_connection_is_used_for_the_block_only() -> None:
         assert application == role
         assert raw("SELECT current_user") == [(owner["USER"],)]
     assert raw("SELECT current_user") == [(role,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_owner_connection_is_this_threads_alone() -> None:
+    """Another thread connecting while this one is the owner still connects as the application."""
+    skip_unless_two_roles()
+    role = connection.settings_dict["USER"]
+    seen: list[str] = []
+
+    def other_thread() -> None:
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT current_user")
+                seen.append(cursor.fetchone()[0])
+        finally:
+            connections["default"].close()
+
+    with connection_as_owner("default"):
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+        assert connections.settings["default"]["USER"] == role
+    assert seen == [role]
