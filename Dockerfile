@@ -26,6 +26,9 @@ RUN for po in locale/*/LC_MESSAGES/django.po; do pybabel -q compile -i "$po" -o 
 
 # --- run: the virtualenv and the code, as a user who owns nothing else -----------------------
 FROM python:3.12-slim-bookworm
+# The CJK font the borrower's PDFs embed (LENDPORTAL_DOCUMENT_FONT, loans/documents, #19).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 lendportal
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build --chown=lendportal:lendportal /app /app

@@ -49,7 +49,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 test: lint
-	$(VENV)/bin/pytest -n 2
+	$(VENV)/bin/pytest -n 2 --dist worksteal
 
 # Close of business: seeds 1,000,000 loans into a database of its own (lendportal_bench) and
 # times close of business on real workers against a naive baseline (var/bench/cob.txt);
@@ -58,11 +58,14 @@ test: lint
 # Admin pages (issue #6): each back-office page timed against it (var/bench/admin.txt).
 # Auto-debit (issue #17): on a copy of it, 300,000 attempts planned and samples sent on 2
 # worker processes through the fake gateway, with and without the rate limit (var/bench/rails.txt).
+# Reporting (issue #19): classify_loans and bureau_export on a database of its own, seeded at
+# --loans (1,000,000 by default), with each command's time and peak memory (var/bench/reporting.txt).
 bench: install
 	$(PY) -m tests.bench.cob $(BENCH_ARGS)
 	$(PY) -m tests.bench.api
 	$(PY) -m tests.bench.admin
 	$(PY) -m tests.bench.rails
+	$(PY) -m tests.bench.reporting $(BENCH_ARGS)
 
 # Stops the embedded PostgreSQL and Redis that local/test settings start when
 # DATABASE_URL / CELERY_BROKER_URL are unset (they keep running between commands).

@@ -11,12 +11,33 @@ class User(AbstractUser):
     """A person who signs in: a borrower or a member of staff.
 
     Custom from day one so that later fields (language, phone) need no swap of the user model.
+
+    The phone a borrower signs in with (issue #22, docs/portal.md "Signing in") is the mainland
+    mobile in its 11-digit form, stored like the borrower's mobile: encrypted, found by a keyed
+    hash, shown masked (accounts.crypto). allauth reads and writes it through
+    accounts.adapter.AccountAdapter; ``phone_verified`` turns true once an SMS code was entered.
     """
+
+    phone_ciphertext = models.TextField(blank=True, editable=False)
+    phone_digest = models.CharField(max_length=64, blank=True, editable=False)
+    phone_masked = models.CharField(max_length=11, blank=True, editable=False)
+    phone_verified = models.BooleanField(default=False)
 
     class Meta:
         db_table = "accounts_user"
         verbose_name = "user"
         verbose_name_plural = "users"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_digest"],
+                condition=~Q(phone_digest=""),
+                name="user_phone_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone_digest="") | ~Q(phone_ciphertext=""),
+                name="user_phone_stored_whole",
+            ),
+        ]
 
 
 class Partner(models.Model):

@@ -141,6 +141,9 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                     "view",
                     "request_manual_adjustment",
                     "approve_manual_adjustment",
+                    # Closed accounting periods (#19): reopened by a second finance user.
+                    "request_period_reopen",
+                    "approve_period_reopen",
                 ),
                 # Cash received outside the portal and its corrections; the dashboard (#6).
                 "servicing.repayment": ("view", "add", "reverse_repayment"),

@@ -7,7 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 
 from accounts import crypto
-from accounts.models import Borrower, Partner
+from accounts.models import Borrower, Partner, User
 from accounts.validators import normalise_id_number, validate_id_number, validate_mobile
 
 # Reason codes of borrower_identity_conflicts; the credit scorecard refers any of them to an
@@ -81,3 +81,13 @@ def mobile_lookup_digest(*, text: str) -> str | None:
         return crypto.lookup_digest(validate_mobile(text))
     except ValidationError:
         return None
+
+
+def user_sign_in_mobile(*, user: User) -> str:
+    """Return the mobile a user signs in with, decrypted, once an SMS code confirmed it; else "".
+
+    The profile's mobile must be this number (issue #22): the portal fills it in and locks it.
+    """
+    if not user.phone_verified or not user.phone_ciphertext:
+        return ""
+    return crypto.decrypt(user.phone_ciphertext)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "loans.approvals",
     "loans.payments",
     "loans.cob",
+    "loans.documents",
     "loans.portal",
     "loans.api",
     "loans.backoffice",
@@ -147,14 +148,37 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-# Borrower accounts (django-allauth 65.x, issue #5, docs/portal.md). Sign-up by email and
-# password; nothing works before the address is verified; one address, changed by verifying the
-# new one; optional TOTP with recovery codes.
+# Borrower accounts (django-allauth 65.x, issues #5 and #22, docs/portal.md). Nothing works
+# before a mobile (SMS code) or an email address (link) is verified; one address, changed by
+# verifying the new one; optional TOTP with recovery codes.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
-ACCOUNT_LOGIN_METHODS = {"email", "username"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Sign-up and sign-in by mainland mobile number and a six-digit SMS code (#22, docs/portal.md
+# "Signing in"): the phone is stored by accounts.adapter, the forms are accounts.forms (no
+# password at sign-up). Email is optional (statements); accounts made with an email and a
+# password keep signing in with them ("password1" here keeps the password field on the sign-in
+# form; accounts.stages lets accounts without a phone through), staff by username.
+ACCOUNT_LOGIN_METHODS = {"phone", "email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1"]
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.PhoneSignupForm",
+    "request_login_code": "accounts.forms.PhoneLoginCodeForm",
+    "verify_phone": "accounts.forms.SmsCodeVerifyPhoneForm",
+    "confirm_login_code": "accounts.forms.SmsCodeConfirmLoginCodeForm",
+}
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60  # seconds a code is good for
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 5
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 5 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 5
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = 5
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# Seconds before a new code may be asked for: the code pages count down from the last SMS.
+LENDPORTAL_SMS_RESEND_SECONDS = 60
+ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -174,6 +198,10 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    # SMS codes (#22): per number ("key") one a minute and 10 an hour, per address 30 an hour.
+    "request_login_code": "1/m/key,10/h/key,30/h/ip",
+    "verify_phone": "1/m/key,10/h/key,30/h/ip",
+    "change_phone": "1/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LendPortal"
@@ -188,6 +216,11 @@ LENDPORTAL_SITE_DOMAIN = os.environ.get("LENDPORTAL_SITE_DOMAIN", "")  # unset: 
 LENDPORTAL_PRIVACY_NOTICE_VERSION = "2026-11"
 # The version of the loan contract text (templates/portal/contract_text.html).
 LENDPORTAL_CONTRACT_VERSION = "LP-LOAN-2026-11"
+# The TrueType CJK font embedded (as a subset) in the borrower's PDFs (loans/documents, #19):
+# Debian's fonts-wqy-zenhei by default (.ci/run installs it). A changed font changes the bytes.
+LENDPORTAL_DOCUMENT_FONT = env_str(
+    "LENDPORTAL_DOCUMENT_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+)
 # Payment backend of the portal's repay flow (loans.payments.services).
 LENDPORTAL_PAYMENT_BACKEND = env_str(
     "LENDPORTAL_PAYMENT_BACKEND", "loans.payments.services.FakePaymentGateway"
@@ -479,6 +512,8 @@ LENDPORTAL_SMS_BACKEND = env_str(
 )
 # Where FileSmsBackend appends its JSON lines.
 LENDPORTAL_SMS_FILE_PATH = env_str("LENDPORTAL_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))
+# Credit-bureau export files (issue #19, docs/reporting.md): created once, never rewritten.
+LENDPORTAL_BUREAU_DIR = env_str("LENDPORTAL_BUREAU_DIR", str(BASE_DIR / "var" / "bureau"))
 # Prefixed to every SMS: mainland carriers require a registered signature in 【】.
 LENDPORTAL_SMS_SIGNATURE = env_str("LENDPORTAL_SMS_SIGNATURE", "【LendPortal】")
 # A reminder whose backend raised is retried after this many seconds (times the attempt number),

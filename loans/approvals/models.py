@@ -17,6 +17,7 @@ class ApprovalKind(models.TextChoices):
     WAIVER = "WAIVER", _("Waiver")
     MANUAL_ADJUSTMENT = "MANUAL_ADJUSTMENT", _("Manual adjustment")
     PRODUCT_CHANGE = "PRODUCT_CHANGE", _("Product change")
+    PERIOD_REOPEN = "PERIOD_REOPEN", _("Accounting period reopening")
 
 
 class ApprovalStatus(models.TextChoices):
@@ -38,6 +39,8 @@ APPROVAL_PERMISSIONS = (
     ("approve_manual_adjustment", "Can approve a manual ledger adjustment"),
     ("request_product_change", "Can request a product change"),
     ("approve_product_change", "Can approve a product change"),
+    ("request_period_reopen", "Can request reopening a closed accounting period"),
+    ("approve_period_reopen", "Can approve reopening a closed accounting period"),
 )
 
 
@@ -101,7 +104,9 @@ class ApprovalRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(kind="PRODUCT_CHANGE") & Q(product__isnull=False))
-                | (~Q(kind="PRODUCT_CHANGE") & Q(loan__isnull=False)),
+                # An accounting period (issue #19) names its month in the payload.
+                | (Q(kind="PERIOD_REOPEN") & Q(loan__isnull=True, product__isnull=True))
+                | (~Q(kind__in=["PRODUCT_CHANGE", "PERIOD_REOPEN"]) & Q(loan__isnull=False)),
                 name="approval_names_its_loan_or_product",
             ),
             models.CheckConstraint(
@@ -112,5 +117,7 @@ class ApprovalRequest(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind == ApprovalKind.PERIOD_REOPEN:
+            return f"{self.kind} of {self.payload.get('month')} ({self.status})"
         target = f"loan {self.loan_id}" if self.loan_id else f"product {self.product_id}"
         return f"{self.kind} of {target} ({self.status})"

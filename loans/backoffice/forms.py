@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -12,6 +13,9 @@ from django_stubs_ext import StrOrPromise
 from accounts.models import User
 from loans.domain.allocation import Component
 from loans.servicing.models import ContactChannel, Loan, Repayment, RepaymentStatus
+from loans.servicing.selectors import loan_amounts_due
+from loans.servicing.services.collections_desk import PROMISE_WINDOW_DAYS, promise_check
+from loans.servicing.services.reminders import amount_format
 
 
 def _amount(label: StrOrPromise) -> forms.DecimalField:
@@ -41,10 +45,40 @@ class ReverseRepaymentForm(forms.Form):
 
 
 class PromiseToPayForm(forms.Form):
+    """A promise checked against what is overdue (``promise_check``), every refusal at once on
+    its field; the service checks again under the loan's lock."""
+
     amount = _amount(_("Promised amount (CNY)"))
     promised_date = forms.DateField(
         label=_("Promised date"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, loan: Loan, as_of: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.loan, self.as_of = loan, as_of
+        overdue = loan_amounts_due(loan=loan, as_of=as_of).overdue
+        last = as_of + timedelta(days=PROMISE_WINDOW_DAYS)
+        self.fields["amount"].help_text = _("Overdue now: %(overdue)s.") % {
+            "overdue": amount_format(overdue)
+        }
+        self.fields["promised_date"].help_text = _("From %(first)s to %(last)s.") % {
+            "first": as_of.isoformat(),
+            "last": last.isoformat(),
+        }
+        date_input = self.fields["promised_date"].widget
+        date_input.attrs.update(min=as_of.isoformat(), max=last.isoformat())
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        if "amount" in data and "promised_date" in data:
+            for field, message in promise_check(
+                loan=self.loan,
+                amount=data["amount"],
+                promised_date=data["promised_date"],
+                as_of=self.as_of,
+            ):
+                self.add_error(field, message)
+        return data
 
 
 class ContactNoteForm(forms.Form):

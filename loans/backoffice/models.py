@@ -89,5 +89,5 @@ class OverdueLoan(Loan):
 
     class Meta:
         proxy = True
-        verbose_name = "overdue loan"
-        verbose_name_plural = "collections worklist"
+        verbose_name = _("overdue loan")
+        verbose_name_plural = _("collections worklist")

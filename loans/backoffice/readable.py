@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.filters import ChoicesFieldListFilter
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
@@ -79,7 +80,10 @@ def codes_label(codes: Iterable[str] | None) -> str:
 
 
 def money(amount: Decimal | None) -> str:
-    return EMPTY if amount is None else amount_format(amount)
+    """``¥21,000.00``; a negative amount ``-¥12.34``."""
+    if amount is None:
+        return EMPTY
+    return "-" + amount_format(-amount) if amount < 0 else amount_format(amount)
 
 
 def percent(rate: Decimal | None) -> str:
@@ -113,6 +117,8 @@ def readable_column(model: type[models.Model], name: Any) -> Any:
         return _column(name, label, percent)
     if name in LABELLED_FIELDS and getattr(field, "choices", None):
         return _column(name, label, code_label)
+    if isinstance(field, ArrayField) and getattr(field.base_field, "choices", None):
+        return _column(name, label, codes_label)  # a product's methods: 等额本息, 等额本金
     return name
 
 

@@ -9,7 +9,7 @@ wrote (``RollRateSummary``, loans.reporting.services.roll_rates).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -27,6 +27,7 @@ from loans.payments.models import CardBinding
 from loans.payments.selectors import card_binding_latest
 from loans.replica import replica_reads
 from loans.reporting.models import PortfolioDay, RollRateSummary
+from loans.reporting.services.portfolio_days import portfolio_day_live
 from loans.reporting.services.roll_rates import BUCKETS, CLOSED
 from loans.servicing.models import (
     CollectionAssignment,
@@ -176,6 +177,9 @@ class Dashboard:
     roll_start: date | None  # the window of the latest roll rates, (start, end]; None: none yet
     roll_end: date | None
     roll_rows: list[RollRow]
+    # The open date's flows read live from the journal while close of business has not booked
+    # them (#23; included in ``month``, ``year`` and ``months``); None once booked.
+    today: Flows | None = None
 
     @property
     def par30(self) -> Decimal | None:
@@ -238,6 +242,16 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         for bucket in BUCKETS
     ]
     months = _months(as_of)  # twelve months: this one and every earlier one of this year
+    today = _today(as_of)
+    if today is not None:
+        months[-1] = replace(
+            months[-1],
+            disbursed=months[-1].disbursed + today.disbursed,
+            disbursed_loans=months[-1].disbursed_loans + today.disbursed_loans,
+            interest_accrued=months[-1].interest_accrued + today.interest_accrued,
+            interest_collected=months[-1].interest_collected + today.interest_collected,
+            principal_collected=months[-1].principal_collected + today.principal_collected,
+        )
     rolls = RollRateSummary.objects.filter(as_of__lte=as_of).order_by("-as_of").first()
     return Dashboard(
         as_of=as_of,
@@ -253,7 +267,15 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
         roll_start=rolls.window_start if rolls else None,
         roll_end=rolls.as_of if rolls else None,
         roll_rows=_roll_rows(rolls.cells) if rolls else [],
+        today=today,
     )
+
+
+def _today(as_of: date) -> Flows | None:
+    """The open date's flows so far, from its journal entries, until close of business books
+    them in a ``PortfolioDay`` row (then None: the row is already in the months)."""
+    live = portfolio_day_live(day=as_of)
+    return None if live is None else Flows(*live)
 
 
 def _stock() -> dict[str, _Stock]:
@@ -340,6 +362,13 @@ def dashboard_csv_rows(dashboard: Dashboard) -> list[list[str]]:
         ["summary", "interest_accrued_year", str(d.year.interest_accrued), ""],
         ["summary", "interest_collected_year", str(d.year.interest_collected), ""],
     ]
+    if d.today is not None:  # the open date's flows so far, already in month and year (#23)
+        rows += [
+            ["today", "disbursed", str(d.today.disbursed), str(d.today.disbursed_loans)],
+            ["today", "interest_accrued", str(d.today.interest_accrued), ""],
+            ["today", "interest_collected", str(d.today.interest_collected), ""],
+            ["today", "principal_collected", str(d.today.principal_collected), ""],
+        ]
     rows += [["bucket", b.bucket, str(b.principal), str(b.loans)] for b in d.buckets]
     rows += [
         ["month", m.month.strftime("%Y-%m"), str(m.disbursed), str(m.interest_collected)]

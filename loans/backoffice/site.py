@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -107,7 +108,7 @@ def _model_key(model: dict[str, Any]) -> str:
 
 def app_list_by_work(apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Regroup Django's per-app list into the groups of WORK_GROUPS, in their order."""
-    models = {_model_key(model): model for app in apps for model in app["models"]}
+    models = {_model_key(model): _named(model) for app in apps for model in app["models"]}
     groups = []
     for key, label, members in WORK_GROUPS:
         listed = [models.pop(member) for member in members if member in models]
@@ -117,6 +118,12 @@ def app_list_by_work(apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rest = sorted(models.values(), key=lambda model: str(model["name"]))
         groups.append(_group("other", str(_("Other")), rest))
     return groups
+
+
+def _named(model: dict[str, Any]) -> dict[str, Any]:
+    """The model's name in the reader's language: most models' names are class names, not
+    marked for translation, and the catalogue carries them (e.g. "Credit lines": 授信额度)."""
+    return {**model, "name": gettext(str(model["name"]))}
 
 
 def _group(key: str, label: str, models: list[dict[str, Any]]) -> dict[str, Any]:

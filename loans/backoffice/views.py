@@ -10,7 +10,6 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -39,13 +38,19 @@ from loans.backoffice.forms import (
     WaiverRequestForm,
     WriteOffRequestForm,
 )
-from loans.backoffice.selectors import dashboard_csv_rows, loan_desk_get, portfolio_dashboard
+from loans.backoffice.selectors import (
+    Dashboard,
+    dashboard_csv_rows,
+    loan_desk_get,
+    portfolio_dashboard,
+)
 from loans.backoffice.services import offline_repayment_record, repayment_staff_reverse
 from loans.calendar.selectors import business_date_current
 from loans.domain.allocation import Component
 from loans.errors import LendingError
 from loans.servicing.models import ContactChannel, Loan
 from loans.servicing.services.collections_desk import contact_note_add, promise_to_pay_record
+from loans.servicing.services.reminders import amount_format
 
 DASHBOARD_PERMISSION = "reporting.view_portfolio"
 
@@ -152,7 +157,7 @@ ACTIONS: dict[str, ActionSpec] = {
         done=gettext_noop("Repayment reversed."),
     ),
     "promise_to_pay": ActionSpec(
-        form=lambda loan, **kw: PromiseToPayForm(**kw),
+        form=lambda loan, **kw: PromiseToPayForm(loan=loan, as_of=business_date_current(), **kw),
         run=lambda loan, data, user, as_of: promise_to_pay_record(
             loan=loan,
             user=user,
@@ -161,8 +166,8 @@ ACTIONS: dict[str, ActionSpec] = {
             as_of=as_of,
         ),
         describe=lambda p: [
-            _("Promise to pay ¥%(amount)s by %(date)s.")
-            % {"amount": p.amount, "date": p.promised_date}
+            _("Promise to pay %(amount)s by %(date)s.")
+            % {"amount": amount_format(p.amount), "date": p.promised_date}
         ],
         done=gettext_noop("Promise to pay noted."),
     ),
@@ -258,33 +263,69 @@ def _action_page(
 # --- the portfolio dashboard -------------------------------------------------------------------
 
 
+BUCKET_SHORT = {"CURRENT": gettext_noop("Current"), "M4_PLUS": "M4+"}
+
+
 def portfolio_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(DASHBOARD_PERMISSION):
         raise PermissionDenied
     dashboard = portfolio_dashboard(as_of=business_date_current())
-    million = Decimal(1_000_000)
     charts = [
         bar_chart(
-            title=_("Principal outstanding by bucket (¥ million)"),
-            points=[(row.bucket, row.principal) for row in dashboard.buckets],
-            unit=million,
+            title=_("Principal outstanding by bucket"),
+            points=[
+                (_(BUCKET_SHORT.get(row.bucket, row.bucket)), row.principal)
+                for row in dashboard.buckets
+            ],
         ),
         bar_chart(
-            title=_("Disbursed per month (¥ million)"),
-            points=[(m.month.strftime("%m"), m.disbursed) for m in dashboard.months],
-            unit=million,
+            title=_("Disbursed per month"),
+            points=[(m.month.strftime("%Y-%m"), m.disbursed) for m in dashboard.months],
         ),
         bar_chart(
-            title=_("Interest collected per month (¥ thousand)"),
-            points=[(m.month.strftime("%m"), m.interest_collected) for m in dashboard.months],
-            unit=Decimal(1000),
+            title=_("Interest collected per month"),
+            points=[(m.month.strftime("%Y-%m"), m.interest_collected) for m in dashboard.months],
         ),
     ]
     return TemplateResponse(
         request,
         "admin/backoffice/desk/portfolio.html",
-        _context(request, title=_("Portfolio"), d=dashboard, charts=charts),
+        _context(
+            request,
+            title=_("Portfolio"),
+            d=dashboard,
+            charts=charts,
+            negative=negative_figures_explained(dashboard),
+        ),
     )
+
+
+NEGATIVE_WHY = {
+    "interest_accrued": gettext_noop(
+        "Negative: more accrued interest was taken back than earned. A repayment before the due "
+        "date (a prepayment or payoff) reverses interest accrued beyond what it settles, and a "
+        "write-off or a reversed repayment reverses interest too."
+    ),
+    "interest_collected": gettext_noop(
+        "Negative: repayments reversed in this period gave back more interest than was collected."
+    ),
+    "principal_collected": gettext_noop(
+        "Negative: repayments reversed in this period gave back more principal than was collected."
+    ),
+}
+
+
+def negative_figures_explained(dashboard: Dashboard) -> dict[str, str]:
+    """Why each negative flow of the dashboard is negative, by ``<period>_<figure>`` (month,
+    year, today); figures that are not negative have no entry."""
+    periods = {"month": dashboard.month, "year": dashboard.year, "today": dashboard.today}
+    return {
+        f"{period}_{figure}": _(why)
+        for period, flows in periods.items()
+        if flows is not None
+        for figure, why in NEGATIVE_WHY.items()
+        if getattr(flows, figure) < 0
+    }
 
 
 def portfolio_csv_view(request: HttpRequest) -> HttpResponse:

@@ -25,6 +25,8 @@ class WebhookEventType(models.TextChoices):
     LOAN_PAYOUT_FAILED = "loan.payout_failed", "Loan payout failed, loan cancelled"
     ORDER_CAPTURED = "order.captured", "Checkout order captured"
     ORDER_REFUNDED = "order.refunded", "Checkout order refunded"
+    STATEMENT_ISSUED = "statement.issued", "Revolving bill issued"
+    ACCOUNT_OVERDUE = "account.overdue", "Revolving account overdue"
 
 
 class OutboxEvent(models.Model):

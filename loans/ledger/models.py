@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 
 class AccountCode(models.TextChoices):
@@ -92,6 +93,10 @@ class JournalEntry(models.Model):
 
     entry_type = models.CharField(max_length=20, choices=EntryType.choices)
     value_date = models.DateField()
+    # The day the entry is booked when that is not its value date: an entry whose value date
+    # falls in a closed accounting period is booked on the first open day after it (PRODUCT
+    # §13). Null means booked on the value date; the entry's period is that of the booking.
+    booking_date = models.DateField(null=True, blank=True)
     loan = models.ForeignKey(
         "servicing.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
@@ -113,6 +118,11 @@ class JournalEntry(models.Model):
         indexes = [
             models.Index(fields=["loan", "id"]),
             models.Index(fields=["value_date"]),
+            models.Index(
+                fields=["booking_date"],
+                condition=Q(booking_date__isnull=False),
+                name="journal_entry_booked_late",
+            ),
             # Entries posted since a moment (the dashboard's summary refresh at close of
             # business): posted_at grows with the table, so a block range index is enough.
             BrinIndex(fields=["posted_at"], name="journal_entry_posted_brin"),
@@ -181,5 +191,44 @@ class JournalLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        side = "Dr" if self.amount > 0 else "Cr"
-        return f"{side} {self.account} {abs(self.amount)}"
+        # As the back office reads it (#23): "Dr Principal receivable ¥10,000.00".
+        side = _("Dr") if self.amount > 0 else _("Cr")
+        account = _(str(AccountCode(self.account).label)) if self.account in AccountCode else ""
+        return f"{side} {account or self.account} ¥{abs(self.amount):,.2f}"
+
+
+class AccountingPeriod(models.Model):
+    """A calendar month of the books that has been closed (PRODUCT §13).
+
+    While ``closed``, PostgreSQL refuses any journal entry booked in the month (the guard trigger
+    of ledger migration 0006), and ``entry_post`` refuses it first with a clear message. A month
+    with no row, or with ``closed`` false (reopened by two officers), is open.
+    """
+
+    month = models.DateField(unique=True, help_text="The first day of the month.")
+    closed = models.BooleanField(default=True)
+    closed_at = models.DateTimeField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="accounting_period_first_of_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed=True) | Q(reopened_at__isnull=False),
+                name="accounting_period_reopened_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "closed" if self.closed else "reopened"
+        return f"{self.month:%Y-%m} ({state})"

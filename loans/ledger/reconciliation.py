@@ -141,6 +141,31 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
         """,
     ),
     (
+        "revolving_charges_equal_ledger",
+        "each revolving account's interest and penalty receivable equal its sub-ledger and what "
+        "its bills and the charges since the last cut still owe",
+        """
+        WITH ledger AS (
+            SELECT revolving_account_id,
+                sum(amount) FILTER (WHERE account = 'INTEREST_RECEIVABLE') AS interest,
+                sum(amount) FILTER (WHERE account = 'PENALTY_RECEIVABLE') AS penalty
+            FROM loans_journalline WHERE revolving_account_id IS NOT NULL
+            GROUP BY revolving_account_id
+        ), billed AS (
+            SELECT account_id, sum(interest_unpaid_amount) AS interest,
+                sum(penalty_unpaid_amount) AS penalty
+            FROM revolving_statement GROUP BY account_id
+        )
+        SELECT a.id, coalesce(g.interest, 0), a.unbilled_interest_amount + coalesce(b.interest, 0),
+            coalesce(g.penalty, 0), a.unbilled_penalty_amount + coalesce(b.penalty, 0)
+        FROM revolving_revolvingaccount a
+        LEFT JOIN ledger g ON g.revolving_account_id = a.id
+        LEFT JOIN billed b ON b.account_id = a.id
+        WHERE coalesce(g.interest, 0) <> a.unbilled_interest_amount + coalesce(b.interest, 0)
+           OR coalesce(g.penalty, 0) <> a.unbilled_penalty_amount + coalesce(b.penalty, 0)
+        """,
+    ),
+    (
         "disbursements_cleared",
         "the disbursement clearing account holds exactly the payouts not yet settled",
         """

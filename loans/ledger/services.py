@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from loans.errors import LendingError
 from loans.ledger.models import AccountCode, EntryType, JournalEntry
+from loans.ledger.periods import booking_date_for
 
 
 class EntryNotBalanced(LendingError):
@@ -58,12 +59,16 @@ def entry_post(
     memo: str = "",
     user: User | None = None,
     revolving_account_id: int | None = None,
+    back_dated: bool = False,
 ) -> JournalEntry:
     """Post a balanced entry, its lines in the sub-ledger of loan ``loan_id`` or of revolving
     account ``revolving_account_id`` (if given).
 
     Zero lines are dropped. Raises EntryNotBalanced when the lines do not sum to 0.00 or fewer
-    than two remain (the database would refuse it too).
+    than two remain (the database would refuse it too). A ``value_date`` in a closed accounting
+    period raises PeriodClosed, unless ``back_dated`` (a repayment received late and what it
+    replays): then the entry is booked on the first open day after it, keeping its value date
+    (``loans.ledger.periods``; the database refuses an entry booked in a closed period too).
     """
     kept = lines_kept(lines)
     if len(kept) < 2 or sum((line.amount for line in kept), Decimal("0")) != 0:
@@ -71,6 +76,7 @@ def entry_post(
     entry = JournalEntry(
         entry_type=entry_type,
         value_date=value_date,
+        booking_date=booking_date_for(value_date, back_dated=back_dated),
         loan_id=loan_id,
         key=key,
         reverses=reverses,
@@ -91,9 +97,10 @@ def lines_kept(lines: Sequence[Line]) -> list[Line]:
 _ENTRY_INSERT = """
     WITH entry AS (
         INSERT INTO loans_journalentry
-            (entry_type, value_date, loan_id, reverses_id, key, memo, created_by_id, posted_at)
-        VALUES (%(entry_type)s, %(value_date)s, %(loan)s, %(reverses)s, %(key)s, %(memo)s,
-                %(user)s, %(posted_at)s)
+            (entry_type, value_date, booking_date, loan_id, reverses_id, key, memo,
+             created_by_id, posted_at)
+        VALUES (%(entry_type)s, %(value_date)s, %(booking_date)s, %(loan)s, %(reverses)s,
+                %(key)s, %(memo)s, %(user)s, %(posted_at)s)
         RETURNING id
     ), lines AS (
         INSERT INTO loans_journalline
@@ -117,6 +124,7 @@ def _entry_and_lines_insert(
             {
                 "entry_type": str(entry.entry_type),
                 "value_date": entry.value_date,
+                "booking_date": entry.booking_date,
                 "loan": entry.loan_id,
                 "revolving": revolving_account_id,
                 "reverses": entry.reverses_id,
@@ -147,7 +155,12 @@ def entry_mirror_lines(entry: JournalEntry) -> list[Line]:
 
 @transaction.atomic
 def entry_reverse(
-    *, entry: JournalEntry, value_date: date, memo: str = "", user: User | None = None
+    *,
+    entry: JournalEntry,
+    value_date: date,
+    memo: str = "",
+    user: User | None = None,
+    back_dated: bool = False,
 ) -> JournalEntry:
     """Post the mirror image of ``entry``, linked to it; an entry is reversed at most once.
 
@@ -165,6 +178,7 @@ def entry_reverse(
         reverses=entry,
         memo=memo or f"Reversal of entry {entry.pk}",
         user=user,
+        back_dated=back_dated,
     )
 
 

@@ -1,4 +1,5 @@
-"""Who may see the portal's pages: signed in, email verified, and (for money) a borrower."""
+"""Who may see the portal's pages: signed in, mobile or email verified, and (for money) a
+borrower."""
 
 from __future__ import annotations
 
@@ -23,8 +24,13 @@ def email_verified(request: HttpRequest) -> bool:
     return EmailAddress.objects.filter(user_id=request.user.pk or 0, verified=True).exists()
 
 
+def contact_verified(request: HttpRequest) -> bool:
+    """A mobile number confirmed by SMS code (#22), or an email address confirmed by its link."""
+    return bool(getattr(request.user, "phone_verified", False)) or email_verified(request)
+
+
 def verified_required(view: View) -> View:
-    """Let in a signed-in user whose email address is verified; nothing financial before it.
+    """Let in a signed-in user whose mobile or email is verified; nothing financial before it.
 
     Every answer is ``Cache-Control: no-store`` (and private, max-age=0): a shared phone's back
     button, the browser's disk cache or a proxy must have no money page to show (issue #16).
@@ -34,7 +40,7 @@ def verified_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not email_verified(request):
+        if not contact_verified(request):
             messages.warning(request, _("Verify your email address first: open the link we sent."))
             return redirect("account_email")
         return view(request, *args, **kwargs)

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.crypto import mask_mobile
 from accounts.validators import (
     validate_age,
     validate_bank_card,
@@ -90,9 +91,16 @@ class ProfileForm(PortalForm):
         label=_("I have read and accept the privacy notice."),
     )
 
-    def __init__(self, *args: Any, as_of: date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, as_of: date, sign_in_mobile: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.as_of = as_of  # the business date: the age rule (18-60) is on it
+        # The mobile confirmed at sign-in by SMS code is the profile's (#22): shown masked, locked.
+        self.sign_in_mobile = sign_in_mobile
+        if sign_in_mobile:
+            mobile = self.fields["mobile"]
+            mobile.disabled = True
+            mobile.initial = mask_mobile(sign_in_mobile)
+            mobile.help_text = _("The number you signed in with.")
 
     def clean_full_name(self) -> str:
         return validate_full_name(self.cleaned_data["full_name"])
@@ -103,6 +111,8 @@ class ProfileForm(PortalForm):
         return identity.number
 
     def clean_mobile(self) -> str:
+        if self.sign_in_mobile:
+            return self.sign_in_mobile
         return validate_mobile(self.cleaned_data["mobile"])
 
     def clean_bank_card(self) -> str:
@@ -128,6 +138,11 @@ class ProfileUpdateForm(PortalForm):
     monthly_income_amount = ProfileForm.base_fields["monthly_income_amount"]
     employment_months = ProfileForm.base_fields["employment_months"]
     monthly_debt_payments_amount = ProfileForm.base_fields["monthly_debt_payments_amount"]
+
+    def __init__(self, *args: Any, sign_in_mobile: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if sign_in_mobile:  # changed with the sign-in number only (#22): not here
+            self.fields.pop("mobile")
 
     def clean_mobile(self) -> str:
         return _optional(self.cleaned_data["mobile"], validate_mobile)
@@ -155,7 +170,7 @@ class BorrowForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.chosen_product = product
         self.available = available
-        self._choices("product", [(p.code, p.name) for p in products])
+        self._choices("product", [(p.code, p.display_name) for p in products])
         self._choices(
             "term", [(t, _("%(months)d months") % {"months": t}) for t in sorted(product.terms)]
         )

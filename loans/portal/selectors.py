@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Borrower
+from loans.calendar.selectors import next_working_days_between
 from loans.domain.payoff import PayoffQuote
 from loans.origination.models import CreditApplication, LoanProduct
 from loans.payments.models import CardBinding, CollectionAttempt, PortalPayment
@@ -67,11 +68,25 @@ def due_now_of(due: AmountsDue, *, as_of: date) -> DueNow:
     )
 
 
+def payout_expected_by(loan: Loan) -> date | None:
+    """For a draw waiting for a second officer: the working day after the draw (issue #22).
+
+    Draws above ``LENDPORTAL_AUTO_DISBURSE_LIMIT`` wait for two officers (PRODUCT §6), who work
+    on working days (PRODUCT §12); the borrower is told to expect the money by then. None for a
+    loan that is not waiting.
+    """
+    if loan.status != LoanStatus.PENDING_DISBURSEMENT:
+        return None
+    following = loan.drawn_date + timedelta(days=1)
+    return next_working_days_between(following, following).get(following, following)
+
+
 @dataclass(frozen=True, slots=True)
 class LoanSummary:
     loan: Loan
     due: AmountsDue | None  # None for a loan that is not active
     now: DueNow | None = None
+    expected_by: date | None = None  # a draw waiting for a second officer: the money by then
 
     @property
     def overdue(self) -> bool:
@@ -109,7 +124,7 @@ def dashboard_for(*, borrower: Borrower, as_of: date) -> Dashboard:
 
 def _summary(loan: Loan, *, as_of: date) -> LoanSummary:
     if loan.status != LoanStatus.ACTIVE:
-        return LoanSummary(loan=loan, due=None)
+        return LoanSummary(loan=loan, due=None, expected_by=payout_expected_by(loan))
     due = loan_amounts_due(loan=loan, as_of=as_of)
     return LoanSummary(loan=loan, due=due, now=due_now_of(due, as_of=as_of))
 
@@ -136,13 +151,17 @@ class ScheduleRow:
     interest: Decimal
     fee: Decimal
     paid: bool
+    late: bool = False  # unpaid and its due date has passed (issue #22: marked in the schedule)
 
     @property
     def total(self) -> Decimal:
         return self.principal + self.interest + self.fee
 
 
-def schedule_rows(installments: list[Installment]) -> list[ScheduleRow]:
+def schedule_rows(
+    installments: list[Installment], *, as_of: date | None = None
+) -> list[ScheduleRow]:
+    """The rows of a schedule; with ``as_of``, an unpaid installment due before it is late."""
     return [
         ScheduleRow(
             number=i.number,
@@ -151,6 +170,7 @@ def schedule_rows(installments: list[Installment]) -> list[ScheduleRow]:
             interest=i.interest_amount,
             fee=i.fee_amount,
             paid=i.paid_date is not None,
+            late=as_of is not None and i.paid_date is None and i.due_date < as_of,
         )
         for i in installments
     ]
@@ -167,6 +187,8 @@ class LoanPage:
     card: CardBinding | None = None  # the card auto-debit charges, if it is on
     attempts: list[CollectionAttempt] | None = None  # the latest auto-debit attempts
     now: DueNow | None = None  # for an active loan: what is due on the date, what later
+    expected_by: date | None = None  # a draw waiting for a second officer: the money by then
+    reminder: Reminder | None = None  # the latest reminder sent about this loan
 
 
 AUTO_DEBIT_ATTEMPTS_SHOWN = 5
@@ -177,7 +199,9 @@ def loan_page_for(*, loan: Loan, as_of: date) -> LoanPage:
     due = loan_amounts_due(loan=loan, as_of=as_of) if active else None
     return LoanPage(
         loan=loan,
-        installments=schedule_rows(list(loan.installments.order_by("number"))),
+        installments=schedule_rows(
+            list(loan.installments.order_by("number")), as_of=as_of if active else None
+        ),
         repayments=list(
             loan.repayments.select_related("portal_payment").order_by("-value_date", "-id")
         ),
@@ -189,6 +213,10 @@ def loan_page_for(*, loan: Loan, as_of: date) -> LoanPage:
         attempts=list(loan.collection_attempts.order_by("-scheduled_at", "-id"))[
             :AUTO_DEBIT_ATTEMPTS_SHOWN
         ],
+        expected_by=payout_expected_by(loan),
+        reminder=loan.reminders.filter(status=ReminderStatus.SENT)
+        .order_by("-sent_at", "-id")
+        .first(),
     )
 
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from loans.portal.views import account, auto_debit, borrow, credit, loans, orders, revolving
+from loans.portal.views import (
+    account,
+    auto_debit,
+    borrow,
+    credit,
+    documents,
+    loans,
+    orders,
+    revolving,
+)
 
 app_name = "portal"
 
@@ -13,6 +22,17 @@ urlpatterns = [
     path("borrow/contract/", borrow.contract, name="contract"),
     path("loans/<int:loan_id>/", loans.loan_detail, name="loan"),
     path("loans/<int:loan_id>/repay/", loans.repay, name="repay"),
+    path("loans/<int:loan_id>/contract.pdf", documents.contract_download, name="contract_pdf"),
+    path(
+        "loans/<int:loan_id>/receipts/<int:repayment_id>.pdf",
+        documents.receipt_download,
+        name="receipt_pdf",
+    ),
+    path(
+        "loans/<int:loan_id>/settlement.pdf",
+        documents.settlement_download,
+        name="settlement_pdf",
+    ),
     path("loans/<int:loan_id>/repay/start/", loans.repay_start, name="repay_start"),
     path("pay/<str:token>/", loans.fake_gateway, name="fake_gateway"),
     path("receipts/<str:token>/", loans.receipt, name="receipt"),

@@ -143,3 +143,96 @@ class LoanClassification(models.Model):
 
     def __str__(self) -> str:
         return f"Loan {self.loan_id} at {self.month_end}: {self.risk_class}"
+
+
+class BureauRunKind(models.TextChoices):
+    """A month's first export (every account) or a later one (corrections only)."""
+
+    FULL = "FULL", _("Full month")
+    CORRECTIONS = "CORRECTIONS", _("Corrections only")
+
+
+class BureauRun(models.Model):
+    """One run of ``bureau_export`` (PRODUCT §13): its month, its file and its counts.
+
+    Kept for ever and never rewritten: the file is created once (never opened for writing
+    again) and its SHA-256 recorded here; a later run of the same month is a new run carrying
+    only corrections. Written only by ``loans.reporting.services.bureau``.
+    """
+
+    month = models.DateField(_("month"))  # the month's first day
+    kind = models.CharField(_("kind"), max_length=12, choices=BureauRunKind.choices)
+    writer = models.CharField(_("layout"), max_length=32)
+    file_name = models.CharField(_("file"), max_length=200)
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+    records_count = models.PositiveIntegerField(_("records"), default=0)
+    corrections_count = models.PositiveIntegerField(_("corrections"), default=0)
+    rejects_count = models.PositiveIntegerField(_("rejects"), default=0)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("bureau export run")
+        verbose_name_plural = _("bureau export runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=Q(kind="FULL"),
+                name="bureau_run_one_full_per_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=BureauRunKind.values), name="bureau_run_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bureau run {self.pk} ({self.month:%Y-%m}, {self.kind})"
+
+
+class BureauRecordKind(models.TextChoices):
+    BASE = "BASE", _("Monthly record")
+    CORRECTION = "CORRECTION", _("Correction")
+
+
+class BureauRecord(models.Model):
+    """One account's record of one month in a run, or its reject (``reject_reason`` set).
+
+    ``digest`` is the SHA-256 of the month's own figures (the record without identity and
+    without the 24-month string): a later run recomputes a month touched by a back-dated change
+    and sends a correction only when the digest differs from the one last sent. ``data`` keeps
+    a reject's record (without the identity number) for the back office; a sent record is in
+    the run's file. Never updated or deleted.
+    """
+
+    run = models.ForeignKey(BureauRun, on_delete=models.PROTECT, related_name="records")
+    loan = models.ForeignKey(
+        "servicing.Loan", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    month = models.DateField(_("month"))  # the reported month's first day
+    kind = models.CharField(_("kind"), max_length=12, choices=BureauRecordKind.choices)
+    digest = models.CharField(max_length=64)
+    reject_reason = models.CharField(_("reject reason"), max_length=32, blank=True)
+    data = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = _("bureau record")
+        verbose_name_plural = _("bureau records")
+        indexes = [
+            models.Index(fields=["loan", "month", "run"], name="bureau_record_loan_month"),
+            models.Index(
+                fields=["run", "id"],
+                condition=~Q(reject_reason=""),
+                name="bureau_record_rejects",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "loan", "month"], name="bureau_record_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=BureauRecordKind.values), name="bureau_record_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bureau record of loan {self.loan_id} for {self.month:%Y-%m} ({self.kind})"

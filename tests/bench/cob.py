@@ -7,10 +7,14 @@ the embedded one), then, each measured in this one run:
 2. the same date again: every chunk re-delivered, which must find its work done;
 3. COB for the next date on a single worker process (so the gain from a second process shows);
 4. a naive baseline on the date after: one ORM transaction per loan doing the same accrual
-   (``loans.servicing.services.daily.loan_interest_accrue``) for a sample of loans.
+   (``loans.servicing.services.daily.loan_interest_accrue``) for a sample of loans;
+5. the floor (issue #20): over the first run's chunks, on as many connections as worker
+   processes, the least a night can write: one INSERT … SELECT of one journal-shaped line per
+   active installment (into a copy of ``loans_journalline`` with its indexes) and one UPDATE of
+   every active loan, a transaction per chunk. COB / floor says how far COB is from it.
 
-It prints loans per second for each, the ratio to the baseline, the rerun time, the workers' peak
-memory (VmHWM of every worker process) and when each chunk ran on which process.
+It prints loans per second for each, the ratio to the baseline, the rerun time, COB / floor, the
+workers' peak memory (VmHWM of every worker process) and when each chunk ran on which process.
 
     python -m tests.bench.cob [--loans 1000000] [--baseline 10000] [--reuse]
 """
@@ -23,6 +27,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -69,6 +74,11 @@ def main() -> None:
         f"Ratio to the naive baseline: {first.rate / naive:,.0f}x with {cores} worker processes, "
         f"{single.rate / naive:,.0f}x with one; {cores} processes are "
         f"{first.rate / single.rate:.2f}x one process"
+    )
+    floor = _floor(env, first.day, connections=cores, figures=figures)
+    figures.add(
+        f"COB / floor: {first.seconds:.1f} s / {floor:.1f} s = {first.seconds / floor:.2f} "
+        "(goal at most 2.0)"
     )
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     (LOG_DIR / "cob.txt").write_text("\n".join(figures.lines) + "\n")
@@ -345,6 +355,78 @@ def _baseline(day: date, sample: int, figures: Figures) -> float:
         f"{len(chosen):,} loans in {seconds:.1f} s = {rate:,.0f} loans/s"
     )
     return rate
+
+
+# --- the floor: the least a night can write ---------------------------------------------------
+
+_FLOOR_TABLE = "bench_floor_line"
+_FLOOR_CHUNK_SQL = (  # one chunk's statements (psycopg binds parameters one statement at a time)
+    "SET LOCAL jit = off",
+    "SET LOCAL max_parallel_workers_per_gather = 0",
+    f"""
+    INSERT INTO {_FLOOR_TABLE} (entry_id, account, loan_id, installment_number, amount)
+    SELECT 0, 'INTEREST_RECEIVABLE', i.loan_id, i.number, 0.01
+    FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id
+    WHERE l.id BETWEEN %(first)s AND %(last)s AND l.status = 'ACTIVE'
+      AND i.loan_id BETWEEN %(first)s AND %(last)s AND i.paid_date IS NULL
+    """,  # noqa: S608 - the table is a constant
+    """
+    UPDATE loans_loan SET interest_receivable_amount = interest_receivable_amount
+    WHERE id BETWEEN %(first)s AND %(last)s AND status = 'ACTIVE'
+    """,
+)
+
+
+def _floor(env: dict[str, str], day: date, *, connections: int, figures: Figures) -> float:
+    """Time the floor over ``day``'s chunks on ``connections`` connections; return seconds.
+
+    The lines go to a copy of the journal's table (its indexes and checks, no triggers), dropped
+    afterwards; the UPDATE leaves every loan as it was.
+    """
+    import psycopg
+
+    from loans.cob.models import CobRun
+
+    chunks = list(
+        CobRun.objects.get(business_date=day)
+        .chunks.order_by("number")
+        .values_list("first_loan_id", "last_loan_id")
+    )
+    url = env["DATABASE_URL"]  # the bench database, as its owner
+    with psycopg.connect(url, autocommit=True) as setup:
+        setup.execute(f"DROP TABLE IF EXISTS {_FLOOR_TABLE}")
+        setup.execute(f"CREATE TABLE {_FLOOR_TABLE} (LIKE loans_journalline INCLUDING ALL)")
+    work = iter(chunks)
+    lock = threading.Lock()
+
+    def run() -> None:
+        with psycopg.connect(url) as conn:
+            while True:
+                with lock:
+                    chunk = next(work, None)
+                if chunk is None:
+                    return
+                with conn.transaction():
+                    for sql in _FLOOR_CHUNK_SQL:
+                        params = {"first": chunk[0], "last": chunk[1]} if "%(" in sql else None
+                        conn.execute(sql, params)
+
+    threads = [threading.Thread(target=run) for _ in range(connections)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    with psycopg.connect(url, autocommit=True) as setup:
+        written = setup.execute(f"SELECT count(*) FROM {_FLOOR_TABLE}").fetchone()  # noqa: S608
+        setup.execute(f"DROP TABLE {_FLOOR_TABLE}")
+    figures.add(
+        f"Floor over {len(chunks)} chunks of {day} on {connections} connections: "
+        f"{written[0] if written else 0:,} lines and one UPDATE of every active loan "
+        f"in {seconds:.1f} s"
+    )
+    return seconds
 
 
 if __name__ == "__main__":

@@ -83,13 +83,14 @@ def test_two_officers_approve_an_application_and_a_large_disbursement(
     maker.goto(base + reverse("admin:backoffice_pendingdisbursement_changelist"))
     with maker.expect_navigation():
         maker.click(f"a[href$='/{loan.pk}/request-disbursement/']")
+    maker.fill("textarea[name=reason]", "Above the automatic limit")  # required (issue #23)
     confirm(maker)
 
     checker = officer_page(browser, base, "officer2", checker_secret)
     checker.goto(base + reverse("admin:backoffice_pendingapproval_changelist"))
     with checker.expect_navigation():
         checker.click("a[href$='/approve/']")
-    assert f"Disburse loan {loan.pk}: ¥25000.00" in checker.content()
+    assert f"Disburse loan {loan.pk}: ¥25,000.00" in checker.content()
     confirm(checker)
     checker.screenshot(path=str(screenshots / "backoffice-approved.png"), full_page=True)
 

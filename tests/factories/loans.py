@@ -32,6 +32,7 @@ class ProductFactory(factory.django.DjangoModelFactory[LoanProduct]):
 
     code = "CASH"
     name = "Cash loan"
+    name_zh = "现金贷"
     methods = [RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL]
     terms = [3, 6, 12, 24]
     rates_by_grade = {
@@ -47,6 +48,7 @@ def installment_product() -> LoanProduct:
     return ProductFactory.create(
         code="INSTALLMENT",
         name="Installment plan",
+        name_zh="分期付",
         methods=[RepaymentMethod.INSTALLMENT_FEE],
         terms=[3, 6, 12],
         rates_by_grade={},

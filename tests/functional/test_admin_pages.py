@@ -80,10 +80,11 @@ def test_the_loan_page_shows_its_schedule_and_repayments(superuser_client: Clien
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Schedule" in content
+    assert "还款计划" in content  # the schedule; this client reads Chinese
     assert "Repayments" in content
-    shown = re.findall(r'<td class="field-principal_amount">\s*<p>([\d.]+)</p>', content)
-    assert shown == [str(i.principal_amount) for i in loan.installments.order_by("number")]
+    # Amounts read as money (issue #23): ¥1,000.00, not 1000.00.
+    shown = re.findall(r'<td class="field-principal_shown">\s*<p>([^<]+)</p>', content)
+    assert shown == [f"¥{i.principal_amount:,.2f}" for i in loan.installments.order_by("number")]
     assert 'name="_save"' not in content  # read-only
 
 
@@ -150,6 +151,7 @@ def product_form(**overrides: str) -> dict[str, str]:
     data = {
         "code": "PROMO",
         "name": "Promotion",
+        "name_zh": "促销贷",  # both names are required (#22)
         "is_active": "on",
         "methods": "EQUAL_INSTALLMENT",
         "terms": "6,12",
@@ -164,6 +166,7 @@ def product_form(**overrides: str) -> dict[str, str]:
         "write_off_days": "180",
         "freeze_days": "30",
         "allocation_rules": json.dumps(default_allocation_rules()),
+        "change_reason": "Price review",  # required when a product changes (issue #23)
     }
     return data | overrides
 

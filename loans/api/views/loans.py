@@ -29,6 +29,7 @@ from loans.api.permissions import request_partner
 from loans.api.selectors import API_LOAN_COLUMNS, partner_loan_read
 from loans.api.views.common import partner_borrower, partner_loan
 from loans.calendar.selectors import business_date_current
+from loans.documents.services import contract_document_record
 from loans.domain.delinquency import Bucket
 from loans.domain.errors import DomainError
 from loans.domain.schedule import RepaymentMethod
@@ -157,6 +158,7 @@ class LoanCreateApi(APIView):
             as_of=business_date_current(),
             partner=request_partner(request),
         )
+        contract_document_record(loan=loan)  # the contract PDF's SHA-256, as the portal (#19)
         loan = Loan.objects.select_related("product").get(pk=loan.pk)
         return Response(LoanSerializer(loan).data, status=status.HTTP_201_CREATED)
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from loans.approvals.models import ApprovalKind, ApprovalRequest
+from loans.approvals.models import ApprovalKind, ApprovalRequest, ApprovalStatus
 from loans.approvals.services.approvals import (
     ApprovalRefused,
     approval_decide,
@@ -32,6 +32,7 @@ from loans.approvals.services.approvals import (
 from loans.domain.allocation import Component
 from loans.domain.delinquency import write_off_eligible
 from loans.errors import LendingError
+from loans.ledger.periods import month_parse, period_reopen, period_reopen_check
 from loans.origination.models import LoanProduct
 from loans.origination.services.drawdown import DisbursementRefused, loan_cancel, loan_disburse
 from loans.origination.services.products import (
@@ -169,6 +170,27 @@ def write_off_request(*, loan: Loan, officer: User, as_of: date, reason: str) ->
     return approval_open(loan=loan, kind=ApprovalKind.WRITE_OFF, officer=officer, reason=reason)
 
 
+@transaction.atomic
+def period_reopen_request(*, month: date, officer: User, reason: str) -> ApprovalRequest:
+    """Ask a second officer to reopen a closed accounting period (issue #19, PRODUCT §13).
+
+    Raises ApprovalNotPermitted, PeriodCloseRefused (the month is not closed), ApprovalRefused
+    (no reason given, or a reopening of the month already waits).
+    """
+    _require(officer, ApprovalKind.PERIOD_REOPEN, "request")
+    if not reason.strip():
+        raise ApprovalRefused("Give the reason for reopening the period.")
+    period = period_reopen_check(month=month)  # locks the period: one request at a time
+    key = f"{period.month:%Y-%m}"
+    if ApprovalRequest.objects.filter(
+        kind=ApprovalKind.PERIOD_REOPEN, status=ApprovalStatus.PENDING, payload__month=key
+    ).exists():
+        raise ApprovalRefused(f"Reopening {key} already waits for a second officer.")
+    return approval_open(
+        kind=ApprovalKind.PERIOD_REOPEN, officer=officer, reason=reason, payload={"month": key}
+    )
+
+
 # --- decisions ---------------------------------------------------------------------------------
 
 
@@ -217,12 +239,17 @@ def _change_product(request: ApprovalRequest, officer: User, as_of: date) -> Non
         raise ProductChangeRefused("; ".join(error.messages)) from error
 
 
+def _reopen_period(request: ApprovalRequest, officer: User, as_of: date) -> None:
+    period_reopen(month=month_parse(request.payload["month"]), user=officer, reason=request.reason)
+
+
 REPLAY: dict[str, Callable[[ApprovalRequest, User, date], None]] = {
     ApprovalKind.DISBURSEMENT: _disburse,
     ApprovalKind.WRITE_OFF: _write_off,
     ApprovalKind.WAIVER: _waive,
     ApprovalKind.MANUAL_ADJUSTMENT: _adjust,
     ApprovalKind.PRODUCT_CHANGE: _change_product,
+    ApprovalKind.PERIOD_REOPEN: _reopen_period,
 }
 
 
@@ -262,6 +289,11 @@ def approval_reject(*, request: ApprovalRequest, officer: User, reason: str) -> 
     return decided
 
 
+def _grouped(amount: Decimal | str) -> str:
+    """``25000.00`` as ``25,000.00``: the messages put the ¥ in front (issue #23)."""
+    return f"{Decimal(amount):,.2f}"
+
+
 def approval_effect(request: ApprovalRequest) -> list[str]:
     """Describe, for the confirmation page, what approving ``request`` will do."""
     payload = request.payload
@@ -271,7 +303,7 @@ def approval_effect(request: ApprovalRequest) -> list[str]:
             _("Disburse loan %(loan)s: ¥%(amount)s to card %(card)s.")
             % {
                 "loan": loan.pk,
-                "amount": loan.principal_amount,
+                "amount": _grouped(loan.principal_amount),
                 "card": loan.borrower.bank_card_masked,
             },
             _("The loan becomes active and its schedule starts on the business date."),
@@ -279,12 +311,12 @@ def approval_effect(request: ApprovalRequest) -> list[str]:
     if request.kind == ApprovalKind.WRITE_OFF and loan is not None:
         return [
             _("Write off loan %(loan)s: ¥%(principal)s of principal to credit losses.")
-            % {"loan": loan.pk, "principal": loan.principal_outstanding_amount},
+            % {"loan": loan.pk, "principal": _grouped(loan.principal_outstanding_amount)},
             _("Interest ¥%(interest)s, fees ¥%(fee)s and penalty ¥%(penalty)s are reversed.")
             % {
-                "interest": loan.interest_receivable_amount,
-                "fee": loan.fee_receivable_amount,
-                "penalty": loan.penalty_receivable_amount,
+                "interest": _grouped(loan.interest_receivable_amount),
+                "fee": _grouped(loan.fee_receivable_amount),
+                "penalty": _grouped(loan.penalty_receivable_amount),
             },
             _("The borrower's credit line is frozen."),
         ]
@@ -292,7 +324,7 @@ def approval_effect(request: ApprovalRequest) -> list[str]:
         return [
             _("Waive ¥%(amount)s of %(component)s on installment %(number)s of loan %(loan)s.")
             % {
-                "amount": payload["amount"],
+                "amount": _grouped(payload["amount"]),
                 "component": payload["component"].lower(),
                 "number": payload["installment_number"],
                 "loan": loan.pk,
@@ -301,7 +333,7 @@ def approval_effect(request: ApprovalRequest) -> list[str]:
     if request.kind == ApprovalKind.MANUAL_ADJUSTMENT and loan is not None:
         return [
             _("Post on loan %(loan)s: debit %(debit)s, credit %(credit)s, ¥%(amount)s.")
-            % {"loan": loan.pk, **payload}
+            % {"loan": loan.pk, **payload, "amount": _grouped(payload["amount"])}
         ]
     if request.kind == ApprovalKind.PRODUCT_CHANGE and request.product is not None:
         return [
@@ -313,6 +345,11 @@ def approval_effect(request: ApprovalRequest) -> list[str]:
                 "new": value,
             }
             for name, value in payload.items()
+        ]
+    if request.kind == ApprovalKind.PERIOD_REOPEN:
+        return [
+            _("Reopen the accounting period %(month)s: entries may be booked in it again.")
+            % {"month": payload["month"]}
         ]
     return []
 

@@ -3,8 +3,6 @@ unfreezing (issue #16), which asks for a reason and lands in the audit trail."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import PersonalDataInAudit
 from accounts.models import User
+from loans.backoffice import readable
 from loans.backoffice.admin.identity import MobileSearchMixin
 from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.calendar.selectors import business_date_current
@@ -67,8 +66,8 @@ class CreditLineAdmin(MobileSearchMixin[CreditLine], ReadOnlyModelAdmin[CreditLi
     actions = ["unfreeze"]
 
     @admin.display(description="available")
-    def available(self, line: CreditLine) -> Decimal:
-        return line.available_amount
+    def available(self, line: CreditLine) -> str:
+        return readable.money(line.available_amount)
 
     def has_unfreeze_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("servicing.unfreeze_creditline")

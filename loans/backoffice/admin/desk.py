@@ -19,10 +19,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from loans.backoffice import views
+from loans.backoffice.admin.columns import loan_column
+from loans.backoffice.admin.worklist import (
+    WORKLIST_COLUMNS,
+    OverdueBucketFilter,
+    ProductFilter,
+    WorklistColumns,
+)
 from loans.backoffice.forms import AssignAgentForm
 from loans.backoffice.models import OverdueLoan
 from loans.backoffice.paginator import EstimatedCountPaginator, ReadOnlyModelAdmin
-from loans.backoffice.selectors import worklist_queryset
 from loans.servicing.models import Installment, Loan, Repayment
 from loans.servicing.services.collections_desk import AssignmentRefused, collection_assign
 
@@ -130,29 +136,18 @@ def _agents() -> QuerySet[User]:
 
 
 @admin.register(OverdueLoan)
-class OverdueLoanAdmin(admin.ModelAdmin[OverdueLoan]):
-    """Overdue active loans by bucket and days past due, with their agent (issue #6)."""
+class OverdueLoanAdmin(WorklistColumns, admin.ModelAdmin[OverdueLoan]):
+    """Overdue active loans by priority, with what collections knows (issues #6, #23; the rows
+    and columns are ``loans.backoffice.admin.worklist``'s)."""
 
-    list_display = [
-        "desk_link",
-        "borrower_name",
-        "bucket",
-        "days_past_due",
-        "principal_outstanding_amount",
-        "penalty_receivable_amount",
-        "product",
-        "agent",
-    ]
+    list_display = WORKLIST_COLUMNS
     list_display_links = None
-    list_filter = ["bucket", DaysPastDueFilter, AgentFilter, "product"]
+    list_filter = [OverdueBucketFilter, DaysPastDueFilter, AgentFilter, ("product", ProductFilter)]
     search_fields = ["=id"]
     actions = ["assign_to_me", "assign_to_agent"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[OverdueLoan]:
-        return worklist_queryset()
 
     def change_view(
         self,
@@ -238,7 +233,7 @@ class OverdueLoanAdmin(admin.ModelAdmin[OverdueLoan]):
 class InstallmentAdmin(ReadOnlyModelAdmin[Installment]):
     list_display = [
         "id",
-        "loan",
+        loan_column,
         "number",
         "due_date",
         "principal_amount",
@@ -257,7 +252,7 @@ class InstallmentAdmin(ReadOnlyModelAdmin[Installment]):
 class RepaymentAdmin(ReadOnlyModelAdmin[Repayment]):
     list_display = [
         "id",
-        "loan",
+        loan_column,
         "value_date",
         "amount",
         "channel",

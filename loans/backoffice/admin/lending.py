@@ -21,14 +21,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from loans.approvals.models import ApprovalRequest
 from loans.approvals.services.maker_checker import product_change_request
+from loans.backoffice.admin.approval_pages import approval_view_page
+from loans.backoffice.admin.columns import loan_column
 from loans.backoffice.admin.desk import desk_urls, loan_desk_link
 from loans.backoffice.admin.identity import MobileSearchMixin, inputs_shown
 from loans.backoffice.paginator import ReadOnlyModelAdmin
-from loans.backoffice.readable import ReadableModelAdmin
+from loans.backoffice.readable import ReadableModelAdmin, money
 from loans.calendar.models import BusinessDate
 from loans.cob.models import CobRun
 from loans.errors import LendingError
@@ -73,8 +76,24 @@ class LoanProductForm(forms.ModelForm[LoanProduct]):
         # The code, then what a product change may touch (the same list the approval replays).
         fields = ["code", *CHANGEABLE_FIELDS]
 
+    # Not a product field: the maker's reason for a change, read by the approver (issue #23).
+    change_reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Required when you change a product: the second approver reads it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Borrowers read the name in their language (#22): both names are required here.
+        self.fields["name_zh"].required = True
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.instance.pk and not cleaned.get("change_reason"):
+            self.add_error("change_reason", _("Give the reason for this change."))
         if self.errors:
             return cleaned  # the fields must be valid before the caps can be checked
         # Check a copy: the form's instance takes the cleaned values only in _post_clean.
@@ -99,6 +118,7 @@ class LoanProductAdmin(ReadableModelAdmin[LoanProduct]):
     list_display = [
         "code",
         "name",
+        "name_zh",
         "methods",
         "terms",
         "annual_rate",
@@ -109,7 +129,7 @@ class LoanProductAdmin(ReadableModelAdmin[LoanProduct]):
         "is_active",
     ]
     list_filter = ["is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_zh"]
     readonly_fields = ["created_at", "updated_at"]
 
     def get_readonly_fields(
@@ -131,10 +151,15 @@ class LoanProductAdmin(ReadableModelAdmin[LoanProduct]):
         if not change:
             product_create(product=obj, user=user)
             return
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name != "change_reason"
+        }
         try:
             product_change_request(
-                product=LoanProduct.objects.get(pk=obj.pk), changes=changes, officer=user
+                product=LoanProduct.objects.get(pk=obj.pk),
+                changes=changes,
+                officer=user,
+                reason=form.cleaned_data["change_reason"],
             )
         except LendingError as error:
             # Per request, not on this shared ModelAdmin: response_change shows it.
@@ -205,52 +230,77 @@ class CreditApplicationAdmin(
 
 
 class InstallmentInline(ReadOnlyTabularInline[Installment, Loan]):
-    """The schedule and what has been accrued, charged, paid and waived on each row."""
+    """The schedule and what has been charged, paid and waived on each row, readable and
+    narrow enough for 1280 px (issue #23; the officers' loan page has every column)."""
 
     model = Installment
-    verbose_name_plural = "schedule"
+    verbose_name_plural = gettext_lazy("schedule")
     fields = [
         "number",
-        "period_start",
         "due_date",
-        "principal_amount",
-        "interest_amount",
-        "fee_amount",
-        "interest_accrued_amount",
-        "fee_charged_amount",
-        "penalty_charged_amount",
-        "principal_paid_amount",
-        "interest_paid_amount",
-        "fee_paid_amount",
-        "penalty_paid_amount",
-        "interest_waived_amount",
-        "fee_waived_amount",
-        "penalty_waived_amount",
+        "principal_shown",
+        "interest_shown",
+        "fee_shown",
+        "penalty_shown",
+        "paid_shown",
+        "waived_shown",
         "paid_date",
     ]
     ordering = ["number"]
+
+    @admin.display(description=gettext_lazy("principal"))
+    def principal_shown(self, i: Installment) -> str:
+        return money(i.principal_amount)
+
+    @admin.display(description=gettext_lazy("interest"))
+    def interest_shown(self, i: Installment) -> str:
+        return money(i.interest_amount)
+
+    @admin.display(description=gettext_lazy("fee"))
+    def fee_shown(self, i: Installment) -> str:
+        return money(i.fee_amount)
+
+    @admin.display(description=gettext_lazy("penalty charged"))
+    def penalty_shown(self, i: Installment) -> str:
+        return money(i.penalty_charged_amount)
+
+    @admin.display(description=gettext_lazy("paid"))
+    def paid_shown(self, i: Installment) -> str:
+        return money(
+            i.principal_paid_amount
+            + i.interest_paid_amount
+            + i.fee_paid_amount
+            + i.penalty_paid_amount
+        )
+
+    @admin.display(description=gettext_lazy("waived"))
+    def waived_shown(self, i: Installment) -> str:
+        return money(i.interest_waived_amount + i.fee_waived_amount + i.penalty_waived_amount)
 
 
 class RepaymentInline(ReadOnlyTabularInline[Repayment, Loan]):
     model = Repayment
     fields = [
+        "id",
         "value_date",
-        "amount",
+        "amount_shown",
         "channel",
         "reference",
         "status",
-        "prepayment_mode",
-        "prepaid_principal_amount",
-        "advance_amount",
-        "overpayment_amount",
-        "entry",
-        "replay_of",
+        "held_shown",
         "created_by",
-        "created_at",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Repayment]:
-        return super().get_queryset(request).select_related("entry", "replay_of", "created_by")
+        return super().get_queryset(request).select_related("created_by")
+
+    @admin.display(description=gettext_lazy("amount"))
+    def amount_shown(self, r: Repayment) -> str:
+        return money(r.amount)
+
+    @admin.display(description=gettext_lazy("advance / overpayment"))
+    def held_shown(self, r: Repayment) -> str:
+        return f"{money(r.advance_amount)} / {money(r.overpayment_amount)}"
 
 
 @admin.register(Loan)
@@ -378,7 +428,7 @@ class ApprovalRequestAdmin(ReadOnlyModelAdmin[ApprovalRequest]):
     list_display = [
         "id",
         "kind",
-        "loan",
+        loan_column,
         "status",
         "requested_by",
         "requested_at",
@@ -390,12 +440,22 @@ class ApprovalRequestAdmin(ReadOnlyModelAdmin[ApprovalRequest]):
     search_fields = ["=id", "=loan__id", "requested_by__username", "decided_by__username"]
     date_hierarchy = "requested_at"
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The request in words (issue #23): borrower, line, maker and reason; no payload JSON.
+        return approval_view_page(self, request, object_id)
+
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyModelAdmin[Payout]):
     list_display = [
         "id",
-        "loan",
+        loan_column,
         "amount",
         "bank_card_masked",
         "backend",
@@ -419,10 +479,20 @@ class PayoutAdmin(ReadOnlyModelAdmin[Payout]):
 
 class JournalLineInline(ReadOnlyTabularInline[JournalLine, JournalEntry]):
     model = JournalLine
-    fields = ["account", "installment_number", "amount", "loan"]
+    # Readable (issue #23): "¥10,000.00" on its side, "Loan 42", not "10000.00" and a raw status.
+    fields = ["account", "installment_number", "debit", "credit", "line_loan"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[JournalLine]:
-        return super().get_queryset(request).select_related("loan")
+    @admin.display(description=gettext_lazy("debit"))
+    def debit(self, line: JournalLine) -> str:
+        return money(line.amount) if line.amount > 0 else ""
+
+    @admin.display(description=gettext_lazy("credit"))
+    def credit(self, line: JournalLine) -> str:
+        return money(-line.amount) if line.amount < 0 else ""
+
+    @admin.display(description=gettext_lazy("loan"))
+    def line_loan(self, line: JournalLine) -> str:
+        return loan_column(line)
 
 
 @admin.register(JournalEntry)
@@ -436,7 +506,7 @@ class JournalEntryAdmin(ReadOnlyModelAdmin[JournalEntry]):
         "id",
         "entry_type",
         "value_date",
-        "loan",
+        loan_column,
         "reverses",
         "memo",
         "created_by",
@@ -475,7 +545,7 @@ class CobRunAdmin(ReadOnlyModelAdmin[CobRun]):
 
 @admin.register(LoanEvent)
 class LoanEventAdmin(ReadOnlyModelAdmin[LoanEvent]):
-    list_display = ["id", "event_type", "business_date", "loan", "installment_number"]
+    list_display = ["id", "event_type", "business_date", loan_column, "installment_number"]
     list_filter = ["event_type"]
     list_select_related = ["loan"]
     date_hierarchy = "business_date"
@@ -484,7 +554,7 @@ class LoanEventAdmin(ReadOnlyModelAdmin[LoanEvent]):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyModelAdmin[Reminder]):
-    list_display = ["id", "kind", "channel", "status", "send_after", "sent_at", "loan"]
+    list_display = ["id", "kind", "channel", "status", "send_after", "sent_at", loan_column]
     list_filter = ["status", "kind", "channel"]
     list_select_related = ["loan"]
     search_fields = ["=loan__id"]

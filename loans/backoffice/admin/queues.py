@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -28,12 +30,13 @@ from loans.approvals.models import ApprovalKind, ApprovalRequest, ApprovalStatus
 from loans.approvals.services.approvals import approval_permission
 from loans.approvals.services.maker_checker import (
     approval_approve,
-    approval_effect,
     approval_reject,
     disbursement_request,
     rejection_effect,
 )
+from loans.backoffice.admin.approval_pages import approval_page, approval_view_page
 from loans.backoffice.admin.identity import inputs_shown
+from loans.backoffice.approval_context import approval_context_get, disbursement_request_context
 from loans.backoffice.models import (
     DecidedApproval,
     PendingApproval,
@@ -89,13 +92,16 @@ class QueueAdmin[M: Any](ReadOnlyModelAdmin[M]):
     def queue_counts(self) -> dict[str, int]:
         return {}
 
+    def count_label(self, key: str) -> str:
+        return key or "-"
+
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         counts = self.queue_counts()
         rows = [
-            (label or "-", count, _changelist(self.model, **{self.count_filter: label}))
-            for label, count in sorted(counts.items())
+            (self.count_label(key), count, _changelist(self.model, **{self.count_filter: key}))
+            for key, count in sorted(counts.items())
         ]
         context = {"queue_counts": rows, "queue_total": sum(counts.values())}
         return super().changelist_view(request, {**context, **(extra_context or {})})
@@ -298,11 +304,13 @@ class PendingDisbursementAdmin(QueueAdmin[PendingDisbursement]):
     def request_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         _require(request, "backoffice.view_pendingdisbursement")
         _require(request, approval_permission(ApprovalKind.DISBURSEMENT, "request"))
-        loan = get_object_or_404(PendingDisbursement.objects.select_related("borrower"), pk=pk)
-        if request.method == "POST" and request.POST.get("confirm") == "yes":
+        loan = get_object_or_404(PendingDisbursement, pk=pk)
+        # The maker says why (issue #23): the checker reads it before deciding.
+        form = RequestForm(request.POST or None)
+        if request.method == "POST" and request.POST.get("confirm") == "yes" and form.is_valid():
             try:
                 disbursement_request(
-                    loan=loan, officer=_user(request), reason=request.POST.get("reason", "")
+                    loan=loan, officer=_user(request), reason=form.cleaned_data["reason"]
                 )
                 self.message_user(
                     request,
@@ -311,19 +319,22 @@ class PendingDisbursementAdmin(QueueAdmin[PendingDisbursement]):
             except LendingError as error:
                 self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(_changelist(PendingDisbursement))
-        effect = [
-            _("Ask a second officer to disburse loan %(id)s: %(amount)s to card %(card)s.")
-            % {
-                "id": pk,
-                "amount": amount_format(loan.principal_amount),
-                "card": loan.borrower.bank_card_masked,
-            }
-        ]
-        form = RequestForm()
-        return self._confirm(
+        context = disbursement_request_context(loan_id=pk, officer=_user(request))
+        return approval_page(
+            self,
             request,
+            context,
             title=_("Request disbursement of loan %(id)s") % {"id": pk},
-            effect=effect,
+            effect=[
+                _("Ask a second officer to disburse loan %(id)s: %(amount)s to card %(card)s.")
+                % {
+                    "id": pk,
+                    "amount": amount_format(loan.principal_amount),
+                    "card": context.approval.loan.borrower.bank_card_masked
+                    if context.approval.loan
+                    else "-",
+                }
+            ],
             form=form,
             confirming=True,
             confirm_label=_("Request disbursement"),
@@ -331,23 +342,77 @@ class PendingDisbursementAdmin(QueueAdmin[PendingDisbursement]):
 
 
 class RequestForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason for the request"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for this request.")},
+    )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the rejection"), widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for the rejection.")},
+    )
 
 
 # --- approvals ---------------------------------------------------------------------------------
 
+
+@admin.display(description=_("borrower"))
+def approval_borrower(approval: ApprovalRequest) -> str:
+    return approval.loan.borrower.full_name if approval.loan else "-"
+
+
+@admin.display(description=_("kind"), ordering="kind")
+def approval_kind(approval: ApprovalRequest) -> str:
+    return approval.get_kind_display()
+
+
+@admin.display(description=_("loan or product"), ordering="loan_id")
+def approval_subject(approval: ApprovalRequest) -> str:
+    """The loan (linking to the officers' loan page) or the product; never a raw status."""
+    if approval.loan_id is not None:
+        url = reverse("admin:servicing_loan_desk", args=[approval.loan_id])
+        return format_html('<a href="{}">{}</a>', url, _("Loan %(id)s") % {"id": approval.loan_id})
+    return str(approval.product.code) if approval.product else "-"
+
+
+@admin.display(description=_("reason"))
+def approval_reason(approval: ApprovalRequest) -> str:
+    return Truncator(approval.reason).chars(60) or "-"
+
+
+@admin.display(description=_("requested"), ordering="requested_at")
+def approval_requested(approval: ApprovalRequest) -> str:
+    when = localtime(approval.requested_at).strftime("%Y-%m-%d %H:%M")
+    return f"{approval.requested_by.username} · {when}"
+
+
+@admin.display(description=_("decided"), ordering="decided_at")
+def approval_decided(approval: ApprovalRequest) -> str:
+    if approval.decided_by is None or approval.decided_at is None:
+        return "-"
+    when = localtime(approval.decided_at).strftime("%Y-%m-%d %H:%M")
+    return f"{approval.decided_by.username} · {when}"
+
+
+@admin.display(description=_("reason for the rejection"))
+def approval_decision_note(approval: ApprovalRequest) -> str:
+    return Truncator(approval.decision_note).chars(60) or "-"
+
+
+# Fits 1280 px with the filters (issue #23): the request's page shows the rest.
 APPROVAL_COLUMNS: list[Any] = [
     "id",
-    "kind",
-    "loan",
-    "product",
-    "requested_by",
-    "requested_at",
-    "reason",
+    approval_kind,
+    approval_subject,
+    approval_borrower,
+    approval_requested,
+    approval_reason,
 ]
 
 
@@ -377,7 +442,7 @@ def decide_column(user_id: int | None) -> Callable[[PendingApproval], str]:
 @admin.register(PendingApproval)
 class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
     list_display = list(APPROVAL_COLUMNS)  # and the buttons, per viewer (get_list_display)
-    list_select_related = ["loan", "product", "requested_by"]
+    list_select_related = ["loan__borrower", "product", "requested_by"]
     # Only the staff who made requests, not every user (millions of borrowers are users too).
     list_filter = ["kind", ("requested_by", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=id", "=loan__id", "product__code", "requested_by__username"]
@@ -387,9 +452,22 @@ class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
     def queue_counts(self) -> dict[str, int]:
         return approval_queue_counts()
 
+    def count_label(self, key: str) -> str:
+        return str(ApprovalKind(key).label) if key in ApprovalKind.values else key
+
     def get_list_display(self, request: HttpRequest) -> list[Any]:
         # The buttons depend on who looks: the maker never sees them on their own request.
         return [*super().get_list_display(request), decide_column(request.user.pk)]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The request with its context; Approve / Reject only for a checker who is not the maker.
+        return approval_view_page(self, request, object_id)
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -435,11 +513,11 @@ class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
                 ),
                 _("Request %(id)s approved and carried out.") % {"id": pk},
             )
-        return self._confirm(
+        return approval_page(
+            self,
             request,
+            approval_context_get(approval_id=pk),
             title=_("Approve request %(id)s") % {"id": pk},
-            effect=approval_effect(approval),
-            reason=approval.reason,
             confirming=True,
             confirm_label=_("Approve"),
         )
@@ -457,11 +535,12 @@ class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
                 ),
                 _("Request %(id)s rejected.") % {"id": pk},
             )
-        return self._confirm(
+        return approval_page(
+            self,
             request,
+            approval_context_get(approval_id=pk),
             title=_("Reject request %(id)s") % {"id": pk},
             effect=[rejection_effect(approval)],
-            reason=approval.reason,
             form=form,
             confirming=True,
             confirm_label=_("Reject"),
@@ -472,8 +551,8 @@ class PendingApprovalAdmin(QueueAdmin[PendingApproval]):
 class DecidedApprovalAdmin(ReadOnlyModelAdmin[DecidedApproval]):
     """The approvals history: who asked, who decided, and why a rejection was made."""
 
-    list_display = [*APPROVAL_COLUMNS, "status", "decided_by", "decided_at", "decision_note"]
-    list_select_related = ["loan", "product", "requested_by", "decided_by"]
+    list_display = [*APPROVAL_COLUMNS, "status", approval_decided, approval_decision_note]
+    list_select_related = ["loan__borrower", "product", "requested_by", "decided_by"]
     list_filter = [
         "status",
         "kind",
@@ -496,3 +575,12 @@ class DecidedApprovalAdmin(ReadOnlyModelAdmin[DecidedApproval]):
         "decided_at",
         "decision_note",
     ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return approval_view_page(self, request, object_id)

@@ -31,7 +31,7 @@ from loans.errors import LendingError
 from loans.metrics import cob_chunk_observe
 from loans.reporting.services.classification import month_end_close
 from loans.reporting.services.portfolio_days import portfolio_days_refresh_since
-from loans.revolving.services.statements import statements_cut
+from loans.revolving.services.close import revolving_day_close
 from loans.servicing.services.collections_desk import promises_resolve
 
 logger = logging.getLogger(__name__)
@@ -177,8 +177,9 @@ def cob_run_finish(*, run_id: int) -> tuple[CobRun, bool]:
     if run.chunks.exclude(status=CobChunkStatus.DONE).exists():
         raise CobIncomplete(f"COB {run.business_date}: chunks are still running.")
     run.summary = _summary(run)
-    # Revolving accounts' bills of the date (PRODUCT §10), once its loans are closed.
-    run.summary["revolving_bills"] = statements_cut(statement_date=run.business_date)
+    # Revolving accounts (PRODUCT §10), once its loans are closed: the date's bills, then its
+    # interest, penalty and days past due (loans.revolving.services.close).
+    run.summary.update(revolving_day_close(business_date=run.business_date))
     run.status = CobRunStatus.DONE
     run.finished_at = timezone.now()
     run.save(update_fields=["summary", "status", "finished_at"])

@@ -126,6 +126,30 @@ def outbox_from_loan_events(*, first_loan_id: int, last_loan_id: int, business_d
     return count
 
 
+def outbox_events_insert_select(*, select_sql: str, params: dict[str, Any]) -> None:
+    """Record the events a SELECT returns, set-based, with their deliveries, in one statement.
+
+    ``select_sql`` returns (partner_id, event_type, data jsonb), one row per event; rows
+    without a partner are skipped. Close of business's revolving events use it (issue #18); the
+    caller makes sure a rerun selects nothing twice.
+    """
+    sql = (
+        f"""
+        WITH new AS (
+            INSERT INTO loans_outboxevent (partner_id, loan_id, event_type, data)
+            SELECT e.partner_id, NULL, e.event_type, e.data
+            FROM ({select_sql}) AS e(partner_id, event_type, data)
+            WHERE e.partner_id IS NOT NULL
+            RETURNING id, partner_id, loan_id, event_type
+        )
+        """  # noqa: S608 - the caller's constant SQL; the values are parameters
+        + _DELIVERIES_INSERT
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "deadline": _deadline()})
+    _send_after_commit()
+
+
 def _deadline() -> Any:
     return timezone.now() + timedelta(hours=settings.LENDPORTAL_WEBHOOK_RETRY_HOURS)
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from loans.domain.allocation import DEFAULT_ALLOCATION_RULES, rules_to_data
 from loans.domain.schedule import RepaymentMethod
@@ -28,7 +29,10 @@ class LoanProduct(models.Model):
     """
 
     code = models.SlugField(max_length=32, unique=True)
+    # The name in English and in Chinese (issue #22): borrowers read ``display_name``, the one of
+    # the page's language. The admin requires both; an empty Chinese name falls back to ``name``.
     name = models.CharField(max_length=100)
+    name_zh = models.CharField("name in Chinese", max_length=100, blank=True, default="")
     methods = ArrayField(
         models.CharField(max_length=20, choices=[(m.value, m.value) for m in RepaymentMethod])
     )
@@ -82,4 +86,10 @@ class LoanProduct(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.name}"
+        return f"{self.code}: {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: ``name_zh`` in Chinese (when set), else ``name``."""
+        chinese = (get_language() or "zh-hans").startswith("zh")
+        return self.name_zh if chinese and self.name_zh else self.name

@@ -111,6 +111,7 @@ def product_save(*, product: LoanProduct) -> LoanProduct:
 # The settings a product change may touch (a PRODUCT_CHANGE approval carries them as JSON).
 CHANGEABLE_FIELDS = (
     "name",
+    "name_zh",
     "is_active",
     "methods",
     "terms",

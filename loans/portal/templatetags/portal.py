@@ -55,6 +55,33 @@ def moment(value: datetime | None) -> str:
 
 
 @register.filter
+def per_installment(schedule: Any) -> dict[str, Any]:
+    """What a schedule costs a month, as apps in the field lead with it: ``amount`` times ``count``.
+
+    ``amount`` is the first installment; ``last`` the last one when rounding makes it differ;
+    ``falling`` when the installments fall month by month (equal principal), so the first is
+    the largest.
+    """
+    totals = [installment.total for installment in schedule.installments]
+    head = totals[:-1] or totals
+    level = len(set(head)) == 1
+    return {
+        "amount": totals[0],
+        "count": len(totals),
+        "last": totals[-1] if level and totals[-1] != totals[0] else None,
+        "falling": not level,
+    }
+
+
+@register.filter
+def clock(value: datetime | None) -> str:
+    """The time of a moment in Beijing, ``HH:MM``: beside a business date, only the time."""
+    if value is None:
+        return ""
+    return f"{timezone.localtime(value):%H:%M}"
+
+
+@register.filter
 def percent(value: Decimal | str | None, places: int = 2) -> str:
     """Format a fraction as a percentage: ``0.172300`` → ``17.23%`` (half up)."""
     if value is None or value == "":

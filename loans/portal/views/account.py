@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Borrower, Language
+from accounts.selectors import user_sign_in_mobile
 from accounts.services import borrower_register, borrower_update_profile
 from loans.calendar.selectors import business_date_current
 from loans.payments.selectors import card_binding_active
@@ -46,7 +47,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     borrower = borrower_of(request)
     if borrower is not None:
         return _profile_update(request, borrower)
-    form = ProfileForm(request.POST or None, as_of=business_date_current())
+    form = ProfileForm(
+        request.POST or None,
+        as_of=business_date_current(),
+        sign_in_mobile=user_sign_in_mobile(user=request.user),  # type: ignore[arg-type]
+    )
     if request.method == "POST" and form.is_valid():
         now = timezone.now()
         data = form.cleaned_data
@@ -81,13 +86,17 @@ def _profile_update(request: HttpRequest, borrower: Borrower) -> HttpResponse:
         "employment_months": borrower.employment_months,
         "monthly_debt_payments_amount": borrower.monthly_debt_payments_amount,
     }
-    form = ProfileUpdateForm(request.POST or None, initial=initial)
+    form = ProfileUpdateForm(
+        request.POST or None,
+        initial=initial,
+        sign_in_mobile=user_sign_in_mobile(user=request.user),  # type: ignore[arg-type]
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             borrower_update_profile(
                 borrower=borrower,
-                mobile=data["mobile"] or None,
+                mobile=data.get("mobile") or None,
                 bank_card=data["bank_card"] or None,
                 monthly_income_amount=data["monthly_income_amount"],
                 employment_months=data["employment_months"],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Borrower
 from loans.calendar.selectors import business_date_current
+from loans.documents.services import contract_document_record
 from loans.domain.quote import Quote
 from loans.domain.schedule import RepaymentMethod
 from loans.origination.models import LoanProduct
@@ -28,8 +30,9 @@ from loans.origination.services.drawdown import (
 from loans.portal.access import borrower_required
 from loans.portal.contract import acceptance, contract_for
 from loans.portal.forms import AcceptForm, BorrowForm
-from loans.portal.selectors import credit_line_of, products_offered
-from loans.servicing.models import CreditLine, CreditLineStatus, FreezeReason
+from loans.portal.selectors import credit_line_of, payout_expected_by, products_offered
+from loans.portal.templatetags.portal import day, yuan
+from loans.servicing.models import CreditLine, CreditLineStatus, FreezeReason, Loan
 from loans.servicing.selectors import borrower_past_due, loan_drawn_with
 
 
@@ -200,9 +203,8 @@ def contract(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
                     request, _("The loan could not be drawn: %(why)s") % {"why": refusal}
                 )
             else:
-                messages.success(
-                    request, _("Your loan is signed. The money is on its way to your card.")
-                )
+                contract_document_record(loan=loan)  # the contract PDF's SHA-256 (#19)
+                messages.success(request, _signed_message(loan))
                 return redirect("portal:loan", loan_id=loan.pk)
     context = {
         "form": form,
@@ -213,6 +215,20 @@ def contract(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
         "line": line,
     }
     return render(request, "portal/contract.html", context)
+
+
+def _signed_message(loan: Loan) -> str:
+    """What the borrower is told on signing: the money is sent, or waits for two officers."""
+    expected_by = payout_expected_by(loan)
+    if expected_by is None:
+        return _("Your loan is signed. The money is on its way to your card.")
+    return _(
+        "Your loan is signed. Loans above %(limit)s are checked by a second officer before the "
+        "money is sent: expect it by %(date)s."
+    ) % {
+        "limit": yuan(settings.LENDPORTAL_AUTO_DISBURSE_LIMIT),
+        "date": day(expected_by),
+    }
 
 
 def _drawn_already(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,7 +37,12 @@ from loans.servicing.services.repayment_preview import repayment_preview
 def loan_detail(request: HttpRequest, loan_id: int, *, borrower: Borrower) -> HttpResponse:
     loan = loan_of(borrower=borrower, loan_id=loan_id)
     page = loan_page_for(loan=loan, as_of=business_date_current())
-    return render(request, "portal/loan.html", {"page": page, "loan": loan})
+    context = {
+        "page": page,
+        "loan": loan,
+        "auto_disburse_limit": settings.LENDPORTAL_AUTO_DISBURSE_LIMIT,
+    }
+    return render(request, "portal/loan.html", context)
 
 
 @borrower_required
@@ -97,6 +103,22 @@ def _review(
         "plain": plain,
         "shorten": options.get(PrepaymentMode.SHORTEN_TERM),
         "lower": options.get(PrepaymentMode.LOWER_INSTALLMENT),
+        # What the payment settles now, the same in every choice (the prepaid principal is
+        # what the choices are about, said once above them).
+        "paid_now": {
+            component: value
+            for component, value in plain.allocated.items()
+            if component != "PREPAID_PRINCIPAL"
+        },
+        # The prepayment choices in the order shown, shorter term (the default) first.
+        "options": [
+            (mode.value, options[mode.value], title)
+            for mode, title in (
+                (PrepaymentMode.SHORTEN_TERM, _("Keep the installment, finish sooner")),
+                (PrepaymentMode.LOWER_INSTALLMENT, _("Keep the end date, pay less each month")),
+            )
+            if mode.value in options
+        ],
         "choice": choice,
     }
     return render(request, "portal/repay_review.html", context)

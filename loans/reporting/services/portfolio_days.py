@@ -11,11 +11,13 @@ reversals of those put back). Close of business refreshes the date it closes;
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Min
 
 from loans.ledger.models import JournalEntry
+from loans.replica import read_alias
 
 _COLLECTING = "('REPAYMENT', 'ADVANCE_APPLIED')"
 # A receivable settled: a credit in a collecting entry, or a debit in the reversal of one (a
@@ -83,3 +85,34 @@ def portfolio_days_refresh_since(*, since: datetime | None, through: date) -> in
         )["first"]
         first = min(first, earliest) if earliest else first
     return portfolio_days_refresh(first=first, last=through)
+
+
+_LIVE = f"""
+SELECT
+    coalesce(sum(l.amount) FILTER (WHERE e.entry_type = 'DISBURSEMENT'
+                                   AND l.account = 'PRINCIPAL_RECEIVABLE'), 0),
+    count(DISTINCT e.id) FILTER (WHERE e.entry_type = 'DISBURSEMENT'),
+    coalesce(-sum(l.amount) FILTER (WHERE l.account = 'INTEREST_INCOME'), 0),
+    coalesce(-sum(l.amount) FILTER (WHERE l.account = 'INTEREST_RECEIVABLE' AND {_SETTLES}), 0),
+    coalesce(-sum(l.amount) FILTER (WHERE l.account = 'PRINCIPAL_RECEIVABLE' AND {_SETTLES}), 0),
+    EXISTS (SELECT FROM loans_portfolioday p WHERE p.value_date = %(day)s) AS booked
+FROM loans_journalentry e
+JOIN loans_journalline l ON l.entry_id = e.id
+LEFT JOIN loans_journalentry o ON o.id = e.reverses_id
+WHERE e.value_date = %(day)s
+  AND NOT EXISTS (SELECT FROM loans_portfolioday p WHERE p.value_date = %(day)s)
+"""  # noqa: S608 - the interpolated parts are constants of this module
+
+
+def portfolio_day_live(*, day: date) -> tuple[Decimal, int, Decimal, Decimal, Decimal] | None:
+    """The flows of value date ``day`` read from the journal now, without writing a summary row
+    (issue #23: the open date's "so far today" before close of business books it): disbursed
+    principal and count, interest accrued, interest and principal collected, as the summary
+    row would hold them; None once close of business has booked the day. One indexed read of
+    the day's entries (``value_date``), on the replica when the caller reads it (#20)."""
+    with connections[read_alias()].cursor() as cursor:
+        cursor.execute(_LIVE, {"day": day})
+        row = cursor.fetchone()
+    if row is None or row[5]:
+        return None
+    return (Decimal(row[0]), int(row[1]), Decimal(row[2]), Decimal(row[3]), Decimal(row[4]))

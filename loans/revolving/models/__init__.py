@@ -1,6 +1,10 @@
 """Revolving credit (PRODUCT §10): the product, the account on a credit line, checkout orders."""
 
-from loans.revolving.models.accounts import RevolvingAccount, RevolvingAccountStatus
+from loans.revolving.models.accounts import (
+    RevolvingAccount,
+    RevolvingAccountStatus,
+    RevolvingBucket,
+)
 from loans.revolving.models.orders import Order, OrderStatus
 from loans.revolving.models.payments import RevolvingPayment, RevolvingPaymentChannel
 from loans.revolving.models.products import RevolvingProduct
@@ -13,6 +17,7 @@ __all__ = [
     "Refund",
     "RevolvingAccount",
     "RevolvingAccountStatus",
+    "RevolvingBucket",
     "RevolvingPayment",
     "RevolvingPaymentChannel",
     "RevolvingProduct",

@@ -18,6 +18,16 @@ class RevolvingAccountStatus(models.TextChoices):
     CLOSED = "CLOSED", "Closed"
 
 
+class RevolvingBucket(models.TextChoices):
+    """PRODUCT §2.4 buckets (the values of ``loans.domain.delinquency.Bucket``)."""
+
+    CURRENT = "CURRENT", "Current"
+    M1 = "M1", "M1 (1-30 days)"
+    M2 = "M2", "M2 (31-60 days)"
+    M3 = "M3", "M3 (61-90 days)"
+    M4_PLUS = "M4_PLUS", "M4+ (over 90 days)"
+
+
 class RevolvingAccount(models.Model):
     """One per credit line. Balance columns mirror its sub-ledger (``reconcile`` proves it)."""
 
@@ -37,6 +47,17 @@ class RevolvingAccount(models.Model):
     # Dr REVOLVING_RECEIVABLE of its lines: every unpaid purchase principal.
     principal_amount = money_field(default=ZERO)
     last_statement_date = models.DateField(null=True, blank=True)  # the last bill's cut
+    # Close of business (PRODUCT §10, §2.4): interest and penalty charged since the last cut
+    # (the next bill takes them; Dr INTEREST_RECEIVABLE / PENALTY_RECEIVABLE of its lines),
+    # days past due and bucket as of ``last_closed_date``, the last date whose charges ran on
+    # this account (a rerun of that date skips it).
+    unbilled_interest_amount = money_field(default=ZERO, db_default=ZERO)
+    unbilled_penalty_amount = money_field(default=ZERO, db_default=ZERO)
+    days_past_due = models.PositiveIntegerField(default=0, db_default=0)
+    bucket = models.CharField(
+        max_length=8, choices=RevolvingBucket.choices, default="CURRENT", db_default="CURRENT"
+    )
+    last_closed_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +68,16 @@ class RevolvingAccount(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(principal_amount__gte=0), name="revolving_account_principal_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(unbilled_interest_amount__gte=0) & Q(unbilled_penalty_amount__gte=0),
+                name="revolving_account_charges_positive",
+            ),
+        ]
+        indexes = [
+            # Close of business brings the accounts past due back to 0 once paid: few of all.
+            models.Index(
+                fields=["id"], condition=Q(days_past_due__gt=0), name="revolving_account_past_due"
             ),
         ]
 

@@ -44,6 +44,9 @@ class Statement(models.Model):
     fees_unpaid_amount = money_field(default=ZERO)
     interest_unpaid_amount = money_field(default=ZERO)
     penalty_unpaid_amount = money_field(default=ZERO)
+    # Failed its interest-free check (revolving principal unpaid at the close of the pay-by
+    # date): bears daily interest from the next day (PRODUCT §10).
+    bears_interest = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,7 +83,16 @@ class Statement(models.Model):
                 name="statement_unpaid_within_billed",
             ),
         ]
-        indexes = [models.Index(fields=["statement_date"], name="statement_by_date")]
+        indexes = [
+            models.Index(fields=["statement_date"], name="statement_by_date"),
+            # The bills close of business charges or ages (docs/revolving.md): few of all.
+            models.Index(
+                fields=["pay_by_date", "account"],
+                condition=Q(minimum_unpaid_amount__gt=0)
+                | Q(revolving_principal_unpaid_amount__gt=0),
+                name="statement_owing_by_pay_by",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Bill of {self.statement_date} (account {self.account_id})"

@@ -2,10 +2,11 @@
 (``loans.domain.revolving.allocation.payment_allocate``) over the account as the database holds
 it, then written back: each bill's unpaid parts and its share of the minimum, the purchases not
 billed yet, the account's and the line's principal (the limit comes back by the principal
-paid), and one journal entry (Dr cash, Cr revolving principal receivable).
+paid), the account's interest and penalty charged since the last cut, and one journal entry
+(Dr cash, Cr penalty, interest and revolving principal receivable).
 
-No interest, fee or penalty is charged on revolving accounts yet, and a credit balance is not
-kept yet: a payment above what is owed is refused (docs/revolving.md).
+No fee is charged on revolving accounts yet, and a credit balance is not kept yet: a payment
+above what is owed is refused (docs/revolving.md).
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def revolving_payment_post(
     new_state, allocation = payment_allocate(state, amount=amount)
     _bills_write(bills, new_state.bills)
     _orders_write(orders, new_state.purchases)
+    RevolvingAccount.objects.filter(pk=account.pk).update(
+        unbilled_interest_amount=new_state.unbilled_interest,
+        unbilled_penalty_amount=new_state.unbilled_penalty,
+    )
     payment = _post(account, amount, allocation, channel, reference, now)
     logger.info("payment %s of %s on revolving account %s", payment.pk, amount, account.pk)
     return payment, True
@@ -101,7 +106,7 @@ def _unbilled(account: RevolvingAccount) -> list[Order]:
 
 
 def _state(account: RevolvingAccount, bills: list[Statement], orders: list[Order]) -> AccountState:
-    """The account as the domain sees it (no plans, charges or credit exist yet)."""
+    """The account as the domain sees it (no plans or credit exist yet)."""
     return AccountState(
         credit_limit=account.credit_line.limit_amount,
         statement_day=account.statement_day,
@@ -117,6 +122,8 @@ def _state(account: RevolvingAccount, bills: list[Statement], orders: list[Order
             for o in orders
         ),
         bills=tuple(_bill(s) for s in bills),
+        unbilled_interest=account.unbilled_interest_amount,
+        unbilled_penalty=account.unbilled_penalty_amount,
         last_statement_date=account.last_statement_date,
     )
 
@@ -133,6 +140,7 @@ def _bill(statement: Statement) -> Bill:
         penalty=statement.penalty_unpaid_amount,
         minimum_unpaid=statement.minimum_unpaid_amount,
         minimum_base=statement.revolving_principal_amount,
+        bears_interest=statement.bears_interest,
     )
 
 
@@ -184,8 +192,10 @@ def _post(
     principal = allocation.total_for(Part.REVOLVING_PRINCIPAL) + allocation.total_for(
         Part.INSTALLMENT_PRINCIPAL
     )
-    if principal != amount:  # pragma: no cover - no charge exists yet to take the rest
-        raise RuntimeError("A revolving payment went to something other than principal.")
+    interest = allocation.total_for(Part.INTEREST)
+    penalty = allocation.total_for(Part.PENALTY)
+    if principal + interest + penalty != amount:  # pragma: no cover - no fee exists yet
+        raise RuntimeError("A revolving payment went to a fee, which does not exist yet.")
     as_of = business_date_held()
     CreditLine.objects.filter(pk=account.credit_line_id).update(
         used_amount=F("used_amount") - principal, updated_at=timezone.now()
@@ -198,6 +208,8 @@ def _post(
         value_date=as_of,
         lines=[
             debit(AccountCode.CASH, amount),
+            credit(AccountCode.PENALTY_RECEIVABLE, penalty),
+            credit(AccountCode.INTEREST_RECEIVABLE, interest),
             credit(AccountCode.REVOLVING_RECEIVABLE, principal),
         ],
         revolving_account_id=account.pk,

@@ -3,10 +3,12 @@ the date: the SQL form of ``loans.domain.revolving.statement.statement_cut``.
 
 Accounts whose statement day is the date's day of the month get the bill of the cycle
 [previous statement date, S): the purchases captured before S and not billed yet (less what was
-refunded or paid before billing), with what the earlier bills still owe carried. No installment,
-interest or penalty exists yet on revolving accounts (docs/revolving.md), so those parts are
-0.00. A bill of nothing is not written. Cutting a date
-twice cuts nothing more (``last_statement_date`` and the unique (account, date)).
+refunded or paid before billing) and the interest and penalty close of business charged since
+the last cut (``loans.revolving.services.close``), with what the earlier bills still owe
+carried. No installment exists yet on revolving accounts (docs/revolving.md), so those parts
+are 0.00. A bill of nothing is not written. Cutting a date twice cuts nothing more
+(``last_statement_date`` and the unique (account, date)); ``statement.issued`` tells the
+borrower's partner of each bill written.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from datetime import date
 from django.db import connection
 
 from loans.calendar.sql import pay_by_sql
+from loans.events.services.outbox import outbox_events_insert_select
 
 logger = logging.getLogger(__name__)
 
 _CUT = f"""
 WITH due AS (
-    SELECT a.id, a.opened_date, p.due_days, p.minimum_payment_rate
+    SELECT a.id, a.opened_date, p.due_days, p.minimum_payment_rate,
+        a.unbilled_interest_amount AS new_interest, a.unbilled_penalty_amount AS new_penalty
     FROM revolving_revolvingaccount a JOIN revolving_revolvingproduct p ON p.id = a.product_id
     WHERE a.statement_day = %(day_of_month)s AND a.status = 'ACTIVE'
       AND a.opened_date < %(day)s
@@ -52,16 +56,18 @@ WITH due AS (
         coalesce(e.revolving, 0) + coalesce(n.revolving, 0) AS revolving,
         coalesce(e.installment, 0) AS installment,
         coalesce(e.fees, 0) AS fees,
-        coalesce(e.interest, 0) AS interest,
-        coalesce(e.penalty, 0) AS penalty,
+        d.new_interest, d.new_penalty,
+        coalesce(e.interest, 0) + d.new_interest AS interest,
+        coalesce(e.penalty, 0) + d.new_penalty AS penalty,
         coalesce(e.revolving, 0) + coalesce(e.installment, 0) + coalesce(e.fees, 0)
             + coalesce(e.interest, 0) + coalesce(e.penalty, 0) AS previous_unpaid,
         coalesce(e.minimum_unpaid, 0) AS earlier_minimum
     FROM due d LEFT JOIN new n ON n.account_id = d.id LEFT JOIN earlier e ON e.account_id = d.id
 ), priced AS (
     SELECT b.*, least(
-            round(b.minimum_payment_rate * b.revolving, 2) + b.earlier_minimum,
-            b.previous_unpaid + b.new_revolving
+            round(b.minimum_payment_rate * b.revolving, 2) + b.new_interest + b.new_penalty
+                + b.earlier_minimum,
+            b.previous_unpaid + b.new_revolving + b.new_interest + b.new_penalty
         ) AS minimum
     FROM bill b
 )
@@ -75,11 +81,12 @@ INSERT INTO revolving_statement (
     penalty_unpaid_amount, created_at
 )
 SELECT p.account_id, %(day)s, p.due_date, {pay_by_sql("p.due_date")}, p.cycle_start,
-    p.previous_unpaid, p.new_revolving, 0, 0, 0, 0, p.revolving, p.installment, p.fees,
-    p.interest, p.penalty, p.minimum, greatest(p.minimum - p.earlier_minimum, 0),
-    p.new_revolving, 0, 0, 0, 0, now()
+    p.previous_unpaid, p.new_revolving, 0, 0, p.new_interest, p.new_penalty, p.revolving,
+    p.installment, p.fees, p.interest, p.penalty, p.minimum,
+    greatest(p.minimum - p.earlier_minimum, 0), p.new_revolving, 0, 0, p.new_interest,
+    p.new_penalty, now()
 FROM priced p
-WHERE p.previous_unpaid + p.new_revolving > 0
+WHERE p.previous_unpaid + p.new_revolving + p.new_interest + p.new_penalty > 0
 ON CONFLICT (account_id, statement_date) DO NOTHING
 """  # noqa: S608 - the fragment is the calendar's; the values are parameters
 
@@ -92,9 +99,27 @@ WHERE s.statement_date = %(day)s AND o.account_id = s.account_id AND o.status = 
   AND o.statement_id IS NULL AND o.captured_date < %(day)s
 """
 _ACCOUNTS_MARK = """
-UPDATE revolving_revolvingaccount a SET last_statement_date = %(day)s
+UPDATE revolving_revolvingaccount a SET last_statement_date = %(day)s,
+    unbilled_interest_amount = 0, unbilled_penalty_amount = 0
 WHERE a.statement_day = %(day_of_month)s AND a.status = 'ACTIVE' AND a.opened_date < %(day)s
   AND (a.last_statement_date IS NULL OR a.last_statement_date < %(day)s)
+"""
+# ``statement.issued`` for the bills this cut wrote (their accounts are not marked cut yet), to
+# the partner of the borrower (the events of partners' borrowers only).
+_ISSUED = """
+SELECT b.partner_id, 'statement.issued', jsonb_build_object(
+        'account', a.id, 'borrower', b.id, 'statement_date', s.statement_date,
+        'due_date', s.due_date, 'pay_by_date', s.pay_by_date,
+        'balance', (s.revolving_principal_amount + s.installment_principal_amount
+                    + s.fees_amount + s.interest_amount + s.penalty_amount)::text,
+        'minimum_payment', s.minimum_payment_amount::text)
+FROM revolving_statement s
+JOIN revolving_revolvingaccount a ON a.id = s.account_id
+JOIN loans_creditline c ON c.id = a.credit_line_id
+JOIN accounts_borrower b ON b.id = c.borrower_id
+WHERE s.statement_date = %(day)s AND b.partner_id IS NOT NULL
+  AND (a.last_statement_date IS NULL OR a.last_statement_date < %(day)s)
+ORDER BY s.id
 """
 
 
@@ -109,6 +134,9 @@ def statements_cut(*, statement_date: date) -> int:
         cursor.execute(_CUT, params)
         bills = int(cursor.rowcount)
         cursor.execute(_PURCHASES_BILL, params)
+    if bills:
+        outbox_events_insert_select(select_sql=_ISSUED, params=params)
+    with connection.cursor() as cursor:
         cursor.execute(_ACCOUNTS_MARK, params)
     if bills:
         logger.info("%s revolving bills cut for %s", bills, statement_date)

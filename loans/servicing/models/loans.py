@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from accounts.models import Borrower, Partner
 from loans.domain.delinquency import Bucket
@@ -165,7 +166,9 @@ class Loan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Loan {self.pk} ({self.status})"
+        # Shown in the back office's lists and titles: the status as its translated label.
+        status = _(str(self.get_status_display()))  # the labels are in the catalogue (readable.py)
+        return _("Loan %(id)s (%(status)s)") % {"id": self.pk, "status": status}
 
 
 class Installment(models.Model):
@@ -337,4 +340,9 @@ class Repayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Repayment {self.pk} of loan {self.loan_id}: {self.amount} ({self.status})"
+        return _("Repayment %(id)s of loan %(loan)s: %(amount)s (%(status)s)") % {
+            "id": self.pk,
+            "loan": self.loan_id,
+            "amount": f"¥{self.amount:,.2f}",
+            "status": _(str(self.get_status_display())),
+        }

@@ -33,7 +33,12 @@ def advance_apply(*, loan: Loan, as_of: date, key: str | None) -> JournalEntry |
     lines = [debit(AccountCode.ADVANCE_LIABILITY, allocation.total_allocated)]
     lines += [credit(RECEIVABLE[p.component], p.amount, p.number) for p in allocation.parts]
     entry = loan_entry_post(
-        entry_type=EntryType.ADVANCE_APPLIED, value_date=as_of, loan=loan, lines=lines, key=key
+        entry_type=EntryType.ADVANCE_APPLIED,
+        value_date=as_of,
+        loan=loan,
+        lines=lines,
+        key=key,
+        back_dated=True,  # replayed after a back-dated repayment: booked in the open period
     )
     changes_apply(
         loan=loan,

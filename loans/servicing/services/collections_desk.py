@@ -7,10 +7,11 @@ audit trail (an agent may write a phone number in it); the audit keeps ids and a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record, audit_record_many
 from accounts.models import User
@@ -23,6 +24,7 @@ from loans.servicing.models import (
     LoanStatus,
     PromiseToPay,
 )
+from loans.servicing.selectors import loan_amounts_due
 
 
 class AssignmentRefused(LendingError):
@@ -38,6 +40,7 @@ class NoteRefused(LendingError):
 
 
 WORK_COLLECTIONS = "backoffice.view_overdueloan"
+PROMISE_WINDOW_DAYS = 30  # a promise is for a date from the business date to 30 days after it
 
 
 @transaction.atomic
@@ -100,15 +103,14 @@ def promise_to_pay_record(
 ) -> PromiseToPay:
     """Record a promise to pay ``amount`` (CNY, whole fen) by ``promised_date``.
 
-    Raises PromiseRefused for a non-positive amount, a date in the past, or a closed loan.
+    The promise is checked against what is overdue on ``as_of``: more than zero, at most the
+    overdue total (``loan_amounts_due``), for a date from ``as_of`` to PROMISE_WINDOW_DAYS after
+    it. Raises PromiseRefused (a translated message) otherwise, or for a closed loan.
     """
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
-    if loan.status != LoanStatus.ACTIVE:
-        raise PromiseRefused(f"Loan {loan.pk} is {loan.status}.")
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise PromiseRefused("The promised amount must be positive, in whole fen.")
-    if promised_date < as_of:
-        raise PromiseRefused(f"The promised date must be on or after {as_of}.")
+    refusals = promise_check(loan=loan, amount=amount, promised_date=promised_date, as_of=as_of)
+    if refusals:
+        raise PromiseRefused(" ".join(message for _field, message in refusals))
     promise = PromiseToPay.objects.create(
         loan=loan, created_by=user, amount=amount, business_date=as_of, promised_date=promised_date
     )
@@ -123,6 +125,41 @@ def promise_to_pay_record(
         },
     )
     return promise
+
+
+def promise_check(
+    *, loan: Loan, amount: Decimal, promised_date: date, as_of: date
+) -> list[tuple[str | None, str]]:
+    """Why a promise of ``amount`` by ``promised_date`` cannot be taken on ``as_of``: each
+    refusal with the field it concerns ("amount", "promised_date" or None), all of them at once;
+    empty when it can. The loan must be active with something overdue, the amount more than
+    zero, in whole fen and at most the overdue total, the date within the window."""
+    if loan.status != LoanStatus.ACTIVE:
+        return [(None, _("Only an active loan takes a promise to pay."))]
+    refusals: list[tuple[str | None, str]] = []
+    overdue = loan_amounts_due(loan=loan, as_of=as_of).overdue
+    if overdue <= 0:
+        refusals.append((None, _("Nothing is overdue on this loan: there is nothing to promise.")))
+    elif amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        refusals.append(("amount", _("The promised amount must be more than zero, in whole fen.")))
+    elif amount > overdue:
+        refusals.append(
+            (
+                "amount",
+                _("The promised amount is more than the overdue total of %(overdue)s.")
+                % {"overdue": f"¥{overdue:,.2f}"},
+            )
+        )
+    last = as_of + timedelta(days=PROMISE_WINDOW_DAYS)
+    if not as_of <= promised_date <= last:
+        refusals.append(
+            (
+                "promised_date",
+                _("The promised date must be between %(first)s and %(last)s.")
+                % {"first": as_of.isoformat(), "last": last.isoformat()},
+            )
+        )
+    return refusals
 
 
 # Set-based: one statement for every pending promise, so close of business can run it nightly.

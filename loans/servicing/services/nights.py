@@ -144,7 +144,13 @@ def _penalty_post(
     ]
     lines.append(credit(AccountCode.PENALTY_INCOME, sum(amounts.values(), ZERO)))
     loan_entry_post(
-        entry_type=EntryType.PENALTY, value_date=night, loan=loan, lines=lines, memo=memo, user=user
+        entry_type=EntryType.PENALTY,
+        value_date=night,
+        loan=loan,
+        lines=lines,
+        memo=memo,
+        user=user,
+        back_dated=True,  # a night replayed in a closed month is booked in the open period
     )
     changes_apply(
         loan=loan,

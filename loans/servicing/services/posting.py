@@ -48,11 +48,13 @@ def loan_entry_post(
     reverses: JournalEntry | None = None,
     memo: str = "",
     user: User | None = None,
+    back_dated: bool = False,
 ) -> JournalEntry:
     """Post a balanced entry and move the loan's balances by its lines.
 
     Zero lines are dropped. Raises EntryNotBalanced when the lines do not sum to 0.00 or fewer
-    than two remain (the database would refuse it too).
+    than two remain (the database would refuse it too), PeriodClosed when ``value_date`` is in
+    a closed accounting period and the posting is not ``back_dated`` (see ``entry_post``).
     """
     entry = entry_post(
         entry_type=entry_type,
@@ -63,6 +65,7 @@ def loan_entry_post(
         reverses=reverses,
         memo=memo,
         user=user,
+        back_dated=back_dated,
     )
     if loan is not None:
         _move_loan_balances(loan, lines_kept(lines))
@@ -71,7 +74,12 @@ def loan_entry_post(
 
 @transaction.atomic
 def loan_entry_reverse(
-    *, entry: JournalEntry, value_date: date, memo: str = "", user: User | None = None
+    *,
+    entry: JournalEntry,
+    value_date: date,
+    memo: str = "",
+    user: User | None = None,
+    back_dated: bool = False,
 ) -> JournalEntry:
     """Post the mirror image of ``entry``, linked to it, and move its loan's balances back.
 
@@ -87,6 +95,7 @@ def loan_entry_reverse(
         reverses=entry,
         memo=memo or f"Reversal of entry {entry.pk}",
         user=user,
+        back_dated=back_dated,
     )
 
 

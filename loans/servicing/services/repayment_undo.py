@@ -57,7 +57,7 @@ def advance_application_undo(
     """Reverse an advance application: its entry, its installment payments, the line's release."""
     loan = Loan.objects.get(pk=loan_id)
     payments = payments_in(entry)
-    loan_entry_reverse(entry=entry, value_date=as_of, memo=memo, user=user)
+    loan_entry_reverse(entry=entry, value_date=as_of, memo=memo, user=user, back_dated=True)
     changes_apply(loan=loan, changes=[change.inverse() for change in payments])
     paid_dates_refresh(loan=loan, as_of=entry.value_date)
     principal = sum((c.delta for c in payments if c.field == PAID_FIELD[Component.PRINCIPAL]), ZERO)
@@ -78,7 +78,9 @@ def repayment_undo(*, repayment: Repayment, as_of: date, user: User | None, memo
     changes = [Change.from_data(c).inverse() for c in repayment.allocation["changes"]]
     if repayment.schedule_before is not None:
         _check_restorable(loan, repayment.schedule_before, changes)
-    loan_entry_reverse(entry=repayment.entry, value_date=as_of, memo=memo, user=user)
+    loan_entry_reverse(
+        entry=repayment.entry, value_date=as_of, memo=memo, user=user, back_dated=True
+    )
     if repayment.schedule_before is not None:
         schedule_restore(loan=loan, snapshot=repayment.schedule_before)
     changes_apply(loan=loan, changes=changes)

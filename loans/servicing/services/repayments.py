@@ -294,6 +294,8 @@ def _post(
         lines=plan.lines,
         memo=f"Repayment {reference}".strip(),
         user=user,
+        # A value date in a closed month: booked in the open period, value date kept.
+        back_dated=True,
     )
     _write_plan(loan, plan, value_date)
     repayment = Repayment.objects.create(

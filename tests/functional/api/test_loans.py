@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from loans.api.models import IdempotencyRecord
+from loans.documents.models import ContractDocument
+from loans.documents.services import contract_pdf_generate
 from loans.events.models import OutboxEvent
 from loans.servicing.models import CreditLine, Loan, LoanStatus
 from tests.factories.api import assert_error, business_date_set, partner_borrower, partner_loan
@@ -58,6 +61,9 @@ def test_draw_a_loan_disburses_it_and_records_the_contract(api, acme, borrower):
     assert loan.accepted_user_agent == "Shop app 3.1"
     assert len(loan.contract_hash) == 64
     assert OutboxEvent.objects.get(loan=loan).event_type == "loan.disbursed"
+    # the contract's PDF is recorded at signing, as in the portal (#19)
+    recorded = ContractDocument.objects.get(loan=loan)
+    assert recorded.pdf_sha256 == hashlib.sha256(contract_pdf_generate(loan=loan)).hexdigest()
 
 
 def test_draw_needs_an_idempotency_key(api, borrower):

@@ -98,21 +98,22 @@ def test_an_agent_cannot_assign_to_others(staff, overdue):
 def test_promises_are_kept_by_repayments_and_broken_when_late(staff, overdue):
     agent = staff[COLLECTIONS_AGENT]
     kept_loan, broken_loan = overdue[0], overdue[1]
+    made = date(2027, 2, 20)  # the first installments (due 2027-02-15) are overdue: promisable
     kept = promise_to_pay_record(
-        loan=kept_loan, user=agent, amount=Decimal("50.00"), promised_date=date(2027, 1, 25),
-        as_of=AS_OF,
+        loan=kept_loan, user=agent, amount=Decimal("50.00"), promised_date=date(2027, 2, 25),
+        as_of=made,
     )  # fmt: skip
     broken = promise_to_pay_record(
-        loan=broken_loan, user=agent, amount=Decimal("50.00"), promised_date=date(2027, 1, 22),
-        as_of=AS_OF,
+        loan=broken_loan, user=agent, amount=Decimal("50.00"), promised_date=date(2027, 2, 22),
+        as_of=made,
     )  # fmt: skip
     repayment_post(
-        loan=kept_loan, amount=Decimal("60.00"), value_date=AS_OF, as_of=AS_OF,
+        loan=kept_loan, amount=Decimal("60.00"), value_date=made, as_of=made,
         channel=RepaymentChannel.BACK_OFFICE,
     )  # fmt: skip
 
-    early = promises_resolve(as_of=date(2027, 1, 21))
-    late = promises_resolve(as_of=date(2027, 1, 26))
+    early = promises_resolve(as_of=date(2027, 2, 21))
+    late = promises_resolve(as_of=date(2027, 2, 26))
 
     assert early == {"KEPT": 0, "BROKEN": 0, "PENDING": 0}  # neither due yet
     assert late == {"KEPT": 1, "BROKEN": 1, "PENDING": 0}
@@ -121,7 +122,7 @@ def test_promises_are_kept_by_repayments_and_broken_when_late(staff, overdue):
     assert (kept.outcome, kept.paid_amount, kept.resolved_date) == (
         "KEPT",
         Decimal("60.00"),
-        date(2027, 1, 26),
+        date(2027, 2, 26),
     )
     assert (broken.outcome, broken.paid_amount) == ("BROKEN", Decimal("0.00"))
 

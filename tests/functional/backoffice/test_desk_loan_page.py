@@ -3,6 +3,7 @@ effect on a confirmation page and write nothing until confirmed."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -24,6 +25,7 @@ from loans.servicing.models import (
     RepaymentStatus,
 )
 from loans.servicing.services.daily import loan_interest_accrue
+from tests.factories.api import business_date_set
 from tests.functional.backoffice.conftest import AS_OF, client_for
 from tests.integration.books import assert_books_reconcile
 
@@ -220,23 +222,24 @@ def test_a_waiver_request_is_previewed_then_waits_for_a_second_officer(staff, lo
 
 def test_promises_and_notes_are_recorded_from_the_page(staff, loan):
     client = client_for(staff[COLLECTIONS_AGENT])
+    made = business_date_set(date(2027, 2, 20))  # installment 1 (due 2027-02-15) is overdue
 
     review = client.post(
-        _url("_promise", loan), {"amount": "800.00", "promised_date": "2027-01-30"}
+        _url("_promise", loan), {"amount": "800.00", "promised_date": "2027-02-25"}
     )
     assert not PromiseToPay.objects.exists()
     client.post(
-        _url("_promise", loan), {"amount": "800.00", "promised_date": "2027-01-30", "confirm": "1"}
+        _url("_promise", loan), {"amount": "800.00", "promised_date": "2027-02-25", "confirm": "1"}
     )
     client.post(
         _url("_note", loan), {"channel": "PHONE", "text": "Will pay on payday", "confirm": "1"}
     )
 
-    assert "Promise to pay ¥800.00 by 2027-01-30." in review.content.decode()
+    assert "Promise to pay ¥800.00 by 2027-02-25." in review.content.decode()
     promise = PromiseToPay.objects.get(loan=loan)
     assert (promise.amount, promise.business_date, promise.outcome) == (
         Decimal("800.00"),
-        AS_OF,
+        made,
         "PENDING",
     )
     assert ContactNote.objects.get(loan=loan).text == "Will pay on payday"

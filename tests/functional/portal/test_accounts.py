@@ -19,6 +19,8 @@ from django.urls import reverse
 from accounts.models import Borrower, User
 from loans.origination.models import CreditApplication
 from loans.servicing.models import Loan
+from loans.servicing.notifications import LocmemSmsBackend
+from tests.functional.accounts.conftest import CODE
 from tests.functional.portal.conftest import PASSWORD, signed_in, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -32,22 +34,28 @@ def link(pattern: re.Pattern[str], body: object) -> str:
     return found.group(1)
 
 
+def sms_code(to: str) -> str:
+    found = CODE.search([sms.text for sms in LocmemSmsBackend.outbox if sms.to == to][-1])
+    assert found is not None
+    return found.group(1)
+
+
 def signup(client: Client, email: str = "wang.fang@example.com"):
-    return client.post(
-        reverse("account_signup"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
-    )
+    # Sign-up is by mobile number since #22 (tests/functional/accounts); the email is optional.
+    return client.post(reverse("account_signup"), {"phone": "13912345678", "email": email})
 
 
-def test_sign_up_sends_a_link_that_verifies_the_address_and_signs_in():
+def test_an_email_given_at_sign_up_is_verified_by_its_link():
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
 
     response = signup(client)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("account_email_verification_sent")
+    assert response["Location"] == reverse("account_verify_phone")
     user = User.objects.get(email="wang.fang@example.com")
     assert not EmailAddress.objects.get(user=user).verified
+    assert mail.outbox == []  # mailed once the mobile is confirmed
+    client.post(reverse("account_verify_phone"), {"code": sms_code("13912345678")})
     assert len(mail.outbox) == 1
     path = link(LINK, mail.outbox[0].body)
     page = client.get(path)
@@ -55,23 +63,23 @@ def test_sign_up_sends_a_link_that_verifies_the_address_and_signs_in():
     confirmed = client.post(path)
     assert confirmed.status_code == 302
     assert EmailAddress.objects.get(user=user).verified
-    dashboard = client.get(reverse("portal:dashboard"))
-    assert dashboard.status_code == 200
-    assert "Complete your profile" in dashboard.text
 
 
-def test_an_unverified_address_cannot_sign_in():
+def test_an_unverified_address_signs_in_but_sees_nothing_before_it_is_verified():
+    user = User.objects.create_user(
+        username="wang.fang@example.com", email="wang.fang@example.com", password=PASSWORD
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    signup(client)
-    client.logout()
 
     response = client.post(
         reverse("account_login"), {"login": "wang.fang@example.com", "password": PASSWORD}
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("account_email_verification_sent")
-    assert "_auth_user_id" not in client.session
+    dashboard = client.get(reverse("portal:dashboard"))
+    assert dashboard.status_code == 302
+    assert dashboard["Location"] == reverse("account_email")
 
 
 @pytest.mark.parametrize(
@@ -206,12 +214,13 @@ def test_sign_up_errors_are_linked_to_their_fields_and_nothing_is_created():
 
     response = client.post(
         reverse("account_signup"),
-        {"email": "not-an-email", "password1": PASSWORD, "password2": PASSWORD + "x"},
+        {"phone": "1391234567", "email": "not-an-email"},
     )
 
     assert response.status_code == 200
     assert 'id="id_email_error"' in response.text
-    assert 'aria-describedby="id_email_error"' in response.text
+    assert 'aria-describedby="id_email_helptext id_email_error"' in response.text
+    assert 'id="id_phone_error"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert '<label for="id_email">' in response.text
     assert User.objects.count() == 0

@@ -48,6 +48,7 @@ GUARD_TRIGGERS = {
     ("loans_journalentry", "journal_entry_append_only"),
     ("loans_journalentry", "journal_entry_has_lines"),
     ("loans_journalentry", "journal_entry_no_truncate"),
+    ("loans_journalentry", "journal_entry_period_open"),  # closed accounting periods (#19)
     ("loans_journalline", "journal_line_append_only"),
     ("loans_journalline", "journal_line_balanced"),
     ("loans_journalline", "journal_line_no_truncate"),

@@ -92,6 +92,7 @@ def products_create(demo: Demo) -> None:
         product=LoanProduct(
             code="CASH",
             name="Cash loan",
+            name_zh="现金贷",
             methods=[RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL],
             terms=[3, 6, 9, 12, 18, 24],
             rates_by_grade={grade: f"{Decimal(rate):.6f}" for grade, rate in GRADE_RATES.items()},
@@ -101,6 +102,7 @@ def products_create(demo: Demo) -> None:
         product=LoanProduct(
             code="INSTALLMENT",
             name="Installment plan",
+            name_zh="分期付",
             methods=[RepaymentMethod.INSTALLMENT_FEE],
             terms=[3, 6, 12],
             annual_rate=Decimal("0"),

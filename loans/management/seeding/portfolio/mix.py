@@ -26,6 +26,8 @@ from loans.origination.services.products import product_rate_for_grade, product_
 
 CASH_CODE = "PORTFOLIO-CASH"
 INSTALLMENT_CODE = "PORTFOLIO-INSTALLMENT"
+CASH_NAME_ZH = "现金贷（测试组合）"  # noqa: RUF001
+INSTALLMENT_NAME_ZH = "分期付（测试组合）"  # noqa: RUF001
 GRADES = ("A", "B", "C", "D", "E")
 GRADE_RATES = {"A": "0.072", "B": "0.108", "C": "0.144", "D": "0.18", "E": "0.239"}
 TERMS = (3, 6, 9, 12, 18, 24)
@@ -81,6 +83,7 @@ def portfolio_products_ensure() -> tuple[LoanProduct, LoanProduct]:
         product=LoanProduct(
             code=CASH_CODE,
             name="Cash loan (seeded portfolio)",
+            name_zh=CASH_NAME_ZH,
             methods=[str(m) for m in METHODS[:FEE_METHOD]],
             terms=list(TERMS),
             rates_by_grade={grade: f"{Decimal(rate):.6f}" for grade, rate in GRADE_RATES.items()},
@@ -90,6 +93,7 @@ def portfolio_products_ensure() -> tuple[LoanProduct, LoanProduct]:
         product=LoanProduct(
             code=INSTALLMENT_CODE,
             name="Installment plan (seeded portfolio)",
+            name_zh=INSTALLMENT_NAME_ZH,
             methods=[str(RepaymentMethod.INSTALLMENT_FEE)],
             terms=list(TERMS),
             annual_rate=Decimal("0"),

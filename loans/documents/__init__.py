@@ -1,0 +1,1 @@
+"""Borrower documents as PDF: the signed contract, repayment receipts, settlement certificates."""

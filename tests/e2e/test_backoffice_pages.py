@@ -1,0 +1,150 @@
+"""Every back-office page in a real browser at 1280 x 800, in Chinese and English (issue #23):
+the home, each model's list and one change page, the dashboard, the queues, the collections
+worklist and the reports. On each page nothing scrolls sideways (``scrollWidth <=
+clientWidth``) and no table shows a raw code (``EQUAL_INSTALLMENT``, ``M4_PLUS``) or an
+unformatted amount (``21000.00``, ``21,000.00`` without ¥).
+
+Every page must pass; a failure lists each page with what it found.
+``LENDPORTAL_SCREENSHOTS=1`` also saves the main pages' screenshots to
+``docs/screenshots/backoffice/`` (kept in the repository; a plain run does not rewrite them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import User
+from loans.backoffice.reports import REPORTS
+from loans.calendar.models import BusinessDate
+from loans.reporting.services.portfolio_days import portfolio_days_refresh
+from tests.factories.accounts import totp_enable
+
+DESKTOP = {"width": 1280, "height": 800}
+LANGUAGES = [("en-US", "en"), ("zh-CN", "zh")]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "backoffice"
+SHOOT = os.environ.get("LENDPORTAL_SCREENSHOTS") == "1"
+
+RAW_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # UPPER_SNAKE: M4_PLUS, PAID_OFF
+# A number with two decimals; it is money written right only as ¥1,234.50 (or -¥1,234.50).
+AMOUNT = re.compile(r"(?<![\w.,/:-])(-?)(¥?)(\d[\d,]*\.\d{2})(?![\d%])")
+GROUPED = re.compile(r"\d{1,3}(?:,\d{3})*")
+
+
+SCAN = """() => {
+  const root = document.documentElement;
+  const cells = Array.from(document.querySelectorAll('#content table td, #content table th'));
+  return {
+    wide: root.scrollWidth > root.clientWidth ? [root.scrollWidth, root.clientWidth] : null,
+    cells: cells.map(c => c.innerText),
+  };
+}"""
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str
+    shot: bool = False  # a screenshot kept in docs/screenshots/backoffice/
+
+
+def pages() -> list[Page]:
+    """The home, the dashboard, the reports, and every registered model's list and a change
+    page of its first row (the queues and the worklist are models of the admin)."""
+    found = [
+        Page("home", reverse("admin:index"), shot=True),
+        Page("dashboard", reverse("backoffice:portfolio"), shot=True),
+        Page("reports", reverse("backoffice:reports"), shot=True),
+    ]
+    found += [Page(f"report-{slug}", reverse("backoffice:report", args=[slug])) for slug in REPORTS]
+    shots = {
+        "backoffice.overdueloan",
+        "backoffice.pendingdisbursement",
+        "backoffice.pendingapproval",
+        "backoffice.referredapplication",
+        "servicing.loan",
+    }
+    for model in sorted(admin.site._registry, key=lambda m: m._meta.label_lower):
+        label = model._meta.label_lower
+        info = (model._meta.app_label, model._meta.model_name)
+        name = "worklist" if label == "backoffice.overdueloan" else label
+        found.append(Page(name, reverse("admin:{}_{}_changelist".format(*info)), label in shots))
+        first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        if first is None:
+            continue
+        try:
+            change = reverse("admin:{}_{}_change".format(*info), args=[first])
+        except NoReverseMatch:
+            continue
+        found.append(Page(f"{name}-change", change))
+    return found
+
+
+def problems(scan: dict) -> list[str]:
+    """What is wrong on a page from its scan: sideways scroll, raw codes, unformatted amounts."""
+    found = []
+    if scan["wide"]:
+        wide, client = scan["wide"]
+        found.append(f"scrolls sideways: scrollWidth {wide} > clientWidth {client}")
+    for text in scan["cells"]:
+        for code in RAW_CODE.findall(text):
+            found.append(f"raw code {code!r} in {text[:60]!r}")
+        for minus, yuan, digits in AMOUNT.findall(text):
+            if not yuan or not GROUPED.fullmatch(digits.split(".")[0]):
+                found.append(f"unformatted amount {minus}{yuan}{digits!r} in {text[:60]!r}")
+    return found
+
+
+@pytest.fixture
+def demo(transactional_db) -> User:
+    """The demo data (``seed_demo``) with its summary rows, and the administrator signed in."""
+    BusinessDate.objects.update_or_create(id=1, defaults={"current_date": date(2027, 1, 20)})
+    call_command("seed_demo", verbosity=0)
+    portfolio_days_refresh(first=date(2026, 2, 1), last=date(2027, 1, 19))
+    user = User.objects.get(username="admin")
+    totp_enable(user)
+    return user
+
+
+def _signed_in(browser, base: str, user: User, locale: str):
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=DESKTOP, locale=locale)
+    cookie = client.cookies["sessionid"]
+    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": base}])
+    return context.new_page()
+
+
+def test_every_back_office_page_fits_and_reads_in_both_languages(live_server, browser, demo):
+    base = live_server.url
+    failures: dict[str, list[str]] = {}
+    for locale, suffix in LANGUAGES:
+        page = _signed_in(browser, base, demo, locale)
+        for target in pages():
+            response = page.goto(base + target.url)
+            key = f"{target.name} [{suffix}]"
+            assert "/admin/login/" not in page.url, key
+            if response is None or not response.ok:
+                failures[key] = [f"HTTP {response.status if response else 'no response'}"]
+                continue
+            found = problems(page.evaluate(SCAN))
+            if found:
+                failures[key] = found
+            if SHOOT and target.shot:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                slug = target.name.replace(".", "-")
+                page.screenshot(path=str(SCREENSHOTS / f"{slug}-{suffix}.png"), full_page=True)
+        page.context.close()
+
+    assert not failures, "\n".join(
+        f"{key}: {' | '.join(found[:3])}" for key, found in sorted(failures.items())
+    )
