@@ -101,6 +101,11 @@ class Dashboard:
     loans: list[LoanSummary]
     as_of: date
 
+    @property
+    def late(self) -> bool:
+        """A loan is overdue: no new credit until it is paid (issue #16), so no Borrow button."""
+        return any(item.overdue for item in self.loans)
+
 
 def credit_line_of(borrower: Borrower) -> CreditLine | None:
     return CreditLine.objects.filter(borrower=borrower).first()

@@ -291,6 +291,7 @@ def test_the_sign_in_page_leads_with_the_phone_in_chinese():
     assert 'name="password1"' not in signup
     assert "获取验证码" in page
     assert "用邮箱和密码登录" in page
+    assert page.count(reverse("account_reset_password") + '"') == 1  # one "forgot" link
 
 
 def test_an_unverified_email_account_is_still_sent_to_verify():

@@ -96,6 +96,15 @@ def test_the_repay_page_of_an_overdue_loan_names_what_is_late(client_en: Client,
     assert "Nothing is due yet" not in review
 
 
+def test_an_overdue_borrower_is_not_offered_a_new_loan(client_en: Client, loan: Loan):
+    borrow = f'class="button button-primary" href="{reverse("portal:borrow")}"'
+    assert borrow in client_en.get(reverse("portal:dashboard")).text
+
+    late(loan)
+
+    assert borrow not in client_en.get(reverse("portal:dashboard")).text
+
+
 def test_a_loan_on_time_marks_no_row_late(client_en: Client, loan: Loan):
     page = client_en.get(reverse("portal:loan", args=[loan.pk])).text
 
