@@ -23,9 +23,9 @@ TODAY = date(2027, 1, 15)
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def officer_page(browser, base_url: str, username: str, secret: str):
+def officer_page(browser, base_url: str, username: str, secret: str, locale: str = "en-US"):
     """A browser page signed in to the admin as ``username``, through allauth and TOTP."""
-    page = browser.new_context(viewport=DESKTOP, locale="en-US").new_page()
+    page = browser.new_context(viewport=DESKTOP, locale=locale).new_page()
     page.goto(base_url + "/admin/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", "staff-pass-1")
