@@ -2,13 +2,17 @@
 
 Django's autodiscovery imports ``loans.backoffice.admin``; each module registers its models:
 ``accounts`` (users, partners, borrowers, the audit trail), ``lending`` (products editable, the
-rest read-only), ``credit_lines`` (read-only, unfreezing), ``queues`` (the officers' queues),
-``desk`` (the officers' loan page), ``collection`` (the auto-debit runs, read-only),
-``settlement`` (the finance queue) and ``revolving`` (revolving accounts, orders, bills).
+rest read-only), ``books`` (payouts, the journal, the nights, events and reminders, read-only),
+``credit_lines`` (read-only, unfreezing), ``queues`` (the officers' queues), ``approvals``
+(maker-checker), ``desk`` (the officers' loan page), ``collection`` (the auto-debit runs,
+read-only), ``settlement`` (the finance queue) and ``revolving`` (revolving accounts, orders,
+bills).
 """
 
 from loans.backoffice.admin import (
     accounts,
+    approvals,
+    books,
     collection,
     credit_lines,
     desk,
@@ -20,6 +24,8 @@ from loans.backoffice.admin import (
 
 __all__ = [
     "accounts",
+    "approvals",
+    "books",
     "collection",
     "credit_lines",
     "desk",

@@ -32,13 +32,10 @@ from loans.backoffice.admin.desk import desk_urls, loan_desk_link
 from loans.backoffice.admin.identity import MobileSearchMixin, inputs_shown
 from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.backoffice.readable import ReadableModelAdmin, money
-from loans.calendar.models import BusinessDate
-from loans.cob.models import CobRun
 from loans.errors import LendingError
-from loans.ledger.models import JournalEntry, JournalLine
 from loans.origination.models import CreditApplication, LoanProduct, Payout, PayoutStatus
 from loans.origination.services.products import CHANGEABLE_FIELDS, product_create, product_validate
-from loans.servicing.models import Installment, Loan, LoanEvent, Reminder, Repayment
+from loans.servicing.models import Installment, Loan, Repayment
 
 
 class ReadOnlyTabularInline[C: models.Model, P: models.Model](admin.TabularInline[C, P]):
@@ -449,112 +446,3 @@ class ApprovalRequestAdmin(ReadOnlyModelAdmin[ApprovalRequest]):
     ) -> HttpResponse:
         # The request in words (issue #23): borrower, line, maker and reason; no payload JSON.
         return approval_view_page(self, request, object_id)
-
-
-@admin.register(Payout)
-class PayoutAdmin(ReadOnlyModelAdmin[Payout]):
-    list_display = [
-        "id",
-        loan_column,
-        "amount",
-        "bank_card_masked",
-        "backend",
-        "reference",
-        "status",
-        "failure_code",
-        "failure_reason",
-        "sent_at",
-        "settled_at",
-        "failed_at",
-        "query_count",
-    ]
-    list_select_related = ["loan"]
-    list_filter = ["status", "failure_code", "backend"]
-    search_fields = ["=id", "=loan__id", "reference"]
-    date_hierarchy = "sent_at"
-
-
-# --- ledger and calendar -----------------------------------------------------------------------
-
-
-class JournalLineInline(ReadOnlyTabularInline[JournalLine, JournalEntry]):
-    model = JournalLine
-    # Readable (issue #23): "¥10,000.00" on its side, "Loan 42", not "10000.00" and a raw status.
-    fields = ["account", "installment_number", "debit", "credit", "line_loan"]
-
-    @admin.display(description=gettext_lazy("debit"))
-    def debit(self, line: JournalLine) -> str:
-        return money(line.amount) if line.amount > 0 else ""
-
-    @admin.display(description=gettext_lazy("credit"))
-    def credit(self, line: JournalLine) -> str:
-        return money(-line.amount) if line.amount < 0 else ""
-
-    @admin.display(description=gettext_lazy("loan"))
-    def line_loan(self, line: JournalLine) -> str:
-        return loan_column(line)
-
-
-@admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyModelAdmin[JournalEntry]):
-    """Append-only (PRODUCT §3): even a superuser cannot add, change or delete an entry here.
-
-    The database refuses edits too; a correction is a reversing entry posted by a service.
-    """
-
-    list_display = [
-        "id",
-        "entry_type",
-        "value_date",
-        loan_column,
-        "reverses",
-        "memo",
-        "created_by",
-        "posted_at",
-    ]
-    list_select_related = ["loan", "reverses", "created_by"]
-    list_filter = ["entry_type", ("value_date", admin.DateFieldListFilter)]
-    search_fields = ["=id", "=loan__id", "key", "memo"]
-    inlines = [JournalLineInline]
-    fields = [
-        "entry_type",
-        "value_date",
-        "loan",
-        "reverses",
-        "key",
-        "memo",
-        "created_by",
-        "posted_at",
-    ]
-
-
-@admin.register(BusinessDate)
-class BusinessDateAdmin(ReadOnlyModelAdmin[BusinessDate]):
-    """The open business date; close of business (issue #4) moves it, nobody edits it here."""
-
-    list_display = ["current_date", "updated_at"]
-    fields = ["current_date", "updated_at"]
-
-
-@admin.register(CobRun)
-class CobRunAdmin(ReadOnlyModelAdmin[CobRun]):
-    list_display = ["business_date", "status", "chunk_count", "started_at", "finished_at"]
-    list_filter = ["status"]
-    readonly_fields = ["business_date", "status", "chunk_size", "chunk_count", "summary"]
-
-
-@admin.register(LoanEvent)
-class LoanEventAdmin(ReadOnlyModelAdmin[LoanEvent]):
-    list_display = ["id", "event_type", "business_date", loan_column, "installment_number"]
-    list_filter = ["event_type"]
-    list_select_related = ["loan"]
-    date_hierarchy = "business_date"
-    search_fields = ["=loan__id"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyModelAdmin[Reminder]):
-    list_display = ["id", "kind", "channel", "status", "send_after", "sent_at", loan_column]
-    list_filter = ["status", "kind", "channel"]
-    list_select_related = ["loan"]
-    search_fields = ["=loan__id"]
