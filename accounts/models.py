@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -24,9 +25,9 @@ class User(AbstractUser):
     phone_verified = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         db_table = "accounts_user"
-        verbose_name = "user"
-        verbose_name_plural = "users"
         constraints = [
             models.UniqueConstraint(
                 fields=["phone_digest"],
@@ -58,6 +59,8 @@ class Partner(models.Model):
     api_scopes = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -109,6 +112,8 @@ class Borrower(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("borrower")
+        verbose_name_plural = _("borrowers")
         ordering = ["-id"]
         permissions = [
             ("reveal_borrower_identity", "Can reveal a borrower's identity and card numbers")
@@ -152,6 +157,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 

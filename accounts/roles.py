@@ -151,6 +151,9 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 # The finance queue (#17): settlement differences, resolved with a note.
                 "payments.settlementdifference": ("view", "change"),
                 "payments.settlementfile": VIEW,
+                # Partner settlement (#18): what each partner is owed per day, its payout.
+                "payments.merchantsettlement": VIEW,
+                "payments.merchantsettlementday": VIEW,
             }
         ),
         ADMINISTRATOR: ALL_PERMISSIONS,

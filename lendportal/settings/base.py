@@ -272,6 +272,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 5,
         "options": {"expires": 30},
     },
+    # The journal's partitions of this month and the next three (docs/ledger.md "Partitions").
+    "journal-partitions-ensure": {
+        "task": "loans.ledger.tasks.journal_partitions_ensure",
+        "schedule": crontab(minute=7, hour=3),
+    },
     "idempotency-purge": {
         "task": "loans.api.tasks.idempotency_records_purge",
         "schedule": crontab(minute=17),
@@ -279,6 +284,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "send-reminders": {
         "task": "loans.servicing.tasks.reminders_send_due",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+    "send-bill-reminders": {
+        "task": "loans.revolving.tasks.bill_reminders_send_due",
         "schedule": 5 * 60,
         "options": {"expires": 4 * 60},
     },
@@ -428,7 +438,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    # One name for the installment terms (3, 6, 9, 12), at checkout and for a bill alike.
+    "ENUM_NAME_OVERRIDES": {"PlanTermEnum": [(term, term) for term in (3, 6, 9, 12)]},
+    # The events partners receive, under x-webhooks (OpenAPI 3.0 has no webhooks object).
+    "WEBHOOKS": "loans.api.webhooks_schema.WEBHOOKS",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "loans.api.webhooks_schema.webhooks_as_extension",
+    ],
 }
 
 from lendportal.settings.logs import LOG_LEVEL, LOGGING  # noqa: E402, F401 (LOG_FORMAT, #21)

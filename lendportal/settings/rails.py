@@ -43,7 +43,25 @@ LENDPORTAL_AUTO_DEBIT_NOT_FOUND_AFTER_SECONDS = env_int(
 LENDPORTAL_FAKE_GATEWAY_SHARED = env_bool("LENDPORTAL_FAKE_GATEWAY_SHARED", default=False)
 LENDPORTAL_FAKE_GATEWAY_NAMESPACE = env_str("LENDPORTAL_FAKE_GATEWAY_NAMESPACE", "fake-gateway")
 
+# The bank rail that pays partners their merchant settlement (loans.payments.merchant_settlement).
+LENDPORTAL_MERCHANT_PAYOUT_BACKEND = env_str(
+    "LENDPORTAL_MERCHANT_PAYOUT_BACKEND",
+    "loans.payments.merchant_settlement.FakeMerchantPayoutBackend",
+)
+
 RAILS_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Partners' settlements of the closed dates, then their payouts due (PRODUCT §10, §11);
+    # payouts without an answer are asked about, never sent again.
+    "merchant-settle": {
+        "task": "loans.payments.merchant_tasks.merchant_settle",
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": 25 * 60},
+    },
+    "merchant-payouts-query": {
+        "task": "loans.payments.merchant_tasks.merchant_payouts_query",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
     # Plan the business date's attempts once it is 08:00 in Beijing, then send what is due
     # (first attempts, the 12:00 and 18:00 retries, the days after) until the window ends.
     "collection-due-send": {

@@ -103,6 +103,11 @@ class PartnerAutoSchema(AutoSchema):
     def _operation(self) -> Operation | None:
         return OPERATIONS.get((self.method, self.path))
 
+    def _is_webhook(self) -> bool:
+        """A webhook (loans.api.webhooks_schema): drf-spectacular describes it as a view at "/",
+        where the partner is the server; our errors and Idempotency-Key are not its."""
+        return self.path == "/"
+
     def get_operation_id(self) -> str:
         operation = self._operation()
         return operation.operation_id if operation else super().get_operation_id()
@@ -118,7 +123,7 @@ class PartnerAutoSchema(AutoSchema):
     def get_examples(self) -> list[OpenApiExample]:
         operation = self._operation()
         if operation is None:
-            return []
+            return list(super().get_examples()) if self._is_webhook() else []
         examples = []
         if operation.request is not None:
             examples.append(OpenApiExample("Request", value=operation.request, request_only=True))
@@ -136,7 +141,7 @@ class PartnerAutoSchema(AutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
-        if self.method == "POST":
+        if self.method == "POST" and not self._is_webhook():
             required = bool(getattr(self.view, "idempotency_key_required", False))
             parameters.append(
                 OpenApiParameter(
@@ -157,6 +162,8 @@ class PartnerAutoSchema(AutoSchema):
         self, direction: Literal["request", "response"] = "response"
     ) -> dict[str, Any]:
         responses = dict(super()._get_response_bodies(direction))
+        if self._is_webhook():
+            return responses
         codes = COMMON_ERRORS + (WRITE_ERRORS if self.method in ("POST", "DELETE") else ())
         for code in codes:
             if code not in responses:

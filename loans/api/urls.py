@@ -12,6 +12,8 @@ from loans.api.views import (
     orders,
     quotes,
     repayments,
+    revolving_credit,
+    revolving_plans,
     webhooks,
 )
 
@@ -72,6 +74,26 @@ urlpatterns = [
         "borrowers/<int:borrower_id>/revolving-account/payments",
         orders.RevolvingPaymentCreateApi.as_view(),
         name="borrower-revolving-payment",
+    ),
+    path(
+        "borrowers/<int:borrower_id>/revolving-account/bill-installments",
+        revolving_plans.BillInstallmentCreateApi.as_view(),
+        name="borrower-bill-installments",
+    ),
+    path(
+        "borrowers/<int:borrower_id>/revolving-account/bill-installments/quote",
+        revolving_plans.BillInstallmentQuoteApi.as_view(),
+        name="borrower-bill-installment-quote",
+    ),
+    path(
+        "borrowers/<int:borrower_id>/revolving-account/credit-refunds",
+        revolving_credit.CreditRefundCreateApi.as_view(),
+        name="borrower-credit-refunds",
+    ),
+    path(
+        "borrowers/<int:borrower_id>/revolving-account/plans",
+        revolving_plans.InstallmentPlanListApi.as_view(),
+        name="borrower-plans",
     ),
     path("orders", orders.OrderListCreateApi.as_view(), name="order-list"),
     path("orders/<int:order_id>", orders.OrderDetailApi.as_view(), name="order-detail"),

@@ -82,6 +82,8 @@ class ApprovalRequest(models.Model):
     decision_note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_approvalrequest"
         ordering = ["-id"]

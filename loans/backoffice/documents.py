@@ -10,10 +10,12 @@ from django.shortcuts import get_object_or_404
 
 from loans.documents.services import (
     SettlementCertificateRefused,
+    bill_pdf_generate,
     contract_pdf_generate,
     receipt_pdf_generate,
     settlement_pdf_generate,
 )
+from loans.revolving.models import Statement
 from loans.servicing.models import Loan, Repayment
 
 VIEW_LOAN = "servicing.view_loan"
@@ -54,3 +56,14 @@ def settlement_pdf_view(request: HttpRequest, loan_id: int) -> HttpResponse:
     except SettlementCertificateRefused as refusal:
         raise Http404 from refusal
     return _pdf(pdf, filename=f"settlement-{loan.pk}.pdf")
+
+
+VIEW_BILL = "revolving.view_statement"
+
+
+def bill_pdf_view(request: HttpRequest, statement_id: int) -> HttpResponse:
+    """A revolving account's bill, for staff who may view bills (the account page links it)."""
+    if not request.user.has_perm(VIEW_BILL):
+        raise PermissionDenied
+    statement = get_object_or_404(Statement, pk=statement_id)
+    return _pdf(bill_pdf_generate(statement=statement), filename=f"bill-{statement.pk}.pdf")

@@ -9,17 +9,21 @@ rows of the page only; the queries are unchanged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.filters import ChoicesFieldListFilter
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from loans.servicing.services.reminders import amount_format
@@ -63,10 +67,42 @@ CODE_LABELS: dict[str, Promise] = {
     "INCOME_NOT_VERIFIED": _("Income not verified"),
     "DEBT_TOO_HIGH": _("Debts too high"),
     "SUSPECTED_FRAUD": _("Suspected fraud"),
+    # allocation rules: which installments, then which parts first
+    "OVERDUE": _("Overdue installments"),
+    "DUE_TODAY": _("Installments due today"),
+    "FUTURE": _("Installments not yet due"),
+    "PENALTY": _("penalty"),
+    "FEE": _("fee"),
+    "INTEREST": _("interest"),
+    "PRINCIPAL": _("principal"),
+    # scorecard factors (a decision's points)
+    "INCOME": _("Income"),
+    "EMPLOYMENT": _("Employment"),
+    "DEBT_TO_INCOME": _("Debt to income"),
+    "LOANS_PAID_OFF": _("Loans paid off"),
+    "REPAYMENT_RECORD": _("Repayment record"),
+    # what a partial prepayment keeps
+    "SHORTEN_TERM": _("Shorten the term"),
+    "LOWER_INSTALLMENT": _("Lower the installment"),
+}
+
+# Keys of the JSON the change pages show (a decision's inputs); other keys read "snake case".
+KEY_LABELS: dict[str, Promise] = {
+    "age": _("age"),
+    "monthly_income": _("monthly income"),
+    "monthly_debt_payments": _("monthly debt payments"),
+    "employment_months": _("months employed"),
+    "loans_paid_off": _("loans paid off"),
+    "worst_days_past_due": _("most days past due"),
+    "has_write_off": _("written off before"),
+    "identity_conflicts": _("identity conflicts"),
 }
 
 LABELLED_FIELDS = {"status", "method", "bucket"}
-RATE_FIELDS = {"rate_cap"}
+RATE_FIELDS = {"rate_cap", "apr"}
+MULTIPLIER_FIELDS = {"penalty_multiplier"}
+CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+MONEY_TEXT = re.compile(r"-?\d+\.\d{2}")
 
 
 def code_label(code: str) -> str:
@@ -93,6 +129,62 @@ def percent(rate: Decimal | None) -> str:
     return f"{(rate * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
 
 
+def multiplier(value: Decimal | None) -> str:
+    """The penalty rate as a share of the annual rate: 1.50 → "150.00% of the annual rate"."""
+    if value is None:
+        return EMPTY
+    return gettext("%(percent)s of the annual rate") % {"percent": percent(value)}
+
+
+def json_readable(value: Any) -> str:
+    """JSON as people read it: codes as labels, money as ¥, lists joined by "; ", no brackets.
+
+    Allocation rules read "Overdue installments: penalty, fee, interest, principal"; a
+    decision's points "Income 25"; a repayment's allocation "#1 interest ¥90.00".
+    """
+    if value is None or value in ([], {}, ""):
+        return EMPTY
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, list):
+        return "; ".join(_item(item) for item in value)
+    if isinstance(value, dict):
+        return _mapping(value)
+    return str(value)
+
+
+def _text(value: str) -> str:
+    if CODE.fullmatch(value):
+        return code_label(value)
+    if MONEY_TEXT.fullmatch(value):
+        return money(Decimal(value))
+    return value
+
+
+def _item(item: Any) -> str:
+    if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
+        return f"{_text(item[0])} {json_readable(item[1])}"  # a factor and its points
+    return json_readable(item)
+
+
+def _mapping(value: dict[str, Any]) -> str:
+    if set(value) == {"scope", "components"}:  # an allocation rule
+        return f"{code_label(value['scope'])}: " + ", ".join(
+            code_label(component) for component in value["components"]
+        )
+    if {"amount", "number", "component"} <= set(value):  # a part of a repayment
+        return f"#{value['number']} {code_label(value['component'])} {_text(value['amount'])}"
+    if "parts" in value:  # a repayment's allocation; "changes" repeats it field by field
+        return json_readable(value["parts"])
+    return ", ".join(f"{key_label(key)}: {json_readable(item)}" for key, item in value.items())
+
+
+def key_label(key: str) -> str:
+    return str(KEY_LABELS[key]) if key in KEY_LABELS else key.replace("_", " ")
+
+
 def _column(name: str, label: Any, show: Callable[[Any], str]) -> Callable[[Any], str]:
     @admin.display(description=label, ordering=name)
     def column(obj: Any) -> str:
@@ -116,9 +208,45 @@ def readable_column(model: type[models.Model], name: Any) -> Any:
     if isinstance(field, models.DecimalField) and (name.endswith("_rate") or name in RATE_FIELDS):
         return _column(name, label, percent)
     if name in LABELLED_FIELDS and getattr(field, "choices", None):
-        return _column(name, label, code_label)
+        return _column(name, label, _choice(cast(models.Field[Any, Any], field)))
     if isinstance(field, ArrayField) and getattr(field.base_field, "choices", None):
         return _column(name, label, codes_label)  # a product's methods: 等额本息, 等额本金
+    return name
+
+
+def _choice(field: models.Field[Any, Any]) -> Callable[[Any], str]:
+    labels = dict(field.flatchoices)
+
+    def show(code: Any) -> str:
+        if code in CODE_LABELS:
+            return code_label(code)
+        return gettext(str(labels[code])) if code in labels else str(code or EMPTY)
+
+    return show
+
+
+@cache
+def readable_field(model: type[models.Model], name: Any) -> Any:
+    """A read-only field of a change page shown readably (a callable of the same name and
+    label), or ``name`` unchanged: money ¥, rates %, codes and choices as labels, JSON in words.
+
+    Cached, so the fieldsets and the read-only fields name the same callable."""
+    column = readable_column(model, name)
+    if column is not name or not isinstance(name, str):
+        return column
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    label = getattr(field, "verbose_name", name)
+    if isinstance(field, models.DecimalField) and name in MULTIPLIER_FIELDS:
+        return _column(name, label, multiplier)
+    if isinstance(field, models.JSONField):
+        return _column(name, label, json_readable)
+    if isinstance(field, models.CharField) and field.choices:
+        return _column(name, label, _choice(cast(models.Field[Any, Any], field)))
+    if isinstance(field, models.CharField) and name in {"method", "prepayment_mode"}:
+        return _column(name, label, code_label)
     return name
 
 
@@ -137,6 +265,45 @@ class ReadableModelAdmin[M: models.Model](admin.ModelAdmin[M]):
     def get_list_display(self, request: HttpRequest) -> Any:
         names = super().get_list_display(request)
         return [readable_column(self.model, name) for name in names]
+
+    def get_fieldsets(self, request: HttpRequest, obj: M | None = None) -> Any:
+        """A change page's read-only fields readable (issue #23): ``readable_field``."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            readonly = None  # a page only to view: every field is read-only
+        else:
+            readonly = set(super().get_readonly_fields(request, obj))
+        return [
+            (title, {**options, "fields": self._readable(options["fields"], readonly)})
+            for title, options in fieldsets
+        ]
+
+    def get_form(
+        self, request: HttpRequest, obj: M | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        # The form takes the model's fields only, never the callables shown in their place.
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        fields = kwargs["fields"]
+        if fields is not None:
+            kwargs["fields"] = [name for name in fields if isinstance(name, str)]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: M | None = None) -> Any:
+        return [
+            readable_field(self.model, name) for name in super().get_readonly_fields(request, obj)
+        ]
+
+    def _readable(self, fields: Any, readonly: set[Any] | None) -> list[Any]:
+        shown = []
+        for name in fields:
+            if isinstance(name, (list, tuple)):  # a row of fields side by side
+                shown.append(tuple(self._readable(name, readonly)))
+            elif readonly is None or name in readonly:
+                shown.append(readable_field(self.model, name))
+            else:
+                shown.append(name)
+        return shown
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         filters = super().get_list_filter(request)

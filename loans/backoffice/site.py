@@ -70,6 +70,8 @@ WORK_GROUPS: list[tuple[str, Any, list[str]]] = [
             "payments.collectionrun",
             "payments.collectionattempt",
             "payments.settlementfile",
+            "payments.merchantsettlement",
+            "payments.merchantsettlementday",
             "ledger.journalentry",
         ],
     ),
@@ -121,8 +123,10 @@ def app_list_by_work(apps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _named(model: dict[str, Any]) -> dict[str, Any]:
-    """The model's name in the reader's language: most models' names are class names, not
-    marked for translation, and the catalogue carries them (e.g. "Credit lines": 授信额度)."""
+    """The model's name in the reader's language. The back office's own apps name their models
+    with ``verbose_name = _("…")`` (issue #23), which Django translates everywhere (titles,
+    breadcrumbs); the rest (revolving, payments, ledger, third-party apps) still have class
+    names, and the catalogue carries them (e.g. "Revolving accounts": 循环额度账户)."""
     return {**model, "name": gettext(str(model["name"]))}
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from loans.backoffice import documents, reports
+from loans.backoffice.admin.period_reopen import period_reopen_view
 from loans.backoffice.views import portfolio_csv_view, portfolio_view
 
 app_name = "backoffice"
@@ -29,6 +30,7 @@ urlpatterns = [
         admin.site.admin_view(reports.bureau_run_csv_view),
         name="bureau_run_csv",
     ),
+    path("periods/reopen/", admin.site.admin_view(period_reopen_view), name="period_reopen"),
     # A loan's PDFs (issue #19; templates/documents/_officer_links.html)
     path(
         "loans/<int:loan_id>/contract.pdf",
@@ -44,5 +46,10 @@ urlpatterns = [
         "loans/<int:loan_id>/settlement.pdf",
         admin.site.admin_view(documents.settlement_pdf_view),
         name="settlement_pdf",
+    ),
+    path(
+        "bills/<int:statement_id>.pdf",
+        admin.site.admin_view(documents.bill_pdf_view),
+        name="bill_pdf",
     ),
 ]

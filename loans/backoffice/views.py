@@ -38,6 +38,7 @@ from loans.backoffice.forms import (
     WaiverRequestForm,
     WriteOffRequestForm,
 )
+from loans.backoffice.revolving_portfolio import revolving_portfolio
 from loans.backoffice.selectors import (
     Dashboard,
     dashboard_csv_rows,
@@ -296,6 +297,7 @@ def portfolio_view(request: HttpRequest) -> HttpResponse:
             d=dashboard,
             charts=charts,
             negative=negative_figures_explained(dashboard),
+            revolving=revolving_portfolio(as_of=dashboard.as_of),
         ),
     )
 

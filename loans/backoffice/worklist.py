@@ -57,6 +57,7 @@ MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_plac
 
 FOLLOW_UP, WORK, WAITING = 0, 1, 2
 PRIORITY_ORDER = ("priority", "-days_past_due", "-overdue_amount", "-id")
+TIER_ORDER = PRIORITY_ORDER[1:]  # within a tier; (-days_past_due, -id) is loan_overdue_worklist
 
 
 class NextAction(StrEnum):
@@ -165,6 +166,35 @@ def worklist_rows(*, as_of: date) -> QuerySet[OverdueLoan]:
         )
         .order_by(*PRIORITY_ORDER)
     )
+
+
+def worklist_slice(rows: QuerySet[OverdueLoan], start: int, stop: int) -> list[OverdueLoan]:
+    """Rows ``start`` to ``stop`` of ``rows`` (``worklist_rows``, filtered) in priority order,
+    without working out the priority of every overdue loan.
+
+    Only a loan with a promise to pay can be in tier 0 (follow up) or 2 (waiting): those few
+    are ranked in full. Tier 1, every other overdue loan, is read in ``TIER_ORDER``: the index
+    ``loan_overdue_worklist`` gives days past due, so PostgreSQL sorts by the overdue amount
+    only the days it reaches (an incremental sort) and stops at the page's end. Sorting the
+    priority over all rows instead took 15 s for 16,155 overdue loans of 200,000.
+    """
+    promised = rows.filter(pk__in=PromiseToPay.objects.values("loan_id"))
+    first = list(
+        promised.filter(Q(priority=FOLLOW_UP)).order_by(*TIER_ORDER).values_list("pk", flat=True)
+    )
+    last = list(
+        promised.filter(Q(priority=WAITING)).order_by(*TIER_ORDER).values_list("pk", flat=True)
+    )
+    work = rows.exclude(pk__in=first + last).order_by(*TIER_ORDER)
+    keys = first[start:stop]
+    work_start, work_stop = max(start - len(first), 0), stop - len(first)
+    if work_stop > 0:
+        keys += work.values_list("pk", flat=True)[work_start:work_stop]
+        if len(keys) < stop - start:  # tier 1 ended on this page: the waiting ones follow
+            worked = work.count()
+            keys += last[max(work_start - worked, 0) : work_stop - worked]
+    found = {row.pk: row for row in rows.filter(pk__in=keys)}
+    return [found[key] for key in keys if key in found]
 
 
 def row_next_action(row: OverdueLoan, *, as_of: date) -> NextAction:

@@ -21,6 +21,8 @@ class BusinessDate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("business date")
+        verbose_name_plural = _("business dates")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_businessdate"
         constraints = [models.CheckConstraint(condition=Q(id=1), name="business_date_single_row")]
@@ -51,6 +53,8 @@ class CalendarYear(models.Model):
     loaded_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
         db_table = "calendar_year"
         constraints = [
             models.CheckConstraint(
@@ -78,6 +82,8 @@ class CalendarDay(models.Model):
     verified = models.BooleanField()  # False: not yet checked against the State Council notice
 
     class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
         db_table = "calendar_day"
         constraints = [
             models.CheckConstraint(

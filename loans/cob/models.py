@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class CobRunStatus(models.TextChoices):
@@ -26,6 +27,8 @@ class CobRun(models.Model):
     summary = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("close-of-business run")
+        verbose_name_plural = _("close-of-business runs")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_cobrun"
         ordering = ["-business_date"]
@@ -61,6 +64,8 @@ class CobChunk(models.Model):
     dispatch_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("close-of-business chunk")
+        verbose_name_plural = _("close-of-business chunks")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_cobchunk"
         ordering = ["run", "number"]

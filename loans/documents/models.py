@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from loans.servicing.models import Loan
@@ -22,6 +23,8 @@ class ContractDocument(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("contract document")
+        verbose_name_plural = _("contract documents")
         constraints = [
             models.CheckConstraint(
                 condition=Q(pdf_sha256__regex=r"^[0-9a-f]{64}$"),
@@ -47,6 +50,8 @@ class SettlementCertificate(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("settlement certificate")
+        verbose_name_plural = _("settlement certificates")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z2-7]{16}$"),

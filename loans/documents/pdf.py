@@ -1,6 +1,7 @@
 """The borrower's documents laid out as PDF (reportlab), in Chinese or English (PRODUCT §14).
 
-One module renders all three from the selectors' data. The CJK font (settings
+One module renders them all (contract, receipt, certificate, revolving bill) from the
+selectors' data. The CJK font (settings
 ``LENDPORTAL_DOCUMENT_FONT``, a TrueType font or collection) is embedded as a subset, and every
 PDF is written with reportlab's ``invariant`` mode (fixed creation date and document id), so the
 same data, font and reportlab version give the same bytes. Figures are formatted as the portal's
@@ -31,7 +32,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from loans.documents.selectors import ContractData, ReceiptData, SettlementData
+from loans.documents.selectors import BillData, ContractData, ReceiptData, SettlementData
 from loans.servicing.services.reminders import amount_format, date_format
 
 FONT_NAME = "LendPortalCJK"
@@ -306,3 +307,58 @@ def settlement_pdf(data: SettlementData, *, language: str, verify_url: str) -> b
             _p(str(LENDER), s["small"]),
         ]
         return _build(story, title=_("Settlement certificate"))
+
+
+def bill_pdf(data: BillData, *, language: str) -> bytes:
+    """Render a revolving account's bill (账单) with the figures of the portal's bills page."""
+    with translation.override(language):
+        s = _styles()
+        rows = [
+            [_("Pay in full by"), _day(data.pay_by_date, language)],
+            [_("Minimum payment"), _yuan(data.minimum_payment)],
+            [_("Bill date"), _day(data.statement_date, language)],
+        ]
+        if data.previous_unpaid:
+            rows.append([_("Unpaid from earlier bills"), _yuan(data.previous_unpaid)])
+        if data.new_interest:
+            rows.append([_("Interest on this bill"), _yuan(data.new_interest)])
+        if data.new_penalty:
+            rows.append([_("Penalty interest on this bill"), _yuan(data.new_penalty)])
+        story: list[Flowable] = [
+            _p(_("Bill"), s["title"]),
+            _p(
+                _("Revolving account no. %(number)s of %(name)s")
+                % {"number": data.account_id, "name": data.borrower_name},
+                s["body"],
+            ),
+            _p(_yuan(data.balance), s["big"]),
+            _table(rows, header=False, numeric_from=1),
+        ]
+        if data.purchases:
+            purchases = [[_("Date"), _("Shop"), _("Purchase"), _("Amount"), _("Refunded")]]
+            purchases += [
+                [
+                    "" if p.captured_date is None else _day(p.captured_date, language),
+                    p.merchant,
+                    p.description,
+                    _yuan(p.amount),
+                    _yuan(p.refunded) if p.refunded else "",
+                ]
+                for p in data.purchases
+            ]
+            story += [
+                Spacer(1, 4 * mm),
+                _p(_("On this bill"), s["big"]),
+                _table(purchases, header=True, numeric_from=3),
+            ]
+        story += [
+            _p(
+                _(
+                    "Paid in full by that date, the bill costs nothing; paying only the minimum "
+                    "keeps you on time, and the rest bears interest."
+                ),
+                s["small"],
+            ),
+            _p(str(LENDER), s["small"]),
+        ]
+        return _build(story, title=_("Bill"))

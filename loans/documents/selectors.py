@@ -15,6 +15,7 @@ from loans.documents.models import SettlementCertificate
 from loans.domain.money import ZERO
 from loans.domain.quote import make_quote
 from loans.domain.schedule import RepaymentMethod
+from loans.revolving.models import Order, OrderStatus, Statement
 from loans.servicing.models import Loan, LoanStatus, Repayment
 
 
@@ -194,4 +195,65 @@ def verification_for(*, code: str) -> Verification | None:
         disbursed_date=loan.disbursed_date,
         closed_date=loan.closed_date,
         settled=loan.status == LoanStatus.PAID_OFF,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BillPurchase:
+    """A purchase on a bill, as the bills page lists it."""
+
+    captured_date: date | None
+    merchant: str
+    description: str
+    amount: Decimal
+    refunded: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BillData:
+    """A revolving account's bill (账单) with the figures of the portal's bills page."""
+
+    statement_id: int
+    account_id: int
+    borrower_name: str
+    statement_date: date
+    pay_by_date: date
+    balance: Decimal
+    minimum_payment: Decimal
+    previous_unpaid: Decimal
+    new_interest: Decimal
+    new_penalty: Decimal
+    purchases: tuple[BillPurchase, ...]
+
+
+def bill_data_for(*, statement: Statement) -> BillData:
+    """The bill as the bills page shows it: its balance (the five parts), pay-by date, minimum,
+    date, what earlier bills left unpaid, its interest and penalty, and its purchases."""
+    orders = (
+        Order.objects.filter(statement=statement, status=OrderStatus.CAPTURED)
+        .select_related("partner")
+        .order_by("captured_at")
+    )
+    account = statement.account
+    return BillData(
+        statement_id=statement.pk,
+        account_id=account.pk,
+        borrower_name=account.credit_line.borrower.full_name,
+        statement_date=statement.statement_date,
+        pay_by_date=statement.pay_by_date,
+        balance=statement.balance_amount,
+        minimum_payment=statement.minimum_payment_amount,
+        previous_unpaid=statement.previous_unpaid_amount,
+        new_interest=statement.new_interest_amount,
+        new_penalty=statement.new_penalty_amount,
+        purchases=tuple(
+            BillPurchase(
+                captured_date=order.captured_date,
+                merchant=order.partner.name,
+                description=order.description,
+                amount=order.amount,
+                refunded=order.refunded_amount,
+            )
+            for order in orders
+        ),
     )

@@ -10,9 +10,15 @@ from django.db import transaction
 from django.urls import reverse
 
 from loans.documents.models import ContractDocument, SettlementCertificate
-from loans.documents.pdf import contract_pdf, receipt_pdf, settlement_pdf
-from loans.documents.selectors import contract_data_for, receipt_data_for, settlement_data_for
+from loans.documents.pdf import bill_pdf, contract_pdf, receipt_pdf, settlement_pdf
+from loans.documents.selectors import (
+    bill_data_for,
+    contract_data_for,
+    receipt_data_for,
+    settlement_data_for,
+)
 from loans.errors import LendingError
+from loans.revolving.models import Statement
 from loans.servicing.models import Loan, LoanStatus, Repayment
 
 
@@ -66,6 +72,15 @@ def receipt_pdf_generate(*, repayment: Repayment) -> bytes:
     """Return a repayment's receipt in the borrower's language."""
     language = repayment.loan.borrower.language
     return receipt_pdf(receipt_data_for(repayment=repayment), language=language)
+
+
+def bill_pdf_generate(*, statement: Statement) -> bytes:
+    """Return a revolving bill's PDF in the borrower's language (the bills page's figures)."""
+    statement = Statement.objects.select_related("account__credit_line__borrower").get(
+        pk=statement.pk
+    )
+    language = statement.account.credit_line.borrower.language
+    return bill_pdf(bill_data_for(statement=statement), language=language)
 
 
 def _code_new() -> str:

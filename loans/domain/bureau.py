@@ -22,7 +22,7 @@ scans of the schedule), for a million accounts in one export.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -173,34 +173,75 @@ def month_status(account: AccountFacts, month: Month) -> str:
 
 def history(account: AccountFacts, month: Month) -> str:
     """The 24-month string ending with ``month`` (oldest first; starts at the open month)."""
-    first = max(_index(account.opened), month.index - HISTORY_MONTHS + 1)
-    last = month.index
+    spans = []
+    for installment in account.installments:
+        due_date = installment.due_date
+        spans.append(
+            (
+                overdue_from_index(due_date),
+                None if installment.paid_date is None else _index(installment.paid_date),
+            )
+        )
+    return history_of(
+        opened_index=_index(account.opened),
+        month_index=month.index,
+        due_indexes=[_index(installment.due_date) for installment in account.installments],
+        overdue_spans=spans,
+        closed_index=None if account.closed is None else _index(account.closed),
+        written_off=account.written_off,
+    )
+
+
+def overdue_from_index(due_date: date) -> int:
+    """The first month at whose end an installment due on ``due_date`` is overdue if unpaid:
+    its due month, or the next when it falls due on the month's last day."""
+    last = _last_day(due_date.year, due_date.month)
+    return _index(due_date) + (1 if due_date == last else 0)
+
+
+def history_of(
+    *,
+    opened_index: int,
+    month_index: int,
+    due_indexes: Iterable[int],
+    overdue_spans: Iterable[tuple[int, int | None]],
+    closed_index: int | None,
+    written_off: bool,
+) -> str:
+    """The 24-month string from month indexes (``Month.index``) alone.
+
+    ``due_indexes``: the months in which installments fall due; ``overdue_spans``: per
+    installment, (the first month it is overdue at the end of if unpaid, the month it was
+    fully paid in or None); spans that start at or after their end may be left out. The
+    export reads these from SQL, so the string costs a few integer steps per account.
+    """
+    first = max(opened_index, month_index - HISTORY_MONTHS + 1)
+    last = month_index
     if first > last:
         return ""
     size = last - first + 1
     overdue = [0] * (size + 1)  # a difference array: +1 where a term becomes overdue, -1 after
     due = [False] * size
-    for installment in account.installments:
-        due_date = installment.due_date
-        due_index = _index(due_date)
+    for due_index in due_indexes:
         if first <= due_index <= last:
             due[due_index - first] = True
-        # Overdue at the end of the due month unless due on its last day, then from the next.
-        starts = due_index + (1 if due_date == _last_day(due_date.year, due_date.month) else 0)
-        ends = last + 1 if installment.paid_date is None else _index(installment.paid_date)
-        starts, ends = max(starts, first), min(ends, last + 1)
+    for starts, paid_index in overdue_spans:
+        ends = last + 1 if paid_index is None else min(paid_index, last + 1)
+        starts = max(starts, first)
         if starts < ends:
             overdue[starts - first] += 1
             overdue[ends - first] -= 1
-    closed_index = None if account.closed is None else _index(account.closed)
+    end_code = StatusCode.ENDED_ABNORMALLY if written_off else StatusCode.CLOSED
     codes: list[str] = []
     running = 0
     for offset in range(size):
         running += overdue[offset]
         if closed_index is not None and first + offset >= closed_index:
-            codes.append(StatusCode.ENDED_ABNORMALLY if account.written_off else StatusCode.CLOSED)
+            codes.append(end_code)
+        elif running:
+            codes.append(str(min(running, MAX_OVERDUE_TERMS_CODE)))
         else:
-            codes.append(_code(terms=running, due_in_month=due[offset]))
+            codes.append(StatusCode.PAID_AS_AGREED if due[offset] else StatusCode.NOTHING_DUE)
     return "".join(codes)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner
 
@@ -54,6 +55,8 @@ class OutboxEvent(models.Model):
     )
 
     class Meta:
+        verbose_name = _("partner event")
+        verbose_name_plural = _("partner events")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_outboxevent"
         ordering = ["id"]
@@ -85,6 +88,8 @@ class WebhookSubscription(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_webhooksubscription"
         ordering = ["-id"]
@@ -127,6 +132,8 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_webhookdelivery"
         ordering = ["-id"]
@@ -164,6 +171,8 @@ class WebhookAttempt(models.Model):
     succeeded = models.BooleanField()
 
     class Meta:
+        verbose_name = _("webhook attempt")
+        verbose_name_plural = _("webhook attempts")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_webhookattempt"
         ordering = ["delivery", "number"]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountCode(models.TextChoices):
@@ -111,10 +111,11 @@ class JournalEntry(models.Model):
     posted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_journalentry"
         ordering = ["id"]
-        verbose_name_plural = "journal entries"
         indexes = [
             models.Index(fields=["loan", "id"]),
             models.Index(fields=["value_date"]),
@@ -166,6 +167,8 @@ class JournalLine(models.Model):
     )
 
     class Meta:
+        verbose_name = _("journal line")
+        verbose_name_plural = _("journal lines")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_journalline"
         ordering = ["id"]
@@ -218,6 +221,8 @@ class AccountingPeriod(models.Model):
     reopen_reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("accounting period")
+        verbose_name_plural = _("accounting periods")
         ordering = ["month"]
         constraints = [
             models.CheckConstraint(
@@ -232,3 +237,32 @@ class AccountingPeriod(models.Model):
     def __str__(self) -> str:
         state = "closed" if self.closed else "reopened"
         return f"{self.month:%Y-%m} ({state})"
+
+
+class JournalEntryClaim(models.Model):
+    """What must stay unique across the journal's partitions: keys and reversals (issue #20).
+
+    A unique index of a partitioned table must hold its partition key, so the journal's own
+    could only say "unique within a month". A trigger on the entries (migration 0007) claims an
+    entry's ``key`` and ``reverses`` here as it is inserted, in the entry's transaction: a second
+    entry with the same key, or a second reversal of an entry, fails as it did before. Written by
+    that trigger only; append-only like the journal.
+    """
+
+    entry_id = models.BigIntegerField(primary_key=True)
+    key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    reverses_id = models.BigIntegerField(null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("journal entry claim")
+        verbose_name_plural = _("journal entry claims")
+        db_table = "ledger_journalentry_unique"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key__isnull=False) | Q(reverses_id__isnull=False),
+                name="journal_entry_claim_claims",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.entry_id} {self.key or ''} {self.reverses_id or ''}".strip()

@@ -123,7 +123,8 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "revolving_principal_equals_bills_and_purchases",
-        "each revolving account's principal is what its bills and unbilled purchases still owe",
+        "each revolving account's principal is what its bills, unbilled purchases and future "
+        "plan installments still owe",
         """
         WITH billed AS (
             SELECT account_id, sum(revolving_principal_unpaid_amount
@@ -131,38 +132,50 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
             FROM revolving_statement GROUP BY account_id
         ), unbilled AS (
             SELECT account_id, sum(amount - refunded_amount - paid_amount) AS owed
-            FROM revolving_order WHERE status = 'CAPTURED' AND statement_id IS NULL
+            FROM revolving_order
+            WHERE status = 'CAPTURED' AND statement_id IS NULL AND plan_term IS NULL
             GROUP BY account_id
+        ), future AS (
+            SELECT account_id, sum(principal_amount) AS owed FROM revolving_planinstallment
+            WHERE statement_id IS NULL GROUP BY account_id
         )
-        SELECT a.id, a.principal_amount, coalesce(b.owed, 0) + coalesce(u.owed, 0)
+        SELECT a.id, a.principal_amount,
+            coalesce(b.owed, 0) + coalesce(u.owed, 0) + coalesce(f.owed, 0)
         FROM revolving_revolvingaccount a
         LEFT JOIN billed b ON b.account_id = a.id LEFT JOIN unbilled u ON u.account_id = a.id
-        WHERE a.principal_amount <> coalesce(b.owed, 0) + coalesce(u.owed, 0)
+        LEFT JOIN future f ON f.account_id = a.id
+        WHERE a.principal_amount <> coalesce(b.owed, 0) + coalesce(u.owed, 0) + coalesce(f.owed, 0)
         """,
     ),
     (
         "revolving_charges_equal_ledger",
-        "each revolving account's interest and penalty receivable equal its sub-ledger and what "
-        "its bills and the charges since the last cut still owe",
+        "each revolving account's interest, penalty and fee receivable and its credit balance "
+        "equal its sub-ledger and what its bills and the charges since the last cut still owe",
         """
         WITH ledger AS (
             SELECT revolving_account_id,
                 sum(amount) FILTER (WHERE account = 'INTEREST_RECEIVABLE') AS interest,
-                sum(amount) FILTER (WHERE account = 'PENALTY_RECEIVABLE') AS penalty
+                sum(amount) FILTER (WHERE account = 'PENALTY_RECEIVABLE') AS penalty,
+                sum(amount) FILTER (WHERE account = 'FEE_RECEIVABLE') AS fees,
+                -sum(amount) FILTER (WHERE account = 'OVERPAYMENT_LIABILITY') AS credit
             FROM loans_journalline WHERE revolving_account_id IS NOT NULL
             GROUP BY revolving_account_id
         ), billed AS (
             SELECT account_id, sum(interest_unpaid_amount) AS interest,
-                sum(penalty_unpaid_amount) AS penalty
+                sum(penalty_unpaid_amount) AS penalty, sum(fees_unpaid_amount) AS fees
             FROM revolving_statement GROUP BY account_id
         )
         SELECT a.id, coalesce(g.interest, 0), a.unbilled_interest_amount + coalesce(b.interest, 0),
-            coalesce(g.penalty, 0), a.unbilled_penalty_amount + coalesce(b.penalty, 0)
+            coalesce(g.penalty, 0), a.unbilled_penalty_amount + coalesce(b.penalty, 0),
+            coalesce(g.fees, 0), coalesce(b.fees, 0),
+            coalesce(g.credit, 0), a.credit_balance_amount
         FROM revolving_revolvingaccount a
         LEFT JOIN ledger g ON g.revolving_account_id = a.id
         LEFT JOIN billed b ON b.account_id = a.id
         WHERE coalesce(g.interest, 0) <> a.unbilled_interest_amount + coalesce(b.interest, 0)
            OR coalesce(g.penalty, 0) <> a.unbilled_penalty_amount + coalesce(b.penalty, 0)
+           OR coalesce(g.fees, 0) <> coalesce(b.fees, 0)
+           OR coalesce(g.credit, 0) <> a.credit_balance_amount
         """,
     ),
     (

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from loans.ledger.models import ACCOUNT_KINDS, AccountCode
+from loans.ledger.partitions import month_first, month_first_id, months_add, partitions
 
 ZERO = Decimal("0.00")
 
@@ -129,20 +132,70 @@ def journal_rows(*, start: date, end: date, chunk: int = 5000) -> Iterator[Journ
         cursor.execute(_JOURNAL, {"start": start, "end": end})
         while batch := cursor.fetchmany(chunk):
             for row in batch:
-                amount: Decimal = row[6]
-                yield JournalRow(
-                    entry_id=row[0],
-                    line_id=row[1],
-                    booking_date=row[2],
-                    value_date=row[3],
-                    entry_type=row[4],
-                    account=row[5],
-                    debit=amount if amount > 0 else ZERO,
-                    credit=-amount if amount < 0 else ZERO,
-                    loan_id=row[7],
-                    revolving_account_id=row[8],
-                    installment_number=row[9],
-                    reverses_entry_id=row[10],
-                    memo=row[11],
-                    posted_at=row[12],
-                )
+                yield _journal_row(row)
+
+
+# A loan's lines posted in one month (docs/ledger.md "Partitions"): the id bounds of the month
+# let PostgreSQL read that month's partitions only; entries posted before the journal was
+# partitioned sit in the legacy partition, read by their posting time.
+_LOAN_MONTH = """
+    SELECT e.id, l.id, coalesce(e.booking_date, e.value_date), e.value_date, e.entry_type,
+           l.account, l.amount, l.loan_id, l.revolving_account_id, l.installment_number,
+           e.reverses_id, e.memo, e.posted_at
+    FROM loans_journalline AS l
+    JOIN loans_journalentry AS e ON e.id = l.entry_id
+    WHERE l.loan_id = %(loan)s
+      AND ((l.entry_id >= %(low)s AND l.entry_id < %(high)s
+            AND e.id >= %(low)s AND e.id < %(high)s){legacy})
+    ORDER BY e.id, l.id
+"""
+_LOAN_MONTH_LEGACY = """
+           OR (l.entry_id < %(legacy)s AND e.id < %(legacy)s
+               AND e.posted_at >= %(since)s AND e.posted_at < %(until)s)"""
+
+
+def loan_month_sql(*, loan_id: int, month: date) -> tuple[str, dict[str, Any]]:
+    """The query of ``loan_month_lines`` and its parameters (EXPLAIN reads them too)."""
+    first = month_first(month)
+    following = months_add(first, 1)
+    legacy = next((p.high for p in partitions() if p.low is None and p.high is not None), 0)
+    zone = timezone.get_default_timezone()
+    params: dict[str, Any] = {
+        "loan": loan_id,
+        "low": month_first_id(first),
+        "high": month_first_id(following),
+        "legacy": legacy,
+        "since": datetime.combine(first, time.min, tzinfo=zone),
+        "until": datetime.combine(following, time.min, tzinfo=zone),
+    }
+    # Past the month the journal was partitioned in, no legacy row can be of the month.
+    clause = _LOAN_MONTH_LEGACY if legacy >= month_first_id(first) else ""
+    return _LOAN_MONTH.replace("{legacy}", clause), params
+
+
+def loan_month_lines(*, loan_id: int, month: date) -> list[JournalRow]:
+    """Loan ``loan_id``'s journal lines posted in ``month`` (Beijing time), in posting order."""
+    sql, params = loan_month_sql(loan_id=loan_id, month=month)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_journal_row(row) for row in cursor.fetchall()]
+
+
+def _journal_row(row: tuple[Any, ...]) -> JournalRow:
+    amount: Decimal = row[6]
+    return JournalRow(
+        entry_id=row[0],
+        line_id=row[1],
+        booking_date=row[2],
+        value_date=row[3],
+        entry_type=row[4],
+        account=row[5],
+        debit=amount if amount > 0 else ZERO,
+        credit=-amount if amount < 0 else ZERO,
+        loan_id=row[7],
+        revolving_account_id=row[8],
+        installment_number=row[9],
+        reverses_entry_id=row[10],
+        memo=row[11],
+        posted_at=row[12],
+    )

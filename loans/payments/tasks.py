@@ -21,6 +21,10 @@ from loans.payments.collection.queries import (
 from loans.payments.collection.sending import (
     collection_chunk_send as collection_chunk_send_service,
 )
+from loans.payments.merchant_tasks import (  # noqa: F401 - registers the merchant tasks
+    merchant_payouts_query,
+    merchant_settle,
+)
 from loans.tasks import TRANSIENT
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
         documents.settlement_download,
         name="settlement_pdf",
     ),
+    path("bills/<int:statement_id>.pdf", documents.bill_download, name="bill_pdf"),
     path("loans/<int:loan_id>/repay/start/", loans.repay_start, name="repay_start"),
     path("pay/<str:token>/", loans.fake_gateway, name="fake_gateway"),
     path("receipts/<str:token>/", loans.receipt, name="receipt"),
@@ -41,4 +42,5 @@ urlpatterns = [
     path("auto-debit/off/", auto_debit.auto_debit_off, name="auto_debit_off"),
     path("orders/<str:token>/", orders.order_confirm, name="order_confirm"),
     path("bills/", revolving.bills, name="bills"),
+    path("bills/installments/", revolving.bill_installment, name="bill_installment"),
 ]

@@ -31,10 +31,11 @@ class PortfolioDay(models.Model):
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("portfolio day")
+        verbose_name_plural = _("portfolio days")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_portfolioday"
         ordering = ["-value_date"]
-        verbose_name = "portfolio day"
         permissions = [("view_portfolio", "Can view the portfolio dashboard")]
 
     def __str__(self) -> str:
@@ -58,11 +59,11 @@ class RollRateSummary(models.Model):
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("roll-rate summary")
+        verbose_name_plural = _("roll-rate summaries")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_rollratesummary"
         ordering = ["-as_of"]
-        verbose_name = "roll-rate summary"
-        verbose_name_plural = "roll-rate summaries"
         constraints = [
             models.CheckConstraint(
                 condition=Q(window_start__lt=models.F("as_of")), name="roll_rate_window_not_empty"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,7 +42,12 @@ def installment_balance(installment: Installment) -> InstallmentBalance:
 
 def loan_payoff_quote(*, loan: Loan, as_of: date) -> PayoffQuote:
     """Return what closes the loan on ``as_of`` (PRODUCT §2.5), before any advance held."""
-    rows = [
+    return installments_payoff_quote(rows=installments_unpaid(loan=loan), as_of=as_of)
+
+
+def installments_payoff_quote(*, rows: Iterable[Installment], as_of: date) -> PayoffQuote:
+    """``loan_payoff_quote`` of a loan's unpaid installments already read (``rows``)."""
+    outstanding = [
         OutstandingInstallment(
             period_start=i.accrual_start_date,
             due_date=i.due_date,
@@ -56,9 +62,9 @@ def loan_payoff_quote(*, loan: Loan, as_of: date) -> PayoffQuote:
                 i.penalty_charged_amount - i.penalty_waived_amount - i.penalty_paid_amount
             ),
         )
-        for i in installments_unpaid(loan=loan)
+        for i in rows
     ]
-    return payoff_quote(installments=rows, as_of=as_of)
+    return payoff_quote(installments=outstanding, as_of=as_of)
 
 
 def borrower_worst_days_past_due(*, borrower: Borrower) -> int:

@@ -146,6 +146,7 @@ def _pages() -> list[tuple[str, str]]:
         ("repayments list", changelist("servicing.repayment")),
         ("collections worklist", changelist("backoffice.overdueloan")),
         ("worklist, 91-180 DPD", changelist("backoffice.overdueloan") + "?dpd=91-180"),
+        ("worklist, page 100", changelist("backoffice.overdueloan") + "?p=100"),
         ("approvals list", changelist("approvals.approvalrequest")),
         ("portfolio dashboard", reverse("backoffice:portfolio")),
         ("portfolio CSV", reverse("backoffice:portfolio_csv")),

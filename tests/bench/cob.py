@@ -17,6 +17,11 @@ It prints loans per second for each, the ratio to the baseline, the rerun time, 
 workers' peak memory (VmHWM of every worker process) and when each chunk ran on which process.
 
     python -m tests.bench.cob [--loans 1000000] [--baseline 10000] [--reuse]
+        [--database lendportal_bench] [--broker-db 14] [--template DB] [--cob-only]
+
+``--template DB`` copies an already seeded database (``CREATE DATABASE … TEMPLATE``) into the
+bench's database instead of seeding, so runs of different code start from the same books;
+``--cob-only`` measures the two-process COB, its rerun and the floor only.
 """
 
 from __future__ import annotations
@@ -54,10 +59,12 @@ class Figures:
 
 def main() -> None:
     options = _options()
-    env = _environment()
+    env = _environment(options.database, options.broker_db)
     figures = Figures()
     figures.add(f"Database {_safe(env['DATABASE_URL'])}, {os.cpu_count()} cores")
-    if not options.reuse:
+    if options.template:
+        _database_create(env, template=options.template)
+    elif not options.reuse:
         _database_create(env)
         _manage(env, "migrate", "--no-input", "-v", "0")
         began = time.perf_counter()
@@ -68,13 +75,14 @@ def main() -> None:
     cores = os.cpu_count() or 1
     first = _cob_on_workers(env, _open_date(), concurrency=cores, figures=figures)
     _rerun(first.day, first.seconds, figures)
-    single = _cob_on_workers(env, _open_date(), concurrency=1, figures=figures)
-    naive = _baseline(_open_date(), options.baseline, figures)
-    figures.add(
-        f"Ratio to the naive baseline: {first.rate / naive:,.0f}x with {cores} worker processes, "
-        f"{single.rate / naive:,.0f}x with one; {cores} processes are "
-        f"{first.rate / single.rate:.2f}x one process"
-    )
+    if not options.cob_only:
+        single = _cob_on_workers(env, _open_date(), concurrency=1, figures=figures)
+        naive = _baseline(_open_date(), options.baseline, figures)
+        figures.add(
+            f"Ratio to the naive baseline: {first.rate / naive:,.0f}x with {cores} worker "
+            f"processes, {single.rate / naive:,.0f}x with one; {cores} processes are "
+            f"{first.rate / single.rate:.2f}x one process"
+        )
     floor = _floor(env, first.day, connections=cores, figures=figures)
     figures.add(
         f"COB / floor: {first.seconds:.1f} s / {floor:.1f} s = {first.seconds / floor:.2f} "
@@ -91,13 +99,19 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--baseline", type=int, default=10_000)
     parser.add_argument("--seed-chunk", type=int, default=50_000)
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
+    parser.add_argument("--database", default=BENCH_DB, help="the bench's database (recreated)")
+    parser.add_argument("--broker-db", type=int, default=BROKER_DB, help="the Redis database")
+    parser.add_argument("--template", help="copy this seeded database instead of seeding")
+    parser.add_argument(
+        "--cob-only", action="store_true", help="skip the one-process run and the baseline"
+    )
     return parser.parse_args()
 
 
 # --- environment: a database and a broker database of the bench's own ---------------------
 
 
-def _environment() -> dict[str, str]:
+def _environment(database: str = BENCH_DB, broker_db: int = BROKER_DB) -> dict[str, str]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lendportal.settings.local")
     from lendportal.embedded import ensure_embedded_services
 
@@ -106,11 +120,11 @@ def _environment() -> dict[str, str]:
     # The bench creates, migrates and seeds a database of its own: as the owner when there are
     # two roles (docs/database.md), the one role otherwise.
     env["LENDPORTAL_ADMIN_URL"] = env.get("DATABASE_OWNER_URL") or env["DATABASE_URL"]
-    env["DATABASE_URL"] = _with_database(env["LENDPORTAL_ADMIN_URL"], BENCH_DB)
-    env["CELERY_BROKER_URL"] = _with_broker_db(env["CELERY_BROKER_URL"], BROKER_DB)
+    env["DATABASE_URL"] = _with_database(env["LENDPORTAL_ADMIN_URL"], database)
+    env["CELERY_BROKER_URL"] = _with_broker_db(env["CELERY_BROKER_URL"], broker_db)
     if env["CELERY_BROKER_URL"].startswith("redis+socket://"):  # redis-py spells it ?db=
         socket_path = urlsplit(env["CELERY_BROKER_URL"]).path
-        env["CACHE_URL"] = f"unix://{socket_path}?db={BROKER_DB}"
+        env["CACHE_URL"] = f"unix://{socket_path}?db={broker_db}"
     env["PYTHONUNBUFFERED"] = "1"
     os.environ.update(env)
     return env
@@ -134,13 +148,15 @@ def _safe(url: str) -> str:
     return re.sub(r"//[^@/]*@", "//", url)
 
 
-def _database_create(env: dict[str, str]) -> None:
+def _database_create(env: dict[str, str], *, template: str | None = None) -> None:
     import psycopg
 
+    name = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    copy = f" TEMPLATE {template}" if template else ""
     with psycopg.connect(env["LENDPORTAL_ADMIN_URL"], autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    print(f"Created database {BENCH_DB}", flush=True)
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}{copy}")
+    print(f"Created database {name}{copy}", flush=True)
 
 
 def _manage(env: dict[str, str], *args: str, quiet_every: int = 1) -> list[str]:

@@ -1,13 +1,16 @@
-"""The back office in a real browser (issue #6): an officer signs in with TOTP and approves a
-referred application; the borrower draws ¥25,000 (above the auto-disbursement threshold); the
-officer requests the disbursement and a second officer, signed in with TOTP too, approves it;
-the loan becomes active."""
+"""The back office in a real browser (issue #6), in Chinese and English (issue #23): an officer
+signs in with TOTP and approves a referred application; the borrower draws ¥25,000 (above the
+auto-disbursement threshold); the officer requests the disbursement with a reason and a second
+officer, signed in with TOTP too, decides it with its context (the borrower, the credit line,
+the grade, the maker's reason, where the money goes and what approving does); the loan
+becomes active."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from accounts.roles import LOAN_OFFICER
@@ -45,8 +48,31 @@ def confirm(page) -> None:
         page.click("input[name=_confirm]")
 
 
+CASES = [
+    pytest.param(
+        "en-US",
+        {
+            "line": "¥30,000.00 limit, ¥25,000.00 used",
+            "destination": "Paid to the borrower's bank card",
+            "effect": "Disburse loan {loan}: ¥25,000.00 to card",
+        },
+        id="english",
+    ),
+    pytest.param(
+        "zh-CN",
+        {
+            "line": "额度 ¥30,000.00，已用 ¥25,000.00",  # noqa: RUF001
+            "destination": "付至借款人银行卡",
+            "effect": "放款贷款 {loan}：¥25,000.00 至银行卡",  # noqa: RUF001
+        },
+        id="chinese",
+    ),
+]
+
+
+@pytest.mark.parametrize(("locale", "words"), CASES)
 def test_two_officers_approve_an_application_and_a_large_disbursement(
-    live_server, browser, screenshots
+    live_server, browser, screenshots, locale: str, words: dict[str, str]
 ):
     BusinessDate.objects.update_or_create(id=1, defaults={"current_date": TODAY})
     product = ProductFactory.create()
@@ -55,7 +81,7 @@ def test_two_officers_approve_an_application_and_a_large_disbursement(
     application = referred_application()
     base = live_server.url
 
-    maker = officer_page(browser, base, "officer", maker_secret)
+    maker = officer_page(browser, base, "officer", maker_secret, locale=locale)
     maker.goto(base + reverse("admin:backoffice_referredapplication_changelist"))
     with maker.expect_navigation():
         maker.click(f"a[href$='/{application.pk}/review/']")
@@ -63,7 +89,7 @@ def test_two_officers_approve_an_application_and_a_large_disbursement(
     maker.select_option("select[name=grade]", "B")
     maker.fill("input[name=credit_limit]", "30000")
     confirm(maker)  # preview: the effect is shown before anything is saved
-    assert "credit limit ¥30000" in maker.content()
+    assert "¥30000" in maker.content()
     confirm(maker)
     application.refresh_from_db()
     assert application.status == "APPROVED"
@@ -86,13 +112,22 @@ def test_two_officers_approve_an_application_and_a_large_disbursement(
     maker.fill("textarea[name=reason]", "Above the automatic limit")  # required (issue #23)
     confirm(maker)
 
-    checker = officer_page(browser, base, "officer2", checker_secret)
+    checker = officer_page(browser, base, "officer2", checker_secret, locale=locale)
     checker.goto(base + reverse("admin:backoffice_pendingapproval_changelist"))
     with checker.expect_navigation():
         checker.click("a[href$='/approve/']")
-    assert f"Disburse loan {loan.pk}: ¥25,000.00" in checker.content()
+    # The checker decides with the context in the page's language, before any button.
+    context = checker.locator(".approval-context")
+    assert borrower.full_name in context.locator(".borrower").inner_text()
+    assert words["line"] in context.locator(".credit-line").inner_text()
+    assert context.locator(".grade").inner_text().strip() == "B"
+    assert context.locator(".maker").inner_text().startswith("officer")
+    assert context.locator(".maker-reason").inner_text() == "Above the automatic limit"
+    assert words["destination"] in context.locator(".destination").inner_text()
+    assert words["effect"].format(loan=loan.pk) in checker.inner_text(".effect")
     confirm(checker)
-    checker.screenshot(path=str(screenshots / "backoffice-approved.png"), full_page=True)
+    name = "backoffice-approved.png" if locale == "en-US" else "backoffice-approved-zh.png"
+    checker.screenshot(path=str(screenshots / name), full_page=True)
 
     loan.refresh_from_db()
     assert loan.status == LoanStatus.ACTIVE

@@ -1,8 +1,10 @@
 """Every back-office page in a real browser at 1280 x 800, in Chinese and English (issue #23):
 the home, each model's list and one change page, the dashboard, the queues, the collections
 worklist and the reports. On each page nothing scrolls sideways (``scrollWidth <=
-clientWidth``) and no table shows a raw code (``EQUAL_INSTALLMENT``, ``M4_PLUS``) or an
-unformatted amount (``21000.00``, ``21,000.00`` without ¥).
+clientWidth``), and no table and no read-only field of a change page shows a raw code
+(``EQUAL_INSTALLMENT``, ``M4_PLUS``), an unformatted amount (``21000.00``, ``21,000.00``
+without ¥) or a rate as a bare fraction (``0.108000``); in Chinese the heading names the
+model in Chinese (no English word in the ``<h1>``).
 
 Every page must pass; a failure lists each page with what it found.
 ``LENDPORTAL_SCREENSHOTS=1`` also saves the main pages' screenshots to
@@ -36,16 +38,29 @@ SHOOT = os.environ.get("LENDPORTAL_SCREENSHOTS") == "1"
 
 RAW_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # UPPER_SNAKE: M4_PLUS, PAID_OFF
 # A number with two decimals; it is money written right only as ¥1,234.50 (or -¥1,234.50).
-AMOUNT = re.compile(r"(?<![\w.,/:-])(-?)(¥?)(\d[\d,]*\.\d{2})(?![\d%])")
+# Not inside a word or number; a Chinese character may come right before (已用¥4,606.15).
+AMOUNT = re.compile(r"(?<![A-Za-z0-9_.,/:-])(-?)(¥?)(\d[\d,]*\.\d{2})(?![\d%])")
 GROUPED = re.compile(r"\d{1,3}(?:,\d{3})*")
+# A rate stored as a fraction (0.108000) shows as a percentage (10.80%).
+FRACTION = re.compile(r"(?<![A-Za-z0-9_.,/:-])-?\d+\.\d{3,}(?![\d%])")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+# Third-party apps (OAuth applications, MFA authenticators): their model names are theirs, in
+# English; every app of ours names its models in both languages (verbose_name in their Meta).
+HEADINGS_NOT_TRANSLATED = {
+    "oauth2_provider",
+    "mfa",
+}
 
 
 SCAN = """() => {
   const root = document.documentElement;
-  const cells = Array.from(document.querySelectorAll('#content table td, #content table th'));
+  const cells = Array.from(document.querySelectorAll(
+    '#content table td, #content table th, #content fieldset .readonly, #content fieldset p'));
+  const h1 = document.querySelector('#content h1');
   return {
     wide: root.scrollWidth > root.clientWidth ? [root.scrollWidth, root.clientWidth] : null,
     cells: cells.map(c => c.innerText),
+    h1: h1 ? h1.innerText : '',
   };
 }"""
 
@@ -55,6 +70,7 @@ class Page:
     name: str
     url: str
     shot: bool = False  # a screenshot kept in docs/screenshots/backoffice/
+    app: str = ""  # the model's app, for a model's list or change page
 
 
 def pages() -> list[Page]:
@@ -77,7 +93,8 @@ def pages() -> list[Page]:
         label = model._meta.label_lower
         info = (model._meta.app_label, model._meta.model_name)
         name = "worklist" if label == "backoffice.overdueloan" else label
-        found.append(Page(name, reverse("admin:{}_{}_changelist".format(*info)), label in shots))
+        url = reverse("admin:{}_{}_changelist".format(*info))
+        found.append(Page(name, url, label in shots, info[0]))
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         if first is None:
             continue
@@ -85,13 +102,17 @@ def pages() -> list[Page]:
             change = reverse("admin:{}_{}_change".format(*info), args=[first])
         except NoReverseMatch:
             continue
-        found.append(Page(f"{name}-change", change))
+        # The loan's "All fields" page is kept as a screenshot too.
+        found.append(Page(f"{name}-change", change, label == "servicing.loan", info[0]))
     return found
 
 
-def problems(scan: dict) -> list[str]:
-    """What is wrong on a page from its scan: sideways scroll, raw codes, unformatted amounts."""
+def problems(scan: dict, *, chinese_heading: bool = False) -> list[str]:
+    """What is wrong on a page from its scan: sideways scroll, raw codes, unformatted amounts
+    and rates, and (``chinese_heading``) an English word in the heading."""
     found = []
+    if chinese_heading and (english := ENGLISH_WORD.findall(scan.get("h1", ""))):
+        found.append(f"English in the heading {scan['h1']!r}: {english}")
     if scan["wide"]:
         wide, client = scan["wide"]
         found.append(f"scrolls sideways: scrollWidth {wide} > clientWidth {client}")
@@ -101,6 +122,8 @@ def problems(scan: dict) -> list[str]:
         for minus, yuan, digits in AMOUNT.findall(text):
             if not yuan or not GROUPED.fullmatch(digits.split(".")[0]):
                 found.append(f"unformatted amount {minus}{yuan}{digits!r} in {text[:60]!r}")
+        for fraction in FRACTION.findall(text):
+            found.append(f"rate as a fraction {fraction!r} in {text[:60]!r}")
     return found
 
 
@@ -136,7 +159,8 @@ def test_every_back_office_page_fits_and_reads_in_both_languages(live_server, br
             if response is None or not response.ok:
                 failures[key] = [f"HTTP {response.status if response else 'no response'}"]
                 continue
-            found = problems(page.evaluate(SCAN))
+            chinese = suffix == "zh" and target.app not in HEADINGS_NOT_TRANSLATED
+            found = problems(page.evaluate(SCAN), chinese_heading=chinese)
             if found:
                 failures[key] = found
             if SHOOT and target.shot:

@@ -81,7 +81,7 @@ def test_the_loan_page_shows_its_schedule_and_repayments(superuser_client: Clien
     assert response.status_code == 200
     content = response.content.decode()
     assert "还款计划" in content  # the schedule; this client reads Chinese
-    assert "Repayments" in content
+    assert "还款记录" in content  # the repayments inline, its title translated too
     # Amounts read as money (issue #23): ¥1,000.00, not 1000.00.
     shown = re.findall(r'<td class="field-principal_shown">\s*<p>([^<]+)</p>', content)
     assert shown == [f"¥{i.principal_amount:,.2f}" for i in loan.installments.order_by("number")]

@@ -318,7 +318,8 @@ SESSION_STATE = [
     (r"pg_(try_)?advisory_lock(_shared)?\(", "a session-level advisory lock"),
     (r"\bLISTEN\b|\bUNLISTEN\b", "LISTEN"),
     (r"WITH HOLD", "a cursor kept across transactions"),
-    (r"""execute\(\s*f?["']SET (?!LOCAL)""", "SET without LOCAL"),
+    # SET TRANSACTION (isolation, a shared snapshot) lasts the transaction, like SET LOCAL.
+    (r"""execute\(\s*f?["']SET (?!LOCAL|TRANSACTION)""", "SET without LOCAL"),
     (
         r"CREATE TEMP(ORARY)? TABLE \w+(?!\w)(?!\s+ON COMMIT DROP)",
         "a temporary table kept after commit",

@@ -17,6 +17,7 @@ REVOLVING_ACCOUNT = {
     "limit": "20000.00",
     "available": "17501.00",
     "principal": "2499.00",
+    "credit_balance": "0.00",
     "opened_date": "2026-12-01",
 }
 ORDER_REQUEST = {
@@ -37,6 +38,9 @@ ORDER = {
     "captured_at": None,
     "captured_date": None,
     "refunded": "0.00",
+    "plan_term": None,
+    "merchant_subsidised": False,
+    "plan": None,
     "confirm_url": "https://lendportal.example/app/orders/eyJvcmRlciI6MzF9:1xa:3Jk8Zq/",
 }
 ORDER_CAPTURED = {
@@ -157,22 +161,15 @@ REVOLVING_OPERATIONS: dict[tuple[str, str], Operation] = {
             "A payment you received for the borrower's bills. It pays, in this order: the "
             "unpaid minimum of the oldest bill first, then what the bills still owe, oldest "
             "first, then purchases not billed yet; `allocation` lists each part. The limit "
-            "comes back by what it pays. Idempotent by your `reference`: the same payment "
-            "again answers the first (200); the same reference with another amount is a "
-            "conflict (409). More than is owed is refused (422)."
+            "comes back by what it pays. What is left becomes the account's `credit_balance`, "
+            "which pays the next purchase or bill, or is refunded on request. Idempotent by "
+            "your `reference`: the same payment again answers the first (200); the same "
+            "reference with another amount is a conflict (409)."
         ),
         request=REVOLVING_PAYMENT_REQUEST,
         response=REVOLVING_PAYMENT,
         refusals=(
             INVALID_AMOUNT,
-            Refusal(
-                422,
-                "More than is owed",
-                ex.error(
-                    "revolving_payment_refused",
-                    "A payment of 3000.00 is more than the 2499.00 owed; nothing was posted.",
-                ),
-            ),
             Refusal(
                 409,
                 "Reference used for another amount",
@@ -201,8 +198,11 @@ REVOLVING_OPERATIONS: dict[tuple[str, str], Operation] = {
             "rate, and confirm with their password; the order is then captured (webhook "
             "`order.captured`) and you are owed the amount. Not confirmed within 15 minutes, "
             "it expires. Idempotent by your `merchant_order_id`: the same order sent again "
-            "answers the first (200); the same id with another amount or description is a "
-            "conflict (409)."
+            "answers the first (200); the same id with another amount, description or plan is "
+            "a conflict (409). With `plan_term` (3, 6, 9 or 12; at least 100.00) the purchase "
+            "is repaid in that many monthly installments with a fee each month, shown with its "
+            "annual rate before the borrower confirms; with `merchant_subsidised` you pay the "
+            "fees (interest-free for the borrower) and `plan.subsidy` says what you owe."
         ),
         request=ORDER_REQUEST,
         response=ORDER,

@@ -28,6 +28,7 @@ from loans.api.permissions import request_partner
 from loans.api.views.common import partner_borrower
 from loans.calendar.selectors import business_date_current
 from loans.revolving.models import (
+    InstallmentPlan,
     Order,
     OrderStatus,
     Refund,
@@ -36,7 +37,8 @@ from loans.revolving.models import (
     RevolvingPaymentChannel,
     Statement,
 )
-from loans.revolving.selectors import revolving_account_of
+from loans.revolving.models.orders import PLAN_TERMS
+from loans.revolving.selectors import plan_subsidy, revolving_account_of
 from loans.revolving.services.accounts import RevolvingAccountNotOpened, revolving_account_open
 from loans.revolving.services.confirmation import order_confirm_token
 from loans.revolving.services.orders import order_create
@@ -51,6 +53,7 @@ class RevolvingAccountSerializer(serializers.ModelSerializer):
     limit = money_output(source="credit_line.limit_amount")
     available = serializers.SerializerMethodField()
     principal = money_output(source="principal_amount")
+    credit_balance = money_output(source="credit_balance_amount")
 
     class Meta:
         model = RevolvingAccount
@@ -64,6 +67,7 @@ class RevolvingAccountSerializer(serializers.ModelSerializer):
             "limit",
             "available",
             "principal",
+            "credit_balance",
             "opened_date",
         ]
         read_only_fields = fields
@@ -117,11 +121,30 @@ class RevolvingAccountApi(APIView):
         return Response(RevolvingAccountSerializer(account).data, status=status.HTTP_201_CREATED)
 
 
+class OrderPlanSerializer(serializers.ModelSerializer):
+    """The installment plan a captured order is on."""
+
+    apr = rate_output(source="borrower_apr")
+    fee_per_installment = money_output(source="fee_per_installment_amount")
+    subsidy = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InstallmentPlan
+        fields = ["id", "term", "apr", "fee_per_installment", "fee_payer", "subsidy"]
+        read_only_fields = fields
+
+    @extend_schema_field(money_output())
+    def get_subsidy(self, plan: InstallmentPlan) -> str:
+        """What the partner owes for a subsidised plan: its fees, less those refunded."""
+        return f"{plan_subsidy(plan):.2f}"
+
+
 class OrderSerializer(serializers.ModelSerializer):
     borrower = serializers.IntegerField(source="account.credit_line.borrower_id", read_only=True)
     amount = money_output()
     refunded = money_output(source="refunded_amount")
     confirm_url = serializers.SerializerMethodField()
+    plan = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -137,9 +160,18 @@ class OrderSerializer(serializers.ModelSerializer):
             "captured_at",
             "captured_date",
             "refunded",
+            "plan_term",
+            "merchant_subsidised",
+            "plan",
             "confirm_url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OrderPlanSerializer(allow_null=True))
+    def get_plan(self, order: Order) -> dict[str, Any] | None:
+        """The installment plan, once the order is captured on one; else null."""
+        plan = getattr(order, "plan", None)
+        return OrderPlanSerializer(plan).data if plan is not None else None
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_confirm_url(self, order: Order) -> str | None:
@@ -153,7 +185,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 def _orders(request: Request) -> QuerySet[Order]:
     return Order.objects.filter(partner=request_partner(request)).select_related(
-        "account__credit_line"
+        "account__credit_line", "plan"
     )
 
 
@@ -172,6 +204,8 @@ class OrderCreateApi(APIView):
         merchant_order_id = serializers.CharField(max_length=64)
         amount = money_input()
         description = serializers.CharField(max_length=200)
+        plan_term = serializers.ChoiceField(choices=PLAN_TERMS, required=False, allow_null=True)
+        merchant_subsidised = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(
         operation_id="order_create",
@@ -198,6 +232,8 @@ class OrderCreateApi(APIView):
             amount=values["amount"],
             description=values["description"],
             now=timezone.now(),
+            plan_term=values.get("plan_term"),
+            merchant_subsidised=values["merchant_subsidised"],
         )
         order = _orders(request).get(pk=order.pk)
         body = OrderSerializer(order, context={"request": request}).data
@@ -372,7 +408,8 @@ class RevolvingPaymentSerializer(serializers.ModelSerializer):
 class RevolvingPaymentCreateApi(APIView):
     """Post a payment the partner received on the borrower's revolving account.
 
-    Allocated as PRODUCT §10 orders it; the same reference again answers the first payment.
+    Allocated as PRODUCT §10 orders it, the rest to the credit balance; the same reference
+    again answers the first payment.
     """
 
     required_scopes = ["repayments"]

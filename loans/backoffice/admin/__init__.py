@@ -5,7 +5,8 @@ Django's autodiscovery imports ``loans.backoffice.admin``; each module registers
 rest read-only), ``books`` (payouts, the journal, the nights, events and reminders, read-only),
 ``credit_lines`` (read-only, unfreezing), ``queues`` (the officers' queues), ``approvals``
 (maker-checker), ``desk`` (the officers' loan page), ``collection`` (the auto-debit runs,
-read-only), ``settlement`` (the finance queue) and ``revolving`` (revolving accounts, orders,
+read-only), ``settlement`` (the finance queue), ``merchant_settlement`` (partner settlement,
+read-only) and ``revolving`` (revolving accounts, orders,
 bills).
 """
 
@@ -17,6 +18,7 @@ from loans.backoffice.admin import (
     credit_lines,
     desk,
     lending,
+    merchant_settlement,
     queues,
     revolving,
     settlement,
@@ -30,6 +32,7 @@ __all__ = [
     "credit_lines",
     "desk",
     "lending",
+    "merchant_settlement",
     "queues",
     "revolving",
     "settlement",

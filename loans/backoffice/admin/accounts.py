@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, Borrower, Partner, User
 from accounts.roles import roles_change_record
 from loans.backoffice.admin.identity import MobileSearchMixin
+from loans.backoffice.readable import ReadableModelAdmin
 from loans.payments.models import CardBinding
 
 
@@ -59,7 +61,7 @@ class CardBindingInline(admin.TabularInline[CardBinding, Borrower]):
 
 
 @admin.register(Borrower)
-class BorrowerAdmin(MobileSearchMixin[Borrower], admin.ModelAdmin[Borrower]):
+class BorrowerAdmin(MobileSearchMixin[Borrower], ReadableModelAdmin[Borrower]):
     """Borrowers, read-only: registration and profile changes go through accounts.services.
 
     The identity, card and mobile numbers show masked only (PRODUCT §6, issue #16), and no
@@ -85,12 +87,12 @@ class BorrowerAdmin(MobileSearchMixin[Borrower], admin.ModelAdmin[Borrower]):
     date_hierarchy = "created_at"
     fieldsets = [
         (
-            "Identity",
+            _("Identity"),
             {"fields": ["full_name", "id_number_masked", "bank_card_masked"]},
         ),
-        ("Contact", {"fields": ["mobile_masked", "email", "language"]}),
+        (_("Contact"), {"fields": ["mobile_masked", "email", "language"]}),
         (
-            "Profile",
+            _("Profile"),
             {
                 "fields": [
                     "monthly_income_amount",
@@ -99,9 +101,9 @@ class BorrowerAdmin(MobileSearchMixin[Borrower], admin.ModelAdmin[Borrower]):
                 ]
             },
         ),
-        ("Channel", {"fields": ["user", "partner", "external_id"]}),
+        (_("Channel"), {"fields": ["user", "partner", "external_id"]}),
         (
-            "Consents",
+            _("Consents"),
             {
                 "fields": [
                     "credit_check_consent_at",

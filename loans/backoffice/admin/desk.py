@@ -25,10 +25,11 @@ from loans.backoffice.admin.worklist import (
     OverdueBucketFilter,
     ProductFilter,
     WorklistColumns,
+    WorklistPaginator,
 )
 from loans.backoffice.forms import AssignAgentForm
 from loans.backoffice.models import OverdueLoan
-from loans.backoffice.paginator import EstimatedCountPaginator, ReadOnlyModelAdmin
+from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.servicing.models import Installment, Loan, Repayment
 from loans.servicing.services.collections_desk import AssignmentRefused, collection_assign
 
@@ -145,7 +146,7 @@ class OverdueLoanAdmin(WorklistColumns, admin.ModelAdmin[OverdueLoan]):
     list_filter = [OverdueBucketFilter, DaysPastDueFilter, AgentFilter, ("product", ProductFilter)]
     search_fields = ["=id"]
     actions = ["assign_to_me", "assign_to_agent"]
-    paginator = EstimatedCountPaginator
+    paginator = WorklistPaginator
     show_full_result_count = False
     list_per_page = 50
 

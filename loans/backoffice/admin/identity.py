@@ -9,15 +9,16 @@ birth date to one year, and the masked identity number to a few thousand candida
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts.selectors import mobile_lookup_digest
+from loans.backoffice.readable import json_readable
 from loans.domain.scorecard import MAX_AGE, MIN_AGE
 
 
@@ -37,9 +38,11 @@ class MobileSearchMixin[M: models.Model](admin.ModelAdmin[M]):
 
 
 def inputs_shown(inputs: dict[str, Any]) -> str:
-    """Return a decision's inputs as JSON for a page, the age replaced by the policy check."""
-    shown = dict(inputs)
+    """Return a decision's inputs in words for a page (money ¥, codes as labels, no JSON;
+    issue #23), the age replaced by the policy check."""
+    shown = dict(sorted(inputs.items()))
     if "age" in shown:
         within = isinstance(shown["age"], int) and MIN_AGE <= shown["age"] <= MAX_AGE
-        shown["age"] = f"{'within' if within else 'outside'} {MIN_AGE}-{MAX_AGE}"
-    return json.dumps(shown, ensure_ascii=False, sort_keys=True)
+        policy = _("within %(min)s-%(max)s") if within else _("outside %(min)s-%(max)s")
+        shown["age"] = policy % {"min": MIN_AGE, "max": MAX_AGE}
+    return json_readable(shown)

@@ -198,7 +198,7 @@ class CreditApplicationAdmin(
     fieldsets = [
         (None, {"fields": ["borrower", "partner", "applied_date", "status"]}),
         (
-            "Decision",
+            gettext_lazy("Decision"),
             {
                 "fields": [
                     "scorecard_version",
@@ -213,12 +213,12 @@ class CreditApplicationAdmin(
                 ]
             },
         ),
-        ("Inputs and points", {"fields": ["inputs_without_age", "points"]}),
+        (gettext_lazy("Inputs and points"), {"fields": ["inputs_without_age", "points"]}),
         (None, {"fields": ["created_at"]}),
     ]
     readonly_fields = ["inputs_without_age"]
 
-    @admin.display(description="inputs")
+    @admin.display(description=gettext_lazy("inputs"))
     def inputs_without_age(self, application: CreditApplication) -> str:
         return inputs_shown(application.inputs)
 
@@ -330,14 +330,14 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
     ]
     search_fields = ["=id", "borrower__full_name", "borrower__external_id"]  # + a full mobile
     inlines = [InstallmentInline, RepaymentInline]
-    readonly_fields = ["payout_state"]
+    readonly_fields = ["payout_state", "credit_line_shown"]
     fieldsets = [
         (
             None,
             {
                 "fields": [
                     "borrower",
-                    "credit_line",
+                    "credit_line_shown",
                     "product",
                     "partner",
                     "status",
@@ -347,7 +347,7 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
             },
         ),
         (
-            "Terms",
+            gettext_lazy("Terms"),
             {
                 "fields": [
                     "principal_amount",
@@ -364,9 +364,9 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
                 ]
             },
         ),
-        ("Dates", {"fields": ["drawn_date", "disbursed_date", "closed_date"]}),
+        (gettext_lazy("Dates"), {"fields": ["drawn_date", "disbursed_date", "closed_date"]}),
         (
-            "Balances (from the ledger)",
+            gettext_lazy("Balances (from the ledger)"),
             {
                 "fields": [
                     "principal_outstanding_amount",
@@ -381,7 +381,7 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
             },
         ),
         (
-            "Contract acceptance",
+            gettext_lazy("Contract acceptance"),
             {
                 "fields": [
                     "contract_version",
@@ -398,9 +398,13 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Loan]:
         # The change page shows the credit line too; its __str__ needs no join.
-        return super().get_queryset(request).select_related("borrower", "product", "partner")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("borrower", "product", "partner", "credit_line")
+        )
 
-    @admin.display(description="payout")
+    @admin.display(description=gettext_lazy("payout"))
     def payout_state(self, loan: Loan) -> str:
         """The payout's state and, once refused, the bank's reason (PRODUCT §11)."""
         payout = Payout.objects.filter(loan=loan).first()
@@ -408,14 +412,24 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
             return "-"
         if payout.status == PayoutStatus.FAILED:
             reason = f": {payout.failure_reason}" if payout.failure_reason else ""
-            return f"{payout.get_status_display()} ({payout.get_failure_code_display()}{reason})"
-        return payout.get_status_display()
+            code = _(str(payout.get_failure_code_display()))
+            return f"{_(str(payout.get_status_display()))} ({code}{reason})"
+        return _(str(payout.get_status_display()))  # the labels are in the catalogue
+
+    @admin.display(description=gettext_lazy("credit line"))
+    def credit_line_shown(self, loan: Loan) -> str:
+        """The line's limit and what is used of it, as money (its ``__str__`` has raw amounts)."""
+        line = loan.credit_line
+        return _("%(used)s used of a %(limit)s limit") % {
+            "used": money(line.used_amount),
+            "limit": money(line.limit_amount),
+        }
 
     def get_urls(self) -> list[URLPattern]:
         # The officers' loan page and its actions (issue #6), before the default <id>/ routes.
         return desk_urls(self.admin_site) + super().get_urls()
 
-    @admin.display(description="officer page")
+    @admin.display(description=gettext_lazy("officer page"))
     def desk(self, loan: Loan) -> SafeString:
         return loan_desk_link(loan)
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from loans.backoffice.paginator import ReadOnlyModelAdmin
@@ -41,6 +43,7 @@ class _ReadOnlyInline(admin.TabularInline):
 class StatementInline(_ReadOnlyInline):
     model = Statement
     fields = ["statement_date", "pay_by_date", "balance", "minimum", "unpaid", "minimum_unpaid"]
+    fields += ["pdf"]
     readonly_fields = [
         "statement_date",
         "pay_by_date",
@@ -48,6 +51,7 @@ class StatementInline(_ReadOnlyInline):
         "minimum",
         "unpaid",
         "minimum_unpaid",
+        "pdf",
     ]
     ordering = ["-statement_date"]
 
@@ -66,6 +70,10 @@ class StatementInline(_ReadOnlyInline):
     @admin.display(description=_("minimum still owed"))
     def minimum_unpaid(self, bill: Statement) -> str:
         return money(bill.minimum_unpaid_amount)
+
+    @admin.display(description="PDF")
+    def pdf(self, bill: Statement) -> str:
+        return format_html('<a href="{}">PDF</a>', reverse("backoffice:bill_pdf", args=[bill.pk]))
 
 
 class OrderInline(_ReadOnlyInline):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -14,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from loans.backoffice.models import OverdueLoan
+from loans.backoffice.paginator import EstimatedCountPaginator
 from loans.backoffice.readable import EMPTY, code_label, money
 from loans.backoffice.worklist import (
     FOLLOW_UP,
@@ -21,6 +23,7 @@ from loans.backoffice.worklist import (
     PRIORITY_ORDER,
     row_next_action,
     worklist_rows,
+    worklist_slice,
 )
 from loans.calendar.selectors import business_date_current
 from loans.domain.delinquency import Bucket
@@ -67,6 +70,22 @@ class ProductFilter(admin.RelatedFieldListFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.title = _("product")
+
+
+class WorklistPaginator(EstimatedCountPaginator):
+    """Pages of the worklist in priority order read through the index (``worklist_slice``);
+    a list sorted by a column the officer clicked is paged as usual."""
+
+    def page(self, number: Any) -> Page:
+        rows = self.object_list
+        # The changelist appends the query's own ordering to the admin's: compare the start.
+        if not isinstance(rows, QuerySet) or (
+            tuple(rows.query.order_by)[: len(PRIORITY_ORDER)] != PRIORITY_ORDER
+        ):
+            return super().page(number)
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        return Page(worklist_slice(rows, start, start + self.per_page), number, self)
 
 
 class WorklistColumns:

@@ -32,21 +32,21 @@ from loans.metrics import cob_chunk_observe
 from loans.reporting.services.classification import month_end_close
 from loans.reporting.services.portfolio_days import portfolio_days_refresh_since
 from loans.revolving.services.close import revolving_day_close
+from loans.revolving.services.reminders import bill_reminders_queue
 from loans.servicing.services.collections_desk import promises_resolve
 
 logger = logging.getLogger(__name__)
 
+# The chunk's installments are read once (``installments``); the loans' night (days past due,
+# receivables, write-off flags, closing, frozen lines) is one statement (``delinquency``); the
+# penalty and the accrual are posted together (``accrual``). See docs/cob.md.
 STEPS: tuple[tuple[str, Callable[[ChunkScope], Any]], ...] = (
+    ("installments", cob_steps.installments_read),
     ("fees", cob_steps.fees_charge),
     ("advances", cob_steps.advances_apply),
     ("delinquency", cob_steps.delinquency_update),
-    ("penalty", cob_steps.penalty_charge),
-    ("accrual", cob_steps.interest_accrue),
-    ("loan_balances", cob_steps.loan_receivables_move),
+    ("accrual", cob_steps.receivables_post),
     ("reminders", cob_steps.reminders_queue_for),
-    ("write_off_candidates", cob_steps.write_off_candidates_flag),
-    ("lines_frozen", cob_steps.credit_lines_freeze),
-    ("close_paid", cob_steps.paid_loans_close),
     ("outbox", cob_steps.outbox_events_copy),
 )
 
@@ -180,6 +180,9 @@ def cob_run_finish(*, run_id: int) -> tuple[CobRun, bool]:
     # Revolving accounts (PRODUCT §10), once its loans are closed: the date's bills, then its
     # interest, penalty and days past due (loans.revolving.services.close).
     run.summary.update(revolving_day_close(business_date=run.business_date))
+    run.summary["revolving_bill_reminders"] = bill_reminders_queue(
+        business_date=run.business_date, now=timezone.now()
+    )
     run.status = CobRunStatus.DONE
     run.finished_at = timezone.now()
     run.save(update_fields=["summary", "status", "finished_at"])

@@ -22,6 +22,7 @@ from loans.management.seeding.portfolio import (
     Progress,
     portfolio_seed,
 )
+from loans.management.seeding.portfolio.revolving_report import revolving_seed_report
 
 BAR_WIDTH = 30
 
@@ -38,12 +39,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--writers", default="2", help="Database connections writing at once (default 2)."
         )
+        parser.add_argument(
+            "--revolving", default="0", help="Revolving accounts with months of bills (default 0)."
+        )
+        parser.add_argument(
+            "--revolving-months", default="4", help="Months the revolving accounts have lived."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         loans = _positive_int(options["loans"], "--loans")
         chunk_size = _positive_int(options["chunk_size"], "--chunk-size")
         seed = _int(options["seed"], "--seed")
         writers = _positive_int(options["writers"], "--writers")
+        revolving = _int(options["revolving"], "--revolving")
+        months = _positive_int(options["revolving_months"], "--revolving-months")
         try:
             as_of = date.fromisoformat(options["as_of"])
         except ValueError:
@@ -66,6 +75,8 @@ class Command(BaseCommand):
         except PortfolioSeedRefused as error:
             raise CommandError(str(error)) from error
         self.report(summary, as_of)
+        if revolving > 0:
+            revolving_seed_report(self, accounts=revolving, as_of=as_of, seed=seed, months=months)
 
     def progress(self, event: Progress) -> None:
         filled = BAR_WIDTH * event.done // event.total if event.total else 0

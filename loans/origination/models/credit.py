@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Borrower, Partner
 from loans.fields import ZERO, money_field, optional_rate_field
@@ -46,6 +47,8 @@ class CreditApplication(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("credit application")
+        verbose_name_plural = _("credit applications")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_creditapplication"
         ordering = ["-id"]

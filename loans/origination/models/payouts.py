@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from loans.fields import money_field
 from loans.servicing.models import Loan
@@ -47,6 +48,8 @@ class Payout(models.Model):
     query_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_payout"
         indexes = [

@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from loans.domain.allocation import DEFAULT_ALLOCATION_RULES, rules_to_data
 from loans.domain.schedule import RepaymentMethod
@@ -54,6 +55,8 @@ class LoanProduct(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("loan product")
+        verbose_name_plural = _("loan products")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_loanproduct"
         ordering = ["code"]

@@ -8,14 +8,14 @@ made since planning lowers it, or leaves nothing to collect.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from loans.servicing.models import Loan
+from loans.servicing.models import Installment
 from loans.servicing.selectors import (
     installment_amount_due,
-    installments_unpaid,
-    loan_payoff_quote,
+    installments_payoff_quote,
 )
 
 ZERO = Decimal("0.00")
@@ -37,14 +37,29 @@ AMOUNT_DUE_SQL = """
 """
 
 
-def loan_amount_collectable(*, loan: Loan, due_by: date, as_of: date) -> Decimal:
+# What a revolving account owes on its bills due by a date (PRODUCT §10, §11): the whole unpaid
+# balance of those bills, every part of each (the statement balance not yet paid: paying it
+# by the due date is what keeps the purchases interest-free), not only the minimum. Purchases
+# not billed yet are not collected. For planning (``s`` the bill due) and for the sender.
+BILL_OWED_SQL = """
+    SELECT coalesce(sum(x.revolving_principal_unpaid_amount
+        + x.installment_principal_unpaid_amount + x.fees_unpaid_amount
+        + x.interest_unpaid_amount + x.penalty_unpaid_amount), 0) AS owed
+    FROM revolving_statement x
+    WHERE x.account_id = s.account_id AND x.due_date <= %(due_by)s
+"""
+
+
+def amount_collectable(
+    *, rows: Sequence[Installment], advance: Decimal, due_by: date, as_of: date
+) -> Decimal:
     """Return what an attempt may charge on ``as_of`` for what is due by ``due_by`` (CNY).
 
-    Read on the loan as given (the caller holds its lock). Zero when nothing is left.
+    ``rows`` are the loan's unpaid installments, read under its lock, and ``advance`` the
+    advance it holds. Zero when nothing is left.
     """
-    rows = [i for i in installments_unpaid(loan=loan) if i.due_date <= due_by]
-    owed = sum((installment_amount_due(i) for i in rows), ZERO) - loan.advance_amount
+    owed = sum((installment_amount_due(i) for i in rows if i.due_date <= due_by), ZERO) - advance
     if owed <= 0:
         return ZERO
-    payoff = loan_payoff_quote(loan=loan, as_of=as_of).total - loan.advance_amount
+    payoff = installments_payoff_quote(rows=rows, as_of=as_of).total - advance
     return max(ZERO, min(owed, payoff))

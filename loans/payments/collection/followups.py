@@ -3,7 +3,7 @@
 Each follow-up is a new PLANNED attempt of the same series (loan and due date) with the next
 free ``sequence`` and its own key, ``parent`` the attempt it follows, in the run of the Beijing
 date it is scheduled on (created if needed). The caller holds the loan's lock, so the sequence
-numbers of a series never collide.
+numbers of a series never collide (or the revolving account's, for a bill's series).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from loans.domain.auto_debit import (
     half_limit,
@@ -75,16 +75,23 @@ def _followups_create(
 ) -> list[CollectionAttempt]:
     run = collection_run_for_date(business_date=beijing_date(at))
     collection_run_reopen(run=run)
-    last = CollectionAttempt.objects.filter(
-        loan_id=attempt.loan_id, due_date=attempt.due_date
-    ).aggregate(last=Max("sequence"))["last"]
+    owner = Q(loan_id=attempt.loan_id) if attempt.loan_id else Q(account_id=attempt.account_id)
+    series = CollectionAttempt.objects.filter(owner, due_date=attempt.due_date)
+    last = series.aggregate(last=Max("sequence"))["last"]
     first = (last or 0) + 1
     rows = [
         CollectionAttempt(
             run=run,
             loan_id=attempt.loan_id,
+            account_id=attempt.account_id,
+            statement_id=attempt.statement_id,
             binding_id=attempt.binding_id,
-            key=attempt_key(loan_id=attempt.loan_id, due_date=attempt.due_date, sequence=n),
+            key=attempt_key(
+                loan_id=attempt.loan_id,
+                account_id=attempt.account_id,
+                due_date=attempt.due_date,
+                sequence=n,
+            ),
             due_date=attempt.due_date,
             sequence=n,
             parent=attempt,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from loans.payments.card_bindings import card_binding_revoke
 from loans.payments.models import CardBinding, CardBindingChannel, CollectionAttempt
-from loans.servicing.models import Installment, Reminder, ReminderChannel, ReminderKind
+from loans.servicing.models import Installment, Loan, Reminder, ReminderChannel, ReminderKind
 
 logger = logging.getLogger(__name__)
 
@@ -22,19 +22,26 @@ def auto_debit_stop(*, attempt: CollectionAttempt, as_of: date, now: datetime) -
     """Switch the attempt's binding off (by the system) and queue the borrower's notice."""
     binding = CardBinding.objects.get(pk=attempt.binding_id)
     card_binding_revoke(binding=binding, channel=CardBindingChannel.SYSTEM, actor=None)
-    _notice_queue(attempt, as_of, now)
-    logger.info("auto-debit stopped for loan %s: %s", attempt.loan_id, attempt.outcome)
+    loan = attempt.loan
+    if loan is None:
+        # A bill's attempt: the binding is off (the portal shows it), but no notice is sent
+        # yet: reminders are the loans' (docs/rails.md, "Bills").
+        logger.info(
+            "auto-debit stopped for revolving account %s: %s", attempt.account_id, attempt.outcome
+        )
+        return
+    _notice_queue(attempt, loan, as_of, now)
+    logger.info("auto-debit stopped for loan %s: %s", loan.pk, attempt.outcome)
 
 
-def _notice_queue(attempt: CollectionAttempt, as_of: date, now: datetime) -> None:
+def _notice_queue(attempt: CollectionAttempt, loan: Loan, as_of: date, now: datetime) -> None:
     installment = (
-        Installment.objects.filter(loan_id=attempt.loan_id, due_date__gte=attempt.due_date)
+        Installment.objects.filter(loan=loan, due_date__gte=attempt.due_date)
         .order_by("due_date", "number")
         .first()
     )
     if installment is None:  # pragma: no cover - a series always collects an installment
         return
-    loan = attempt.loan
     borrower = loan.borrower
     addresses = (
         (ReminderChannel.EMAIL, borrower.email),

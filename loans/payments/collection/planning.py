@@ -4,6 +4,9 @@ One INSERT … SELECT plans one PLANNED attempt per active loan whose borrower h
 binding and which has an unpaid installment due on the date: for everything due by then
 (overdue and due today, less the advance held), at the date's first time (08:00 Beijing), key
 ``AD{loan}-{yyyymmdd}-0``, in numbered chunks of ``LENDPORTAL_AUTO_DEBIT_CHUNK_SIZE`` loans.
+A second one plans the revolving bills due on the date the same way (key
+``AB{account}-{yyyymmdd}-0``, for the whole unpaid balance of the bills due by then), in the
+chunks after the loans'.
 Running it again plans nothing new (ON CONFLICT DO NOTHING on the unique (loan, due date,
 sequence)), but picks up a loan that became due since (a card bound later that day). Attempts
 run every calendar day, working or not (PRODUCT §12).
@@ -18,11 +21,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from loans.payments.collection.amounts import AMOUNT_DUE_SQL
+from loans.payments.collection.amounts import AMOUNT_DUE_SQL, BILL_OWED_SQL
 from loans.payments.collection.runs import collection_run_reopen
 from loans.payments.collection.timing import first_attempt_at
 from loans.payments.models import CardBinding, CollectionAttempt, CollectionRun
-from loans.servicing.models import Installment, Loan
+from loans.revolving.models import RevolvingAccount, Statement
+from loans.servicing.models import CreditLine, Installment, Loan
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,40 @@ FROM (
 WHERE d.owed - d.advance > 0
 ON CONFLICT DO NOTHING
 """  # noqa: S608 - the interpolated parts are table names and SQL of this package
+
+# The bills due on the date (PRODUCT §11 "each installment or bill due today"): one attempt
+# per ACTIVE revolving account whose borrower has an ACTIVE card binding and which has a bill
+# due on the date, for the whole unpaid balance of its bills due by then (BILL_OWED_SQL), in
+# chunks numbered after the loans' (``offset``).
+PLAN_BILLS_SQL = f"""
+INSERT INTO {ATTEMPT} (
+    run_id, loan_id, account_id, statement_id, binding_id, key, due_date, sequence, parent_id,
+    scheduled_at, chunk, amount, status, outcome, cancel_reason, decided_by, gateway_reference,
+    repayment_id, revolving_payment_id, sent_at, decided_at, queried_at, query_count, part,
+    unapplied, created_at
+)
+SELECT %(run)s, NULL, d.account_id, d.statement_id, d.binding_id,
+       'AB' || d.account_id || '-' || %(ymd)s || '-0', %(day)s, 0, NULL, %(at)s,
+       %(offset)s + (row_number() OVER (ORDER BY d.account_id) - 1) / %(size)s,
+       d.owed, 'PLANNED', '', '', '', '', NULL, NULL, NULL, NULL, NULL, 0, false, false, now()
+FROM (
+    SELECT s.account_id, s.id AS statement_id, b.id AS binding_id, o.owed
+    FROM {Statement._meta.db_table} s
+    JOIN {RevolvingAccount._meta.db_table} a ON a.id = s.account_id AND a.status = 'ACTIVE'
+    JOIN {CreditLine._meta.db_table} c ON c.id = a.credit_line_id
+    JOIN {CardBinding._meta.db_table} b
+      ON b.borrower_id = c.borrower_id AND b.status = 'ACTIVE'
+    CROSS JOIN LATERAL ({BILL_OWED_SQL}) o
+    WHERE s.due_date = %(day)s
+) d
+WHERE d.owed > 0
+ON CONFLICT DO NOTHING
+"""  # noqa: S608 - the interpolated parts are table names and SQL of this package
+
+LOAN_CHUNKS_SQL = f"""
+SELECT coalesce(max(chunk) + 1, 0) FROM {ATTEMPT}
+WHERE run_id = %(run)s AND sequence = 0 AND due_date = %(day)s AND loan_id IS NOT NULL
+"""  # noqa: S608 - the interpolated part is a table name
 
 COUNT_SQL = f"""
 UPDATE {RUN} r SET planned = s.planned, chunks = s.chunks, planned_at = %(now)s
@@ -91,6 +129,10 @@ def collection_plan(
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(PLAN_SQL, params)
         inserted = cursor.rowcount
+        cursor.execute(LOAN_CHUNKS_SQL, params)
+        params["offset"] = cursor.fetchone()[0]
+        cursor.execute(PLAN_BILLS_SQL, params)
+        inserted += cursor.rowcount
         cursor.execute(COUNT_SQL, params)
     run.refresh_from_db()
     if inserted:

@@ -27,6 +27,11 @@ def first_attempt_at(business_date: date) -> datetime:
     return datetime.combine(business_date, retry_schedule().first_at, tzinfo=ZONE)
 
 
-def attempt_key(*, loan_id: int, due_date: date, sequence: int) -> str:
-    """Return an attempt's key, the gateway's merchant order number: ``AD{loan}-{yyyymmdd}-{n}``."""
+def attempt_key(
+    *, loan_id: int | None, due_date: date, sequence: int, account_id: int | None = None
+) -> str:
+    """Return an attempt's key, the gateway's merchant order number: ``AD{loan}-{yyyymmdd}-{n}``
+    for a loan's installments, ``AB{revolving account}-{yyyymmdd}-{n}`` for its bills."""
+    if loan_id is None:
+        return f"AB{account_id}-{due_date:%Y%m%d}-{sequence}"
     return f"AD{loan_id}-{due_date:%Y%m%d}-{sequence}"

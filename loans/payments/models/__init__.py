@@ -9,6 +9,11 @@ from loans.payments.models.collection import (
     CollectionRun,
     CollectionRunStatus,
 )
+from loans.payments.models.merchant import (
+    MerchantSettlement,
+    MerchantSettlementDay,
+    MerchantSettlementStatus,
+)
 from loans.payments.models.portal import PaymentPurpose, PaymentStatus, PortalPayment
 from loans.payments.models.settlement import (
     DifferenceAction,
@@ -33,6 +38,9 @@ __all__ = [
     "DifferenceAction",
     "DifferenceKind",
     "DifferenceState",
+    "MerchantSettlement",
+    "MerchantSettlementDay",
+    "MerchantSettlementStatus",
     "PaymentPurpose",
     "PaymentStatus",
     "PortalPayment",

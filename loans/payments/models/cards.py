@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Borrower
 
@@ -52,6 +53,8 @@ class CardBinding(models.Model):
     )
 
     class Meta:
+        verbose_name = _("card binding")
+        verbose_name_plural = _("card bindings")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(

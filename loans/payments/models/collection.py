@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from loans.fields import money_field
 from loans.payments.models.cards import CardBinding
@@ -38,6 +39,8 @@ class CollectionRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("collection run")
+        verbose_name_plural = _("collection runs")
         ordering = ["-business_date"]
 
     def __str__(self) -> str:
@@ -61,6 +64,7 @@ class AttemptCancelReason(models.TextChoices):
     AUTO_DEBIT_OFF = "AUTO_DEBIT_OFF", "Auto-debit switched off"
     LOAN_NOT_ACTIVE = "LOAN_NOT_ACTIVE", "Loan not active"
     WINDOW_CLOSED = "WINDOW_CLOSED", "Outside the day's window"
+    ACCOUNT_CLOSED = "ACCOUNT_CLOSED", "Revolving account closed"
 
 
 class CollectionAttempt(models.Model):
@@ -74,7 +78,25 @@ class CollectionAttempt(models.Model):
     """
 
     run = models.ForeignKey(CollectionRun, on_delete=models.PROTECT, related_name="attempts")
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="collection_attempts")
+    # What it collects: a loan's installments, or a revolving account's bills (then the bill
+    # whose due date started the series); exactly one of the two (a database constraint).
+    loan = models.ForeignKey(
+        Loan, null=True, blank=True, on_delete=models.PROTECT, related_name="collection_attempts"
+    )
+    account = models.ForeignKey(
+        "revolving.RevolvingAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collection_attempts",
+    )
+    statement = models.ForeignKey(
+        "revolving.Statement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collection_attempts",
+    )
     binding = models.ForeignKey(CardBinding, on_delete=models.PROTECT, related_name="attempts")
     key = models.CharField(max_length=64, unique=True)
     due_date = models.DateField()
@@ -95,6 +117,14 @@ class CollectionAttempt(models.Model):
     repayment = models.OneToOneField(
         Repayment, null=True, blank=True, on_delete=models.PROTECT, related_name="attempt"
     )
+    # A bill's success: the payment on the revolving account (one-to-one, as ``repayment``).
+    revolving_payment = models.OneToOneField(
+        "revolving.RevolvingPayment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attempt",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     queried_at = models.DateTimeField(null=True, blank=True)
@@ -108,6 +138,8 @@ class CollectionAttempt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("collection attempt")
+        verbose_name_plural = _("collection attempts")
         ordering = ["-id"]
         indexes = [
             # What is due to be sent, by chunk (the chunk task's read).
@@ -137,9 +169,24 @@ class CollectionAttempt(models.Model):
                 condition=Q(status__in=["SENDING", "PENDING"]),
                 name="attempt_one_in_flight_per_loan",
             ),
-            # Planning twice plans nothing new: one first attempt per loan and due date.
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["SENDING", "PENDING"]),
+                name="attempt_one_in_flight_per_account",
+            ),
+            # Planning twice plans nothing new: one first attempt per loan (or account) and
+            # due date.
             models.UniqueConstraint(
                 fields=["loan", "due_date", "sequence"], name="attempt_once_per_sequence"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "due_date", "sequence"],
+                name="attempt_once_per_sequence_of_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(loan__isnull=False, account__isnull=True, statement__isnull=True)
+                | Q(loan__isnull=True, account__isnull=False, statement__isnull=False),
+                name="attempt_collects_loan_or_bill",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["SENDING", "PENDING", "SUCCEEDED", "FAILED"])
@@ -161,10 +208,17 @@ class CollectionAttempt(models.Model):
                 name="attempt_repayment_only_on_success",
             ),
             models.CheckConstraint(
-                condition=Q(unapplied=False) | Q(status="SUCCEEDED", repayment__isnull=True),
+                condition=Q(revolving_payment__isnull=True)
+                | Q(status="SUCCEEDED", account__isnull=False),
+                name="attempt_revolving_payment_only_on_success",
+            ),
+            models.CheckConstraint(
+                condition=Q(unapplied=False)
+                | Q(status="SUCCEEDED", repayment__isnull=True, revolving_payment__isnull=True),
                 name="attempt_unapplied_is_success_without_repayment",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Attempt {self.key} on loan {self.loan_id}: {self.amount} ({self.status})"
+        what = f"loan {self.loan_id}" if self.loan_id else f"revolving account {self.account_id}"
+        return f"Attempt {self.key} on {what}: {self.amount} ({self.status})"

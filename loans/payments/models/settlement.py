@@ -132,6 +132,8 @@ class SettlementFile(models.Model):
     summary = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("settlement file")
+        verbose_name_plural = _("settlement files")
         ordering = ["-settlement_date", "-id"]
         constraints = [
             models.CheckConstraint(

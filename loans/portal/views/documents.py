@@ -14,12 +14,15 @@ from accounts.models import Borrower
 from loans.documents.selectors import verification_for
 from loans.documents.services import (
     SettlementCertificateRefused,
+    bill_pdf_generate,
     contract_pdf_generate,
     receipt_pdf_generate,
     settlement_pdf_generate,
 )
 from loans.portal.access import borrower_required
 from loans.portal.selectors import loan_of
+from loans.revolving.models import Statement
+from loans.revolving.selectors import revolving_account_of
 
 
 def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
@@ -61,6 +64,15 @@ def settlement_download(request: HttpRequest, loan_id: int, *, borrower: Borrowe
     except SettlementCertificateRefused as refusal:
         raise Http404 from refusal
     return pdf_response(pdf, filename=f"settlement-{loan.pk}.pdf")
+
+
+@borrower_required
+def bill_download(request: HttpRequest, statement_id: int, *, borrower: Borrower) -> HttpResponse:
+    account = revolving_account_of(borrower=borrower)
+    statement = Statement.objects.filter(account=account, pk=statement_id).first()
+    if account is None or statement is None:
+        raise Http404
+    return pdf_response(bill_pdf_generate(statement=statement), filename=f"bill-{statement.pk}.pdf")
 
 
 @never_cache

@@ -17,11 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Borrower
+from loans.calendar.selectors import business_date_current
 from loans.errors import LendingError
 from loans.portal.access import borrower_required
 from loans.portal.forms import PortalForm
 from loans.revolving.models import Order, OrderStatus, RevolvingAccount
 from loans.revolving.services.confirmation import order_from_confirm_token
+from loans.revolving.services.installments import (
+    BillInstallmentRefused,
+    PlanQuote,
+    purchase_installment_quote,
+)
 from loans.revolving.services.orders import OrderExpired, OrderOverLimit, order_capture
 
 WRONG_PASSWORD_LIMIT = 5  # tries per order and borrower; then the order must be made again
@@ -53,8 +59,18 @@ def order_confirm(request: HttpRequest, token: str, *, borrower: Borrower) -> Ht
         # Revolving interest as an annual rate (0.05% a day is 18.25%, PRODUCT §10); a
         # purchase paid in full by the due date costs nothing, but the rate is shown first.
         "apr": order.account.product.daily_rate * 365,
+        # On an installment plan (交易分期): its APR (0 when the shop pays the fees), fee and
+        # months, shown before confirming (PRODUCT §2.2).
+        "plan": _plan_quote(order) if waiting else None,
     }
     return render(request, "portal/order_confirm.html", context)
+
+
+def _plan_quote(order: Order) -> PlanQuote | None:
+    try:
+        return purchase_installment_quote(order=order, as_of=business_date_current())
+    except BillInstallmentRefused:
+        return None
 
 
 def _borrowers_order(token: str, borrower: Borrower) -> Order:

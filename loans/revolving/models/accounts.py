@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from loans.fields import ZERO, money_field
 
@@ -58,9 +59,15 @@ class RevolvingAccount(models.Model):
         max_length=8, choices=RevolvingBucket.choices, default="CURRENT", db_default="CURRENT"
     )
     last_closed_date = models.DateField(null=True, blank=True)
+    # Paid beyond what was owed, or refunded after billing beyond it (PRODUCT §10): an
+    # overpayment liability (Cr OVERPAYMENT_LIABILITY of its lines), used by the next
+    # purchases and bills, refundable on request.
+    credit_balance_amount = money_field(default=ZERO, db_default=ZERO)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("revolving account")
+        verbose_name_plural = _("revolving accounts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(statement_day__gte=1, statement_day__lte=28),
@@ -72,6 +79,10 @@ class RevolvingAccount(models.Model):
             models.CheckConstraint(
                 condition=Q(unbilled_interest_amount__gte=0) & Q(unbilled_penalty_amount__gte=0),
                 name="revolving_account_charges_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_balance_amount__gte=0),
+                name="revolving_account_credit_positive",
             ),
         ]
         indexes = [

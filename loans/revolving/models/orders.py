@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from loans.fields import ZERO, money_field
 
@@ -50,6 +51,8 @@ class Order(models.Model):
     )
 
     class Meta:
+        verbose_name = _("checkout order")
+        verbose_name_plural = _("checkout orders")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from loans.fields import money_field
 
@@ -30,6 +31,8 @@ class RevolvingPayment(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("revolving payment")
+        verbose_name_plural = _("revolving payments")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from loans.fields import rate_field
 
@@ -38,6 +39,8 @@ class RevolvingProduct(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("revolving product")
+        verbose_name_plural = _("revolving products")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from loans.fields import ZERO, money_field
 
@@ -47,9 +48,17 @@ class Statement(models.Model):
     # Failed its interest-free check (revolving principal unpaid at the close of the pay-by
     # date): bears daily interest from the next day (PRODUCT §10).
     bears_interest = models.BooleanField(default=False, db_default=False)
+    # Turned into installments (账单分期) after the cut: it left the bill's own revolving
+    # principal and the base of its minimum (PRODUCT §10); the totals above stay as issued.
+    converted_amount = money_field(default=ZERO, db_default=ZERO)
+    # Fees of merchant-subsidised plans billed on this date: owed by partners, not part of the
+    # balance (loans.domain.revolving.statement.Statement.merchant_fees).
+    merchant_fees_amount = money_field(default=ZERO, db_default=ZERO)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
         ordering = ["account", "-statement_date"]
         constraints = [
             models.UniqueConstraint(
@@ -79,7 +88,9 @@ class Statement(models.Model):
                 & Q(fees_unpaid_amount__gte=0)
                 & Q(interest_unpaid_amount__gte=0)
                 & Q(penalty_unpaid_amount__gte=0)
-                & Q(minimum_unpaid_amount__gte=0),
+                & Q(minimum_unpaid_amount__gte=0)
+                & Q(converted_amount__gte=0)
+                & Q(merchant_fees_amount__gte=0),
                 name="statement_unpaid_within_billed",
             ),
         ]

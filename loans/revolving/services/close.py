@@ -6,7 +6,8 @@ account), once the accounts it cuts or charges are locked in id order (as a paym
 account, so a payment is either before the night or after it):
 
 1. The bills of D are cut (``statements_cut``): they take the interest and penalty charged
-   since the last cut.
+   since the last cut. An account cut with a credit balance uses it on what it owes now
+   (``credit_balance_use``, one by one: credit balances are rare).
 2. Interest-free check at the close of a bill's pay-by date: if any of its own revolving
    principal is unpaid, round(unpaid * daily rate * days from the statement date through the
    due date, both counted) + one daily amount for each day after the due date through the
@@ -39,6 +40,8 @@ from django.db import connection
 
 from loans.events.services.outbox import outbox_events_insert_select
 from loans.ledger.models import AccountCode, EntryType, JournalEntry
+from loans.revolving.models import RevolvingAccount
+from loans.revolving.services.payments import credit_balance_use
 from loans.revolving.services.statements import statements_cut
 
 logger = logging.getLogger(__name__)
@@ -176,6 +179,7 @@ def revolving_day_close(*, business_date: date) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(_LOCK, params)
     bills = statements_cut(statement_date=business_date)
+    credits = _credits_use(business_date)
     with connection.cursor() as cursor:
         for sql in (_ACCOUNTS, _BILLS, _CHARGES):
             cursor.execute(sql, params)
@@ -223,6 +227,7 @@ def revolving_day_close(*, business_date: date) -> dict[str, Any]:
         )
     return {
         "revolving_bills": bills,
+        "revolving_credits_used": credits,
         "revolving_accounts_charged": int(closed),
         "revolving_interest_checks": checked,
         "revolving_interest": f"{Decimal(interest):.2f}",
@@ -230,6 +235,28 @@ def revolving_day_close(*, business_date: date) -> dict[str, Any]:
         "revolving_newly_overdue": int(newly_overdue),
         "revolving_past_due": int(past_due),
     }
+
+
+# The accounts whose credit balance the bills of D can use (the domain's ``credit_apply`` after
+# the cut): a credit balance is rare (a payment above what was owed, a refund after billing),
+# so these few are taken one by one, under the night's lock.
+_CREDITS = """
+SELECT a.id FROM revolving_revolvingaccount a
+WHERE a.credit_balance_amount > 0 AND a.status = 'ACTIVE'
+  AND EXISTS (SELECT 1 FROM revolving_statement s
+              WHERE s.account_id = a.id AND s.statement_date = %(day)s)
+ORDER BY a.id
+"""
+
+
+def _credits_use(business_date: date) -> int:
+    """Use the credit balance of each account cut on ``business_date`` that has one."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CREDITS, {"day": business_date})
+        ids = [row[0] for row in cursor.fetchall()]
+    for account in RevolvingAccount.objects.filter(pk__in=ids).select_related("credit_line"):
+        credit_balance_use(account, as_of=business_date)
+    return len(ids)
 
 
 def _post(

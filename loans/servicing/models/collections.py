@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from loans.fields import ZERO, money_field
 from loans.servicing.models.loans import Loan
@@ -29,6 +30,8 @@ class CollectionAssignment(models.Model):
     assigned_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("collection assignment")
+        verbose_name_plural = _("collection assignments")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_collectionassignment"
         indexes = [models.Index(fields=["agent", "loan"])]
@@ -56,6 +59,8 @@ class ContactNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("contact note")
+        verbose_name_plural = _("contact notes")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_contactnote"
         ordering = ["-id"]
@@ -97,11 +102,11 @@ class PromiseToPay(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("promise to pay")
+        verbose_name_plural = _("promises to pay")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_promisetopay"
         ordering = ["-id"]
-        verbose_name = "promise to pay"
-        verbose_name_plural = "promises to pay"
         indexes = [
             models.Index(
                 fields=["promised_date"],

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Borrower
 from loans.fields import ZERO, money_field, rate_field
@@ -50,6 +51,8 @@ class CreditLine(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("credit line")
+        verbose_name_plural = _("credit lines")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_creditline"
         constraints = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from loans.servicing.models.loans import Loan
 
@@ -30,6 +31,8 @@ class LoanEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("loan event")
+        verbose_name_plural = _("loan events")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_loanevent"
         ordering = ["id"]

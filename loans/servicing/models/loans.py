@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Borrower, Partner
 from loans.domain.delinquency import Bucket
@@ -94,6 +95,8 @@ class Loan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = gettext_lazy("loan")
+        verbose_name_plural = gettext_lazy("loans")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_loan"
         ordering = ["-id"]
@@ -205,6 +208,8 @@ class Installment(models.Model):
     paid_date = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("installment")
+        verbose_name_plural = gettext_lazy("installments")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_installment"
         ordering = ["loan", "number"]
@@ -316,6 +321,8 @@ class Repayment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = gettext_lazy("repayment")
+        verbose_name_plural = gettext_lazy("repayments")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_repayment"
         ordering = ["value_date", "id"]

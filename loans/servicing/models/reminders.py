@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from loans.servicing.models.loans import Installment, Loan
 
@@ -78,6 +79,8 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         # The table kept its name when the model moved here from the loans app (issue #8).
         db_table = "loans_reminder"
         ordering = ["id"]

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import F
 
 from loans.domain.accrual import interest_before_from
 from loans.servicing.models import Installment, Loan
@@ -47,15 +46,34 @@ class Change:
 
 
 def changes_apply(*, loan: Loan, changes: Iterable[Change]) -> None:
-    """Apply the changes with one UPDATE per installment touched."""
+    """Apply the changes with one UPDATE of every installment touched (plain SQL: every
+    repayment runs it, and the ORM took longer to compile it than PostgreSQL to run it)."""
     grouped: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for change in changes:
         if change.delta:
             grouped[change.number][change.field] += change.delta
-    for number, fields in grouped.items():
-        Installment.objects.filter(loan=loan, number=number).update(
-            **{field: F(field) + delta for field, delta in fields.items()}
+    if not grouped:
+        return
+    fields = sorted({field for moved in grouped.values() for field in moved})
+    unknown = set(fields) - _AMOUNT_COLUMNS
+    if unknown:
+        raise ValueError(f"Not an installment amount: {sorted(unknown)}")
+    numbers = list(grouped)
+    arrays = [[grouped[n].get(field, Decimal(0)) for n in numbers] for field in fields]
+    assignments = ", ".join(f'"{f}" = i."{f}" + v."{f}"' for f in fields)
+    unnest = ", ".join(["%s::int[]", *["%s::numeric[]"] * len(fields)])
+    names = ", ".join(["number", *(f'"{f}"' for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE loans_installment i SET {assignments} "  # noqa: S608 - checked column names
+            f"FROM unnest({unnest}) AS v({names}) WHERE i.loan_id = %s AND i.number = v.number",
+            [numbers, *arrays, loan.pk],
         )
+
+
+_AMOUNT_COLUMNS = frozenset(
+    f.column for f in Installment._meta.concrete_fields if f.column.endswith("_amount")
+)
 
 
 # Settled installments get ``paid_date``, unsettled ones lose it; rows that agree are left

@@ -48,6 +48,14 @@ SCOPES = {
     ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:write"],
     ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account/statements"): ["orders:read"],
     ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account/payments"): ["repayments"],
+    ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account/bill-installments/quote"): [
+        "orders:read"
+    ],
+    ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account/bill-installments"): [
+        "orders:write"
+    ],
+    ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account/plans"): ["orders:read"],
+    ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account/credit-refunds"): ["repayments"],
     ("GET", "/api/v1/orders"): ["orders:read"],
     ("POST", "/api/v1/orders"): ["orders:write"],
     ("GET", "/api/v1/orders/{order_id}"): ["orders:read"],

@@ -10,12 +10,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import COLLECTIONS_AGENT
+from loans.backoffice.models import OverdueLoan
 from loans.backoffice.worklist import NextAction, loan_collections_state
 from loans.servicing.models import ContactChannel, Installment, Loan, PromiseOutcome, PromiseToPay
 from loans.servicing.services.collections_desk import (
@@ -124,6 +126,25 @@ def test_rows_are_sorted_by_priority_and_show_what_collections_knows(staff, case
         "Wait for the promised payment",
     ]
     assert _cells(html, "bucket_label")[-1] == "M2 (31-60 days)"
+
+
+def test_pages_keep_the_priority_order_across_the_tiers(staff, cases, monkeypatch):
+    """Pages are read tier by tier through the index (``worklist_slice``), not by sorting every
+    overdue loan: two rows a page cross from "follow up" to "work" and from "work" to
+    "waiting", and together they are the one-page order."""
+    client = client_for(staff[COLLECTIONS_AGENT])
+    whole = _rows(client.get(WORKLIST))
+    monkeypatch.setattr(admin.site._registry[OverdueLoan], "list_per_page", 2)
+
+    paged = [pk for page in (1, 2, 3) for pk in _rows(client.get(WORKLIST, {"p": str(page)}))]
+    bucket_m1 = [
+        pk
+        for page in (1, 2, 3)
+        for pk in _rows(client.get(WORKLIST, {"p": str(page), "bucket__exact": "M1"}))
+    ]
+
+    assert paged == whole
+    assert bucket_m1 == [pk for pk in whole if pk != cases["promise_later"].pk]
 
 
 def test_the_bucket_filter_offers_only_overdue_buckets(staff, cases):

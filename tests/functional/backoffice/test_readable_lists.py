@@ -133,3 +133,28 @@ def test_the_officers_loan_page_formats_money_rates_and_states(
     assert f"<span>{loan.apr}</span>" not in shown
     assert "<td>10000.00</td>" not in shown
     assert "EQUAL_INSTALLMENT" not in shown
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "en",
+            ["¥25,000.00", "Equal installments", "Overdue installments: penalty, fee"],
+        ),
+        ("zh-hans", ["¥25,000.00", "等额本息", "逾期的期次: 罚息, 费用"]),
+    ],
+)
+def test_the_loans_all_fields_page_reads_like_the_lists(
+    world: World, language: str, texts: list[str]
+):
+    """The change page's read-only fields (issue #23): money, rates, labels, no JSON."""
+    admin_client = client_as(staff_member("boss", ADMINISTRATOR), language)
+    loan = world.pending_loan
+
+    shown = page(admin_client, f"/admin/servicing/loan/{loan.pk}/change/")
+
+    assert [text in shown for text in texts] == [True] * len(texts)
+    assert percent(loan.annual_rate) in shown
+    for raw in ["25000.00", str(loan.annual_rate), "EQUAL_INSTALLMENT", '"scope"', "DUE_TODAY"]:
+        assert raw not in shown

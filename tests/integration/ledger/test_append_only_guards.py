@@ -49,6 +49,8 @@ GUARD_TRIGGERS = {
     ("loans_journalentry", "journal_entry_has_lines"),
     ("loans_journalentry", "journal_entry_no_truncate"),
     ("loans_journalentry", "journal_entry_period_open"),  # closed accounting periods (#19)
+    ("loans_journalentry", "journal_entry_unique"),  # keys across partitions (#20)
+    ("loans_journalentry", "journal_entry_claims_truncate"),  # emptied with the journal (#20)
     ("loans_journalline", "journal_line_append_only"),
     ("loans_journalline", "journal_line_balanced"),
     ("loans_journalline", "journal_line_no_truncate"),

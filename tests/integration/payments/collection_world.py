@@ -13,6 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from accounts import crypto
+from accounts.models import Borrower
 from loans.calendar.models import BusinessDate
 from loans.payments.card_bindings import CardConsent, card_binding_create
 from loans.payments.fake_gateway import FakeGateway
@@ -57,6 +58,13 @@ def bound_loan(*, drawn: date = DRAWN, **script: object) -> Bound:
     """Draw a loan and bind a card of its borrower's, scripted with ``script`` (FakeCard)."""
     borrower = borrower_with_line()
     loan = draw(borrower, as_of=drawn)
+    binding, card = card_bind(borrower, **script)
+    business_date_set(DUE)
+    return Bound(loan=loan, binding=binding, card=card)
+
+
+def card_bind(borrower: Borrower, **script: object) -> tuple[CardBinding, str]:
+    """Bind a card of the borrower's through the real service, scripted with ``script``."""
     card = make_bank_card(number=900_000 + borrower.pk)
     FakeGateway.script(card, **script)
     binding = card_binding_create(
@@ -67,5 +75,4 @@ def bound_loan(*, drawn: date = DRAWN, **script: object) -> Bound:
         consent=CONSENT,
         channel=CardBindingChannel.PORTAL,
     )
-    business_date_set(DUE)
-    return Bound(loan=loan, binding=binding, card=card)
+    return binding, card

@@ -115,7 +115,9 @@ def test_workers_killed_mid_charge_debit_each_key_once_and_post_each_debit_once(
     attempts = {a.key: a for a in CollectionAttempt.objects.select_related("repayment")}
     debited: defaultdict[int, Decimal] = defaultdict(Decimal)
     for debit in debits:
-        debited[attempts[debit.key].loan_id] += debit.amount
+        loan_id = attempts[debit.key].loan_id
+        assert loan_id is not None  # only loans are due in this run
+        debited[loan_id] += debit.amount
     overdrawn = {
         loan: (amount, owed[loan]) for loan, amount in debited.items() if amount > owed[loan]
     }

@@ -221,5 +221,7 @@ def _assert_money_taken_is_money_posted_once(owed: dict[int, Decimal]) -> None:
 
     per_loan: defaultdict[int, Decimal] = defaultdict(Decimal)
     for key, amount in debited.items():
-        per_loan[attempts[key].loan_id] += amount
+        loan_id = attempts[key].loan_id
+        assert loan_id is not None  # only loans are due in these scripts
+        per_loan[loan_id] += amount
     assert {k: v for k, v in per_loan.items() if v > owed[k]} == {}, "a loan debited too much"

@@ -203,3 +203,91 @@ def test_the_database_refuses_to_rewrite_a_kept_run_or_record(book):
         with pytest.raises(IntegrityError, match="bureau exports are kept"), transaction.atomic():
             change()
     assert BureauRun.objects.get().records_count == 2
+
+
+def _valid_identity() -> str:
+    from accounts.validators import id_number_check_character
+
+    first_17 = "11010119900307123"
+    return first_17 + id_number_check_character(first_17)
+
+
+def test_a_reject_whose_data_is_fixed_is_sent_by_the_next_run(book, bureau_dir):
+    first = bureau_export(month=FEBRUARY, today=TODAY)
+    assert first.run.rejects_count == 2
+    # The officer corrects the bad number; the unreadable one stays as it is.
+    number = _valid_identity()
+    Borrower.objects.filter(pk=book["bad_id"].borrower_id).update(
+        id_number_ciphertext=crypto.encrypt(number)
+    )
+
+    out = StringIO()
+    call_command("bureau_export", "--month", "2027-02", stdout=out, stderr=StringIO())
+
+    again = BureauRun.objects.latest("id")
+    assert again.kind == "CORRECTIONS"
+    [line] = _lines(bureau_dir / again.file_name)
+    assert (line["RecordType"], line["Month"], line["AcctCode"], line["IDNum"]) == (
+        "BASE",
+        "2027-02",
+        f"LP{book['bad_id'].pk:012d}",
+        number,
+    )
+    assert (again.records_count, again.corrections_count, again.rejects_count) == (1, 0, 1)
+    text = out.getvalue()
+    assert "1 earlier rejects sent" in text
+    assert f"reject: loan {book['unreadable'].pk} 2027-02 BASE IDENTITY_UNREADABLE" in text
+    assert not personal_data_in(text)
+    # Sent once: the next run tries only the one still rejected.
+    third = bureau_export(month=FEBRUARY, today=TODAY)
+    assert (third.run.records_count, third.run.rejects_count, third.resent) == (0, 1, 0)
+    assert third.path.read_bytes() == b""
+
+
+def _domain_figures(loan: Loan, month: Month) -> tuple[str, str, int, str]:
+    """The domain's status, string, overdue terms and amount due of ``month``, from the rows."""
+    from loans.domain.bureau import AccountFacts, InstallmentFacts, month_figures
+
+    loan.refresh_from_db()
+    rows = [
+        InstallmentFacts(
+            due_date=row.due_date,
+            paid_date=row.paid_date,
+            amount=row.principal_amount + row.interest_amount + row.fee_amount,
+        )
+        for row in loan.installments.order_by("number")
+    ]
+    closed = loan.closed_date if loan.closed_date and loan.closed_date <= month.last_day else None
+    assert loan.disbursed_date is not None
+    account = AccountFacts(
+        opened=loan.disbursed_date, closed=closed, written_off=False, installments=rows
+    )
+    figures = month_figures(account, month)
+    return figures.status, figures.history, figures.overdue_terms, f"{figures.amount_due:.2f}"
+
+
+def test_a_loan_paid_off_in_the_month_is_closed_with_nothing_overdue():
+    from loans.servicing.selectors import loan_payoff_quote
+
+    business_date_set(DRAW_DATE)
+    paid_off, late = draw(principal="6000.00", term=6), draw(principal="6000.00", term=6)
+    close_through(DRAW_DATE, date(2027, 2, 9))
+    quote = loan_payoff_quote(loan=paid_off, as_of=date(2027, 2, 10))
+    pay(paid_off, quote.total, date(2027, 2, 10), as_of=date(2027, 2, 10))
+    close_through(date(2027, 2, 10), date(2027, 2, 28))
+
+    lines = _by_loan(_lines(bureau_export(month=FEBRUARY, today=TODAY).path))
+
+    closed, owing = lines[paid_off.pk], lines[late.pk]
+    assert (closed["RpyStatus"], closed["RpyStatus24"], closed["AcctBal"]) == ("C", "*C", "0.00")
+    assert (closed["OverdPrd"], closed["TotOverd"], closed["ActRpyAmt"]) == (
+        0,
+        "0.00",
+        f"{quote.total:.2f}",
+    )
+    for loan in (paid_off, late):
+        line = lines[loan.pk]
+        assert (line["RpyStatus"], line["RpyStatus24"], line["OverdPrd"], line["CurRpyAmt"]) == (
+            _domain_figures(loan, FEBRUARY)
+        )
+    assert owing["RpyStatus24"] == "*1"

@@ -1,7 +1,7 @@
 """Payments on a revolving account (issue #18, PRODUCT §10): allocated by the domain's order
 (the unpaid minimum, oldest bill first; billed principal; then purchases not billed yet),
 written back to the bills and purchases, the limit restored by the principal paid, posted once
-per reference; more than is owed is refused and nothing changes."""
+per reference; more than is owed is the credit balance."""
 
 from __future__ import annotations
 
@@ -120,11 +120,22 @@ def test_paying_the_bill_and_more_pays_the_unbilled_purchase_and_the_next_bill_s
     assert_books_reconcile()
 
 
-def test_more_than_is_owed_is_refused_and_nothing_changes(billed) -> None:
+def test_more_than_is_owed_becomes_the_credit_balance(billed) -> None:
+    payment, _ = pay(billed, "1700.01")
+
+    billed.account.refresh_from_db()
+    assert billed.account.credit_balance_amount == Decimal("0.01")
+    assert standing(billed)["principal"] == Decimal("0.00")
+    lines = JournalLine.objects.filter(entry=payment.entry, account="OVERPAYMENT_LIABILITY")
+    assert [line.amount for line in lines] == [Decimal("-0.01")]
+    assert_books_reconcile()
+
+
+def test_a_payment_not_in_whole_fen_is_refused_and_nothing_changes(billed) -> None:
     before = standing(billed)
 
-    with pytest.raises(RevolvingPaymentRefused, match=r"more than the 1700\.00 owed"):
-        pay(billed, "1700.01")
+    with pytest.raises(RevolvingPaymentRefused, match="whole fen"):
+        pay(billed, "100.001")
 
     assert standing(billed) == before
 

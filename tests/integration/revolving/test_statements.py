@@ -14,7 +14,7 @@ from loans.cob.models import CobChunk
 from loans.cob.services.runs import cob_chunk_process, cob_run_finish, cob_run_open
 from loans.revolving.models import Order, Statement
 from loans.revolving.services.orders import order_capture
-from loans.revolving.services.refunds import OrderNotRefunded, order_refund
+from loans.revolving.services.refunds import order_refund
 from loans.revolving.services.statements import statements_cut
 from tests.integration.books import assert_books_reconcile
 from tests.integration.revolving.world import Shop, shop_with_account
@@ -112,23 +112,6 @@ def test_an_account_of_another_day_or_owing_nothing_gets_no_bill() -> None:
     assert statements_cut(statement_date=date(2027, 4, 5)) == 0
 
     assert not Statement.objects.exists()
-
-
-def test_a_billed_purchase_cannot_be_refunded_yet_and_nothing_changes() -> None:
-    shop = shop_with_account(statement_day=5)
-    order = bought(shop, date(2027, 3, 20), "1000.00", 1)
-    statements_cut(statement_date=date(2027, 4, 5))
-
-    with pytest.raises(OrderNotRefunded, match="on a bill already"):
-        order_refund(
-            order_id=order.pk,
-            merchant_refund_id="RF-1",
-            amount=Decimal("10.00"),
-            now=datetime(2027, 4, 6, tzinfo=UTC),
-        )
-
-    order.refresh_from_db()
-    assert order.refunded_amount == Decimal("0.00")
 
 
 def test_close_of_business_cuts_the_bills_of_its_date() -> None:

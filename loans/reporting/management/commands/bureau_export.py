@@ -1,4 +1,4 @@
-"""`python manage.py bureau_export --month YYYY-MM [--chunk-size N]` (PRODUCT §13, issue #19).
+"""`python manage.py bureau_export --month YYYY-MM [--chunk-size N] [--workers N]` (§13, #19).
 
 Writes the month's credit-bureau records (or, when the month was exported before, only the
 corrections since) to a new file under LENDPORTAL_BUREAU_DIR, keeps the run, and lists its
@@ -26,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, help="loans per statement"
         )
+        parser.add_argument(
+            "--workers", type=int, default=1, help="processes working out the month's records"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -34,10 +37,15 @@ class Command(BaseCommand):
             raise CommandError(f"--month is YYYY-MM, got {options['month']!r}.") from None
         if options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1.")
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1.")
         began = time.perf_counter()
         try:
             result = bureau_export(
-                month=month, chunk_size=options["chunk_size"], on_progress=self._progress
+                month=month,
+                chunk_size=options["chunk_size"],
+                on_progress=self._progress,
+                workers=options["workers"],
             )
         except LendingError as error:
             raise CommandError(str(error)) from None
@@ -48,6 +56,8 @@ class Command(BaseCommand):
             f"in {time.perf_counter() - began:.1f} s."
         )
         self.stdout.write(f"  file {result.path} sha256 {run.file_sha256}")
+        if result.resent:
+            self.stdout.write(f"  {result.resent:,} earlier rejects sent")
         for reject in result.rejects:
             self.stdout.write(
                 f"  reject: loan {reject.loan_id} {reject.month:%Y-%m} {reject.kind} "
