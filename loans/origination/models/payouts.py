@@ -79,4 +79,5 @@ class Payout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Payout of loan {self.loan_id} ({self.status})"
+        status = _(str(self.get_status_display()))  # the label, translated (#23)
+        return _("Payout of loan %(loan)s (%(status)s)") % {"loan": self.loan_id, "status": status}

@@ -79,7 +79,12 @@ class CreditLine(models.Model):
         permissions = [("unfreeze_creditline", "Can unfreeze a credit line")]
 
     def __str__(self) -> str:
-        return f"Credit line of {self.borrower_id}: {self.used_amount}/{self.limit_amount}"
+        # As the back office titles it (#23): money as ¥1,000.00, in the reader's language.
+        return _("Credit line of borrower %(borrower)s: %(used)s used of a %(limit)s limit") % {
+            "borrower": self.borrower_id,
+            "used": f"¥{self.used_amount:,.2f}",
+            "limit": f"¥{self.limit_amount:,.2f}",
+        }
 
     @property
     def available_amount(self) -> Decimal:

@@ -267,7 +267,11 @@ class Installment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Loan {self.loan_id} #{self.number} due {self.due_date}"
+        return _("Loan %(loan)s, installment %(number)s, due %(date)s") % {
+            "loan": self.loan_id,
+            "number": self.number,
+            "date": self.due_date.isoformat(),
+        }
 
     @property
     def total_amount(self) -> Decimal:
