@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -19,10 +21,16 @@ class User(AbstractUser):
     accounts.adapter.AccountAdapter; ``phone_verified`` turns true once an SMS code was entered.
     """
 
-    phone_ciphertext = models.TextField(blank=True, editable=False)
-    phone_digest = models.CharField(max_length=64, blank=True, editable=False)
-    phone_masked = models.CharField(max_length=11, blank=True, editable=False)
-    phone_verified = models.BooleanField(default=False)
+    phone_ciphertext = models.TextField(
+        blank=True, editable=False, verbose_name=_("phone (encrypted)")
+    )
+    phone_digest = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("phone (digest)")
+    )
+    phone_masked = models.CharField(
+        max_length=11, blank=True, editable=False, verbose_name=_("phone (masked)")
+    )
+    phone_verified = models.BooleanField(default=False, verbose_name=_("phone verified"))
 
     class Meta:
         verbose_name = _("user")
@@ -44,10 +52,10 @@ class User(AbstractUser):
 class Partner(models.Model):
     """A partner app (a shop, a phone maker's wallet) that brings borrowers through the API."""
 
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    code = models.SlugField(max_length=40, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # The partner API's OAuth2 client (client credentials), and the scopes it may ask for.
     oauth_application = models.OneToOneField(
         settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
@@ -55,13 +63,35 @@ class Partner(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="partner",
+        verbose_name=_("OAuth application"),
     )
-    api_scopes = models.JSONField(default=list, blank=True)
+    api_scopes = models.JSONField(default=list, blank=True, verbose_name=_("API scopes"))
+    # The platform's discount on each purchase captured at the partner's checkout (PRODUCT §10
+    # "minus any merchant fee"), a fraction like the other rates (0.006000 is 0.60%). Read when a
+    # business date is settled (loans.payments.merchant_settlement): a change applies from the
+    # first date not settled yet, never to a settled one.
+    merchant_fee_rate = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        default=Decimal("0"),
+        verbose_name=_("merchant fee rate"),
+        help_text=_(
+            "The share of each purchase the platform keeps, deducted from the partner's "
+            "settlement; a refund gives it back in proportion. A change applies from the first "
+            "business date not settled yet."
+        ),
+    )
 
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merchant_fee_rate__gte=0) & Q(merchant_fee_rate__lt=Decimal("0.1")),
+                name="partner_merchant_fee_rate_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -84,32 +114,68 @@ class Borrower(models.Model):
     """
 
     user = models.OneToOneField(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="borrower"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="borrower",
+        verbose_name=_("user"),
     )
     partner = models.ForeignKey(
-        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="borrowers"
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="borrowers",
+        verbose_name=_("partner"),
     )
-    external_id = models.CharField(max_length=64, blank=True)
-    full_name = models.CharField(max_length=30)
-    id_number_ciphertext = models.TextField(editable=False)
-    id_number_digest = models.CharField(max_length=64, editable=False, db_index=True)
-    id_number_masked = models.CharField(max_length=18, editable=False)
-    mobile_ciphertext = models.TextField(editable=False)
-    mobile_digest = models.CharField(max_length=64, editable=False, db_index=True)
-    mobile_masked = models.CharField(max_length=11, editable=False)
-    email = models.EmailField(blank=True)
-    bank_card_ciphertext = models.TextField(editable=False)
-    bank_card_digest = models.CharField(max_length=64, editable=False, db_index=True)
-    bank_card_masked = models.CharField(max_length=19, editable=False)
-    monthly_income_amount = models.DecimalField(max_digits=12, decimal_places=2)
-    employment_months = models.PositiveIntegerField()
-    monthly_debt_payments_amount = models.DecimalField(max_digits=12, decimal_places=2)
-    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ZH_HANS)
-    credit_check_consent_at = models.DateTimeField(null=True, blank=True)
-    privacy_notice_version = models.CharField(max_length=16, blank=True)
-    privacy_consent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    external_id = models.CharField(max_length=64, blank=True, verbose_name=_("external ID"))
+    full_name = models.CharField(max_length=30, verbose_name=_("full name"))
+    id_number_ciphertext = models.TextField(
+        editable=False, verbose_name=_("identity number (encrypted)")
+    )
+    id_number_digest = models.CharField(
+        max_length=64, editable=False, db_index=True, verbose_name=_("identity number (digest)")
+    )
+    id_number_masked = models.CharField(
+        max_length=18, editable=False, verbose_name=_("identity number (masked)")
+    )
+    mobile_ciphertext = models.TextField(editable=False, verbose_name=_("mobile (encrypted)"))
+    mobile_digest = models.CharField(
+        max_length=64, editable=False, db_index=True, verbose_name=_("mobile (digest)")
+    )
+    mobile_masked = models.CharField(
+        max_length=11, editable=False, verbose_name=_("mobile (masked)")
+    )
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    bank_card_ciphertext = models.TextField(editable=False, verbose_name=_("bank card (encrypted)"))
+    bank_card_digest = models.CharField(
+        max_length=64, editable=False, db_index=True, verbose_name=_("bank card (digest)")
+    )
+    bank_card_masked = models.CharField(
+        max_length=19, editable=False, verbose_name=_("bank card (masked)")
+    )
+    monthly_income_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, verbose_name=_("monthly income")
+    )
+    employment_months = models.PositiveIntegerField(verbose_name=_("months employed"))
+    monthly_debt_payments_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, verbose_name=_("monthly debt payments")
+    )
+    language = models.CharField(
+        max_length=8, choices=Language.choices, default=Language.ZH_HANS, verbose_name=_("language")
+    )
+    credit_check_consent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("credit check consent at")
+    )
+    privacy_notice_version = models.CharField(
+        max_length=16, blank=True, verbose_name=_("privacy notice version")
+    )
+    privacy_consent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("privacy consent at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("borrower")
@@ -147,14 +213,19 @@ class AuditEvent(models.Model):
     changed field names, reason codes): never a name, identity number, card or mobile in clear.
     """
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("at"))
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        verbose_name=_("actor"),
     )
-    action = models.CharField(max_length=64, db_index=True)
-    target_type = models.CharField(max_length=64)
-    target_id = models.CharField(max_length=64)
-    details = models.JSONField(default=dict, blank=True)
+    action = models.CharField(max_length=64, db_index=True, verbose_name=_("operation"))
+    target_type = models.CharField(max_length=64, verbose_name=_("target type"))
+    target_id = models.CharField(max_length=64, verbose_name=_("target ID"))
+    details = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
 
     class Meta:
         verbose_name = _("audit event")

@@ -9,7 +9,7 @@ order, which ``from_db`` needs when only some fields are read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -46,3 +46,25 @@ def _converters(
     by_name = {f.attname: f for f in model._meta.concrete_fields}
     found = [(i, by_name[name].get_db_converters(connection)) for i, name in enumerate(names)]  # type: ignore[attr-defined]  # not in django-stubs
     return [(i, converters) for i, converters in found if converters]
+
+
+def keyset_batches[T](
+    sql: str, params: dict[str, Any], build: Callable[[Sequence[Any]], T], *, chunk_size: int
+) -> Iterator[list[T]]:
+    """Run ``sql`` a page at a time, keyed by its first column; yield each page's rows built.
+
+    ``sql`` reads the rows after ``%(after)s`` (the last key of the page before; ``params`` may
+    set the first) ordered by that key, at most ``%(limit)s`` of them: a long export holds no
+    cursor open between pages, and each page starts at an index probe.
+    """
+    params = {"after": 0, **params, "limit": chunk_size}
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        yield [build(row) for row in rows]
+        if len(rows) < chunk_size:
+            return
+        params["after"] = rows[-1][0]

@@ -19,6 +19,12 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# The test databases are thrown away, so their commits need not wait for the disk: without the
+# wait a test run is about a third shorter on this kind of machine (a commit's fsync takes 1-3 ms
+# here). PGOPTIONS reaches every libpq connection of this process and of the workers and commands
+# the tests start; visibility and locking are unchanged, only a server crash could lose a commit.
+os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} -c synchronous_commit=off".strip()
+
 
 @pytest.fixture(autouse=True)
 def _messages_in_english():

@@ -445,6 +445,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "loans.api.webhooks_schema.webhooks_as_extension",
+        # No back-office field labels as titles (loans.api.schema.field_titles_drop).
+        "loans.api.schema.field_titles_drop",
     ],
 }
 

@@ -15,14 +15,18 @@ class IdempotencyRecord(models.Model):
     its effect or not at all; kept at least 24 hours (``idempotency_records_purge``).
     """
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    request_method = models.CharField(max_length=8)
-    request_path = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    key = models.CharField(max_length=255, verbose_name=_("idempotency key"))
+    request_method = models.CharField(max_length=8, verbose_name=_("request method"))
+    request_path = models.CharField(max_length=255, verbose_name=_("request path"))
+    request_hash = models.CharField(max_length=64, verbose_name=_("request hash"))
+    response_status = models.PositiveSmallIntegerField(verbose_name=_("response status"))
+    response_body = models.JSONField(verbose_name=_("response body"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("idempotency record")

@@ -176,3 +176,20 @@ def _refusal_example(refusal: Refusal) -> OpenApiExample:
     return OpenApiExample(
         refusal.name, value=refusal.body, response_only=True, status_codes=[str(refusal.status)]
     )
+
+
+def field_titles_drop(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """Postprocessing hook: no ``title`` on the schema's fields and query parameters.
+
+    drf-spectacular titles a field with its model field's label, which is the back office's
+    wording in the language the schema happens to be generated in (Chinese by default); a
+    partner reads the field's name, type and description, the same in every generation.
+    """
+    for component in result.get("components", {}).get("schemas", {}).values():
+        for field in component.get("properties", {}).values():
+            field.pop("title", None)
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                parameter.get("schema", {}).pop("title", None)
+    return result

@@ -55,9 +55,14 @@ class ApprovalRequest(models.Model):
     same loan (or product) and kind.
     """
 
-    kind = models.CharField(max_length=20, choices=ApprovalKind.choices)
+    kind = models.CharField(max_length=20, choices=ApprovalKind.choices, verbose_name=_("kind"))
     loan = models.ForeignKey(
-        Loan, null=True, blank=True, on_delete=models.PROTECT, related_name="approval_requests"
+        Loan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approval_requests",
+        verbose_name=_("loan"),
     )
     product = models.ForeignKey(
         LoanProduct,
@@ -65,21 +70,33 @@ class ApprovalRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="approval_requests",
+        verbose_name=_("product"),
     )
-    payload = models.JSONField(default=dict, blank=True)
+    payload = models.JSONField(default=dict, blank=True, verbose_name=_("payload"))
     status = models.CharField(
-        max_length=8, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+        max_length=8,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.PENDING,
+        verbose_name=_("status"),
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decision_note = models.TextField(blank=True, verbose_name=_("decision note"))
 
     class Meta:
         verbose_name = _("approval request")

@@ -81,6 +81,13 @@ CODE_LABELS: dict[str, Promise] = {
     "DEBT_TO_INCOME": _("Debt to income"),
     "LOANS_PAID_OFF": _("Loans paid off"),
     "REPAYMENT_RECORD": _("Repayment record"),
+    # a revolving payment's allocation: the parts it paid and the steps of PRODUCT §10
+    "FEES": _("fees"),
+    "INSTALLMENT_PRINCIPAL": _("installment principal"),
+    "REVOLVING_PRINCIPAL": _("revolving principal"),
+    "MINIMUM": _("minimum payment"),
+    "INSTALLMENTS": _("billed installments"),
+    "UNBILLED_PURCHASES": _("Unbilled purchases"),
     # what a partial prepayment keeps
     "SHORTEN_TERM": _("Shorten the term"),
     "LOWER_INSTALLMENT": _("Lower the installment"),
@@ -176,9 +183,23 @@ def _mapping(value: dict[str, Any]) -> str:
         )
     if {"amount", "number", "component"} <= set(value):  # a part of a repayment
         return f"#{value['number']} {code_label(value['component'])} {_text(value['amount'])}"
+    if {"part", "step", "amount"} <= set(value):  # a line of a revolving payment's allocation
+        return _revolving_part(value)
     if "parts" in value:  # a repayment's allocation; "changes" repeats it field by field
         return json_readable(value["parts"])
     return ", ".join(f"{key_label(key)}: {json_readable(item)}" for key, item in value.items())
+
+
+def _revolving_part(value: dict[str, Any]) -> str:
+    """ "Bill of 17 Oct: fees ¥27.00 (minimum payment)"; an unbilled purchase by its number."""
+    if value.get("statement_date"):
+        where = gettext("Bill of %(date)s") % {"date": value["statement_date"]}
+    elif value.get("purchase_id"):
+        where = gettext("Purchase %(order)s") % {"order": value["purchase_id"]}
+    else:
+        where = gettext("Not billed")
+    part = code_label(value["part"])
+    return f"{where}: {part} {_text(value['amount'])} ({code_label(value['step'])})"
 
 
 def key_label(key: str) -> str:

@@ -12,7 +12,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", admin.site.admin_view(portfolio_view), name="portfolio"),
     path("portfolio.csv", admin.site.admin_view(portfolio_csv_view), name="portfolio_csv"),
-    # The report pages of PRODUCT §13 (issue #19; loans/backoffice/reports.py)
+    # The report pages of PRODUCT §13 (issue #19; the package loans/backoffice/reports/)
     path("reports/", admin.site.admin_view(reports.reports_index_view), name="reports"),
     path("reports/<slug:slug>/", admin.site.admin_view(reports.report_view), name="report"),
     path(

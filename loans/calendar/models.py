@@ -16,9 +16,9 @@ class BusinessDate(models.Model):
     moves it forward one date at a time.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    current_date = models.DateField()
-    updated_at = models.DateTimeField(auto_now=True)
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, verbose_name=_("ID"))
+    current_date = models.DateField(verbose_name=_("current date"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("business date")
@@ -46,11 +46,12 @@ WORKING_KINDS = (DayKind.WORKDAY, DayKind.MAKEUP_WORKDAY)
 class CalendarYear(models.Model):
     """A year of the working calendar as loaded by ``calendar_load`` (PRODUCT §12)."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    source = models.TextField()
-    verified = models.BooleanField()
-    checksum = models.CharField(max_length=64)  # sha256 of the data file loaded
-    loaded_at = models.DateTimeField()
+    year = models.PositiveSmallIntegerField(primary_key=True, verbose_name=_("year"))
+    source = models.TextField(verbose_name=_("source"))
+    verified = models.BooleanField(verbose_name=_("verified"))
+    # sha256 of the data file loaded
+    checksum = models.CharField(max_length=64, verbose_name=_("checksum"))
+    loaded_at = models.DateTimeField(verbose_name=_("loaded at"))
 
     class Meta:
         verbose_name = _("calendar year")
@@ -74,12 +75,14 @@ class CalendarDay(models.Model):
     installments' due dates (docs/calendar.md). Rows are only ever replaced a year at a time.
     """
 
-    day = models.DateField(primary_key=True)
-    kind = models.CharField(max_length=16, choices=DayKind.choices)
-    is_working = models.BooleanField()
-    following_working_date = models.DateField()
-    name = models.CharField(max_length=40, blank=True)  # the holiday's name, e.g. 春节
-    verified = models.BooleanField()  # False: not yet checked against the State Council notice
+    day = models.DateField(primary_key=True, verbose_name=_("day"))
+    kind = models.CharField(max_length=16, choices=DayKind.choices, verbose_name=_("kind"))
+    is_working = models.BooleanField(verbose_name=_("working day"))
+    following_working_date = models.DateField(verbose_name=_("following working date"))
+    # the holiday's name, e.g. 春节
+    name = models.CharField(max_length=40, blank=True, verbose_name=_("name"))
+    # False: not yet checked against the State Council notice
+    verified = models.BooleanField(verbose_name=_("verified"))
 
     class Meta:
         verbose_name = _("calendar day")

@@ -18,13 +18,13 @@ class CobRun(models.Model):
     The date closes (status DONE, business date moves on) only when every chunk is done.
     """
 
-    business_date = models.DateField(unique=True)
-    status = models.CharField(max_length=8, choices=CobRunStatus.choices)
-    chunk_size = models.PositiveIntegerField()
-    chunk_count = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict)
+    business_date = models.DateField(unique=True, verbose_name=_("business date"))
+    status = models.CharField(max_length=8, choices=CobRunStatus.choices, verbose_name=_("status"))
+    chunk_size = models.PositiveIntegerField(verbose_name=_("chunk size"))
+    chunk_count = models.PositiveIntegerField(default=0, verbose_name=_("chunk count"))
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    summary = models.JSONField(default=dict, verbose_name=_("summary"))
 
     class Meta:
         verbose_name = _("close-of-business run")
@@ -49,19 +49,24 @@ class CobChunk(models.Model):
     delivery or a rerun after a crash does the work exactly once.
     """
 
-    run = models.ForeignKey(CobRun, on_delete=models.CASCADE, related_name="chunks")
-    number = models.PositiveIntegerField()
-    first_loan_id = models.BigIntegerField()
-    last_loan_id = models.BigIntegerField()
-    status = models.CharField(
-        max_length=8, choices=CobChunkStatus.choices, default=CobChunkStatus.PENDING
+    run = models.ForeignKey(
+        CobRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run")
     )
-    finished_at = models.DateTimeField(null=True, blank=True)
-    stats = models.JSONField(default=dict)
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    first_loan_id = models.BigIntegerField(verbose_name=_("first loan ID"))
+    last_loan_id = models.BigIntegerField(verbose_name=_("last loan ID"))
+    status = models.CharField(
+        max_length=8,
+        choices=CobChunkStatus.choices,
+        default=CobChunkStatus.PENDING,
+        verbose_name=_("status"),
+    )
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    stats = models.JSONField(default=dict, verbose_name=_("stats"))
     # When a task was last sent for the chunk, and how many were: a task lost with a worker
     # killed whole is sent again (loans/cob/services/dispatch.py, issue #16).
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    dispatch_count = models.PositiveIntegerField(default=0)
+    dispatched_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dispatched at"))
+    dispatch_count = models.PositiveIntegerField(default=0, verbose_name=_("dispatch count"))
 
     class Meta:
         verbose_name = _("close-of-business chunk")

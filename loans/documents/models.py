@@ -17,10 +17,12 @@ from loans.servicing.models import Loan
 class ContractDocument(models.Model):
     """The signed contract's PDF as first generated: its language and SHA-256, never changed."""
 
-    loan = models.OneToOneField(Loan, on_delete=models.PROTECT, related_name="contract_document")
-    language = models.CharField(max_length=8, choices=Language.choices)
-    pdf_sha256 = models.CharField(max_length=64)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    loan = models.OneToOneField(
+        Loan, on_delete=models.PROTECT, related_name="contract_document", verbose_name=_("loan")
+    )
+    language = models.CharField(max_length=8, choices=Language.choices, verbose_name=_("language"))
+    pdf_sha256 = models.CharField(max_length=64, verbose_name=_("PDF SHA-256"))
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
 
     class Meta:
         verbose_name = _("contract document")
@@ -44,10 +46,13 @@ class SettlementCertificate(models.Model):
     """
 
     loan = models.OneToOneField(
-        Loan, on_delete=models.PROTECT, related_name="settlement_certificate"
+        Loan,
+        on_delete=models.PROTECT,
+        related_name="settlement_certificate",
+        verbose_name=_("loan"),
     )
-    code = models.CharField(max_length=16, unique=True)
-    issued_at = models.DateTimeField(auto_now_add=True)
+    code = models.CharField(max_length=16, unique=True, verbose_name=_("verification code"))
+    issued_at = models.DateTimeField(auto_now_add=True, verbose_name=_("issued at"))
 
     class Meta:
         verbose_name = _("settlement certificate")

@@ -38,20 +38,38 @@ class OutboxEvent(models.Model):
     after every event already served and a reader resuming after the last one misses nothing.
     """
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
-    loan = models.ForeignKey(
-        "servicing.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
     )
-    event_type = models.CharField(max_length=40, choices=WebhookEventType.choices)
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(db_default=Now())
+    loan = models.ForeignKey(
+        "servicing.Loan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("loan"),
+    )
+    event_type = models.CharField(
+        max_length=40, choices=WebhookEventType.choices, verbose_name=_("event type")
+    )
+    data = models.JSONField(default=dict, verbose_name=_("data"))
+    created_at = models.DateTimeField(db_default=Now(), verbose_name=_("created at"))
     # The request that caused the event (X-Request-Id, #21), sent with its webhooks; "" for
     # events of close of business and of tasks beat started.
-    request_id = models.CharField(max_length=64, blank=True, db_default="")
-    sequence = models.BigIntegerField(null=True, blank=True, unique=True)
+    request_id = models.CharField(
+        max_length=64, blank=True, db_default="", verbose_name=_("request ID")
+    )
+    sequence = models.BigIntegerField(
+        null=True, blank=True, unique=True, verbose_name=_("sequence")
+    )
     # The close-of-business event it was copied from (one outbox row per loan event).
     source_event = models.OneToOneField(
-        "servicing.LoanEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "servicing.LoanEvent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("source event"),
     )
 
     class Meta:
@@ -78,14 +96,16 @@ class WebhookSubscription(models.Model):
     personal-data keys (accounts.crypto); the partner sees it once, when subscribing.
     """
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
-    url = models.URLField(max_length=500)
-    secret_ciphertext = models.TextField(editable=False)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+    )
+    url = models.URLField(max_length=500, verbose_name=_("webhook URL"))
+    secret_ciphertext = models.TextField(editable=False, verbose_name=_("secret (encrypted)"))
     # Event types to send; empty means every type.
-    event_types = models.JSONField(default=list)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
+    event_types = models.JSONField(default=list, verbose_name=_("event types"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    deleted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("deleted at"))
 
     class Meta:
         verbose_name = _("webhook subscription")
@@ -112,24 +132,39 @@ class WebhookDelivery(models.Model):
     attempt (loans.events.services.webhooks); other senders skip a locked row.
     """
 
-    event = models.ForeignKey(OutboxEvent, on_delete=models.PROTECT, related_name="deliveries")
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("event")
+    )
     subscription = models.ForeignKey(
-        WebhookSubscription, on_delete=models.PROTECT, related_name="deliveries"
+        WebhookSubscription,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("subscription"),
     )
     # Copied from the event so the sender orders by loan without a join.
     loan = models.ForeignKey(
-        "servicing.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "servicing.Loan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("loan"),
     )
     status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        verbose_name=_("status"),
     )
-    attempt_count = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_default=Now())
-    deadline_at = models.DateTimeField()
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(db_default=Now())
+    attempt_count = models.PositiveIntegerField(default=0, verbose_name=_("attempt count"))
+    next_attempt_at = models.DateTimeField(db_default=Now(), verbose_name=_("next attempt at"))
+    deadline_at = models.DateTimeField(verbose_name=_("deadline at"))
+    last_status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("last status code")
+    )
+    last_error = models.CharField(max_length=500, blank=True, verbose_name=_("last error"))
+    delivered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("delivered at"))
+    created_at = models.DateTimeField(db_default=Now(), verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("webhook delivery")
@@ -162,13 +197,20 @@ class WebhookDelivery(models.Model):
 class WebhookAttempt(models.Model):
     """One HTTP POST of a delivery and what came back."""
 
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
-    number = models.PositiveIntegerField()
-    attempted_at = models.DateTimeField()
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    duration_ms = models.PositiveIntegerField()
-    succeeded = models.BooleanField()
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        verbose_name=_("delivery"),
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    attempted_at = models.DateTimeField(verbose_name=_("attempted at"))
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("status code")
+    )
+    error = models.CharField(max_length=500, blank=True, verbose_name=_("error"))
+    duration_ms = models.PositiveIntegerField(verbose_name=_("duration (ms)"))
+    succeeded = models.BooleanField(verbose_name=_("succeeded"))
 
     class Meta:
         verbose_name = _("webhook attempt")

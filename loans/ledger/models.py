@@ -91,24 +91,43 @@ class JournalEntry(models.Model):
     ``key`` makes a posting idempotent (e.g. one accrual per loan and date).
     """
 
-    entry_type = models.CharField(max_length=20, choices=EntryType.choices)
-    value_date = models.DateField()
+    entry_type = models.CharField(
+        max_length=20, choices=EntryType.choices, verbose_name=_("entry type")
+    )
+    value_date = models.DateField(verbose_name=_("value date"))
     # The day the entry is booked when that is not its value date: an entry whose value date
     # falls in a closed accounting period is booked on the first open day after it (PRODUCT
     # §13). Null means booked on the value date; the entry's period is that of the booking.
-    booking_date = models.DateField(null=True, blank=True)
+    booking_date = models.DateField(null=True, blank=True, verbose_name=_("booking date"))
     loan = models.ForeignKey(
-        "servicing.Loan", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        "servicing.Loan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("loan"),
     )
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
     )
-    key = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    memo = models.CharField(max_length=200, blank=True)
+    key = models.CharField(
+        max_length=100, null=True, blank=True, unique=True, verbose_name=_("idempotency key")
+    )
+    memo = models.CharField(max_length=200, blank=True, verbose_name=_("memo"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    posted_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(auto_now_add=True, verbose_name=_("posted at"))
 
     class Meta:
         verbose_name = _("journal entry")
@@ -143,9 +162,15 @@ class JournalLine(models.Model):
 
     # Indexed by the Meta indexes below (their first column), not by a second index of its own.
     entry = models.ForeignKey(
-        JournalEntry, on_delete=models.PROTECT, related_name="lines", db_index=False
+        JournalEntry,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
+        verbose_name=_("entry"),
     )
-    account = models.CharField(max_length=24, choices=AccountCode.choices)
+    account = models.CharField(
+        max_length=24, choices=AccountCode.choices, verbose_name=_("ledger account")
+    )
     loan = models.ForeignKey(
         "servicing.Loan",
         null=True,
@@ -153,9 +178,12 @@ class JournalLine(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        verbose_name=_("loan"),
     )
-    installment_number = models.PositiveSmallIntegerField(null=True, blank=True)
-    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    installment_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("installment number")
+    )
+    amount = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("amount"))
     # The revolving account's sub-ledger (PRODUCT §10), as ``loan`` is a loan's.
     revolving_account = models.ForeignKey(
         "revolving.RevolvingAccount",
@@ -164,6 +192,7 @@ class JournalLine(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        verbose_name=_("revolving account"),
     )
 
     class Meta:
@@ -208,17 +237,29 @@ class AccountingPeriod(models.Model):
     with no row, or with ``closed`` false (reopened by two officers), is open.
     """
 
-    month = models.DateField(unique=True, help_text="The first day of the month.")
-    closed = models.BooleanField(default=True)
-    closed_at = models.DateTimeField()
+    month = models.DateField(
+        unique=True, help_text=_("The first day of the month."), verbose_name=_("month")
+    )
+    closed = models.BooleanField(default=True, verbose_name=_("closed"))
+    closed_at = models.DateTimeField(verbose_name=_("closed at"))
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
-    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reopened at"))
     reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reopened by"),
     )
-    reopen_reason = models.TextField(blank=True)
+    reopen_reason = models.TextField(blank=True, verbose_name=_("reopen reason"))
 
     class Meta:
         verbose_name = _("accounting period")
@@ -249,9 +290,13 @@ class JournalEntryClaim(models.Model):
     that trigger only; append-only like the journal.
     """
 
-    entry_id = models.BigIntegerField(primary_key=True)
-    key = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    reverses_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    entry_id = models.BigIntegerField(primary_key=True, verbose_name=_("entry ID"))
+    key = models.CharField(
+        max_length=100, null=True, blank=True, unique=True, verbose_name=_("idempotency key")
+    )
+    reverses_id = models.BigIntegerField(
+        null=True, blank=True, unique=True, verbose_name=_("reversed entry ID")
+    )
 
     class Meta:
         verbose_name = _("journal entry claim")

@@ -9,10 +9,13 @@ For a closed business date D and each partner (one ``INSERT … SELECT``, set-ba
 
 §10: a capture leaves the partner owed the amount (Cr MERCHANT_PAYABLE), "paid out the next
 working day, minus any merchant fee", and on a merchant-subsidised plan the partner owes the
-fees (Dr merchant subsidy receivable): both are deducted, never added. A day of more refunds
-than purchases, or a payout the bank refused, is carried into the next day's settlement, so
-nothing is lost and nothing is paid twice. A date is settled once per partner (the database's
-unique key) and dates settle in order.
+fees (Dr merchant subsidy receivable): both are deducted, never added. The merchant fees
+(``loans.payments.merchant_fees``: the partner's rate, given back in proportion on a refund) are
+posted with the settlement that deducts them (Dr MERCHANT_PAYABLE, Cr FEE_INCOME), so the
+payable holds exactly what the settlements still owe. A day of more refunds than purchases, or a
+payout the bank refused, is carried into the next day's settlement, so nothing is lost and
+nothing is paid twice. A date is settled once per partner (the database's unique key) and dates
+settle in order.
 
 Payouts follow the loan payouts' rules (docs/rails.md): the settlement's ``key`` is the bank's
 order number; ``send_started_at`` is committed before the bank is called, so a retried or
@@ -40,6 +43,7 @@ from loans.ledger.models import AccountCode, EntryType
 from loans.ledger.services import credit, debit, entry_post
 from loans.origination.models import PayoutFailureCode
 from loans.origination.services.payouts import PayoutResult
+from loans.payments.merchant_fees import merchant_fees_owed, merchant_fees_post
 from loans.payments.models import (
     MerchantSettlement,
     MerchantSettlementDay,
@@ -65,16 +69,6 @@ class MerchantSettlementRefused(LendingError):
 
 # ---------------------------------------------------------------------------------------------
 # What is owed
-
-
-def merchant_fees_owed(*, business_date: date) -> dict[int, Decimal]:
-    """The merchant fees (the platform's discount on a captured purchase) per partner for D.
-
-    No partner has a merchant fee rate yet (PRODUCT §10 says "minus any merchant fee"; the
-    partner's contract terms are not modelled), so every partner's is 0.00: a settlement shows
-    the column and deducts whatever this returns once the rate is kept.
-    """
-    return {}
 
 
 def merchant_subsidies_owed(*, business_date: date) -> dict[int, Decimal]:
@@ -114,7 +108,11 @@ WITH day AS (
           FROM day GROUP BY partner_id) d
     FULL JOIN charges c ON c.partner_id = d.partner_id
 ), figures AS (
-    SELECT p.*, p.purchases - p.refunds - p.fees - p.subsidies AS net,
+    -- A negative fee (refunds giving back more fee than the day's purchases pay) is shown
+    -- netted in the refunds: the settlement's fee column may not be negative (its check).
+    SELECT p.partner_id, p.purchases, p.refunds + least(p.fees, 0) AS refunds,
+           greatest(p.fees, 0) AS fees, p.subsidies,
+           p.purchases - p.refunds - p.fees - p.subsidies AS net,
            coalesce(b.forward, 0) AS forward
     FROM partner p
     LEFT JOIN LATERAL (
@@ -134,6 +132,7 @@ SELECT f.partner_id, %(day)s, f.purchases, f.refunds, f.fees, f.subsidies, f.net
        'MS' || f.partner_id || '-' || %(day_digits)s, '', '', '', '', 0, %(now)s
 FROM figures f
 ON CONFLICT (partner_id, business_date) DO NOTHING
+RETURNING partner_id
 """
 
 
@@ -147,6 +146,7 @@ def pay_date_for(business_date: date) -> date:
 def merchant_settle(*, business_date: date, now: datetime) -> int:
     """Settle every partner's purchases and refunds of a closed business date; return the rows.
 
+    Posts each partner's merchant fee of the date in the same transaction (``merchant_fees_post``).
     Idempotent: a date already settled is left as it is (its day row, and the unique
     (partner, date) of each settlement). Raises
     MerchantSettlementRefused for a date not closed yet (captures may still come) or one before
@@ -163,10 +163,16 @@ def merchant_settle(*, business_date: date, now: datetime) -> int:
         raise MerchantSettlementRefused(
             f"A later date is settled already; {business_date} cannot be settled before it."
         )
-    params = _settle_params(business_date, now)
+    fees = merchant_fees_owed(business_date=business_date)
     with connection.cursor() as cursor:
-        cursor.execute(_SETTLE_SQL, params)
-        written = int(cursor.rowcount)
+        cursor.execute(_SETTLE_SQL, _settle_params(business_date, now, fees))
+        settled = {int(row[0]) for row in cursor.fetchall()}
+    written = len(settled)
+    # The fees leave the payable with the settlement that deducts them, in its transaction.
+    merchant_fees_post(
+        business_date=business_date,
+        fees={partner: fee for partner, fee in fees.items() if partner in settled},
+    )
     total = MerchantSettlement.objects.filter(business_date=business_date).aggregate(
         amount=Sum("payout_amount")
     )["amount"]
@@ -177,8 +183,7 @@ def merchant_settle(*, business_date: date, now: datetime) -> int:
     return written
 
 
-def _settle_params(day: date, now: datetime) -> dict[str, Any]:
-    fees = merchant_fees_owed(business_date=day)
+def _settle_params(day: date, now: datetime, fees: dict[int, Decimal]) -> dict[str, Any]:
     subsidies = merchant_subsidies_owed(business_date=day)
     partners = sorted(set(fees) | set(subsidies))
     return {

@@ -308,3 +308,27 @@ class AutoDebitForm(PortalForm):
 
     def clean_holder_id_number(self) -> str:
         return validate_id_number(self.cleaned_data["holder_id_number"]).number
+
+
+class OrderCodeForm(PortalForm):
+    """The six-digit SMS code that confirms a checkout order (PRODUCT §10), on a digit keypad."""
+
+    code = forms.CharField(
+        label=_("SMS code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "maxlength": "6",
+                "pattern": "[0-9]{6}",
+                "placeholder": _("6 digits"),
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("The code is the 6 digits in the SMS."))
+        return code

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Borrower
@@ -226,9 +226,12 @@ def loan_page_for(*, loan: Loan, as_of: date) -> LoanPage:
 
 
 def payment_of(*, borrower: Borrower, token: str) -> PortalPayment:
+    """The borrower's portal payment of ``token``, of a loan or of the bills; 404 otherwise."""
     payment = (
-        PortalPayment.objects.filter(loan__borrower=borrower, token=token)
-        .select_related("loan", "repayment")
+        PortalPayment.objects.filter(
+            Q(loan__borrower=borrower) | Q(account__credit_line__borrower=borrower), token=token
+        )
+        .select_related("loan", "repayment", "account", "revolving_payment")
         .first()
     )
     if payment is None:

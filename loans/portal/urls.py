@@ -3,6 +3,7 @@ from django.urls import path
 from loans.portal.views import (
     account,
     auto_debit,
+    bill_payments,
     borrow,
     credit,
     documents,
@@ -43,4 +44,6 @@ urlpatterns = [
     path("orders/<str:token>/", orders.order_confirm, name="order_confirm"),
     path("bills/", revolving.bills, name="bills"),
     path("bills/installments/", revolving.bill_installment, name="bill_installment"),
+    path("bills/pay/", bill_payments.bill_pay, name="bill_pay"),
+    path("bills/pay/start/", bill_payments.bill_pay_start, name="bill_pay_start"),
 ]

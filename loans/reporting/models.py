@@ -6,9 +6,12 @@ Written only by ``loans.reporting.services``.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from loans.domain.classification import ProvisionStage, RiskClass
 from loans.fields import ZERO, money_field, rate_field
@@ -22,13 +25,17 @@ class PortfolioDay(models.Model):
     these rows replaces a scan of millions of journal lines on every dashboard view.
     """
 
-    value_date = models.DateField(primary_key=True)
-    disbursed_amount = money_field(default=ZERO)
-    disbursed_count = models.PositiveIntegerField(default=0)
-    interest_accrued_amount = money_field(default=ZERO)
-    interest_collected_amount = money_field(default=ZERO)
-    principal_collected_amount = money_field(default=ZERO)
-    refreshed_at = models.DateTimeField(auto_now=True)
+    value_date = models.DateField(primary_key=True, verbose_name=_("value date"))
+    disbursed_amount = money_field(default=ZERO, verbose_name=_("principal disbursed"))
+    disbursed_count = models.PositiveIntegerField(default=0, verbose_name=_("loans disbursed"))
+    interest_accrued_amount = money_field(default=ZERO, verbose_name=_("interest accrued amount"))
+    interest_collected_amount = money_field(
+        default=ZERO, verbose_name=_("interest collected amount")
+    )
+    principal_collected_amount = money_field(
+        default=ZERO, verbose_name=_("principal collected amount")
+    )
+    refreshed_at = models.DateTimeField(auto_now=True, verbose_name=_("refreshed at"))
 
     class Meta:
         verbose_name = _("portfolio day")
@@ -53,10 +60,10 @@ class RollRateSummary(models.Model):
     every view of the dashboard.
     """
 
-    as_of = models.DateField(primary_key=True)
-    window_start = models.DateField()
-    cells = models.JSONField(default=dict)
-    refreshed_at = models.DateTimeField(auto_now=True)
+    as_of = models.DateField(primary_key=True, verbose_name=_("as of"))
+    window_start = models.DateField(verbose_name=_("window start"))
+    cells = models.JSONField(default=dict, verbose_name=_("roll-rate matrix"))
+    refreshed_at = models.DateTimeField(auto_now=True, verbose_name=_("refreshed at"))
 
     class Meta:
         verbose_name = _("roll-rate summary")
@@ -74,6 +81,23 @@ class RollRateSummary(models.Model):
         return f"Roll rates of ({self.window_start}, {self.as_of}]"
 
 
+def _optional_money(
+    verbose_name: StrOrPromise,
+) -> models.DecimalField[Decimal | None, Decimal | None]:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, null=True, blank=True)
+
+
+_REVOLVING_FIGURES = (
+    "credit_limit_amount",
+    "overdue_terms",
+    "overdue_amount",
+    "overdue_31_60_principal_amount",
+    "overdue_61_90_principal_amount",
+    "overdue_91_180_principal_amount",
+    "overdue_over_180_principal_amount",
+)
+
+
 class LoanRiskClass(models.TextChoices):
     """The five regulatory classes (五级分类, PRODUCT §13); values are the domain's."""
 
@@ -85,18 +109,40 @@ class LoanRiskClass(models.TextChoices):
 
 
 class LoanClassification(models.Model):
-    """A loan's five-level class and provision stage at one month end (PRODUCT §13).
+    """A loan's or a revolving account's five-level class and provision stage at one month end
+    (PRODUCT §13): exactly one of ``loan`` and ``revolving_account`` is set.
 
     Written set-based by ``loans_classify`` for every loan on the books at ``month_end`` (and
-    the loans written off during that month, as LOSS). ``principal_outstanding_amount`` is the
-    loan's principal receivable at the end of ``month_end`` (the exposure), and
-    ``provision_amount`` = round(principal * ``provision_rate``, 2) HALF_UP. The ledger's
-    LOAN_LOSS_PROVISION account holds the sum of ``provision_amount`` of the latest month end
-    (``manage.py reconcile`` checks it).
+    the loans written off during that month, as LOSS) and every revolving account open at it.
+    ``principal_outstanding_amount`` is the principal receivable at the end of ``month_end``
+    (the exposure), and ``provision_amount`` = round(principal * ``provision_rate``, 2)
+    HALF_UP. The ledger's LOAN_LOSS_PROVISION account holds the sum of ``provision_amount`` of
+    the latest month end, loans and revolving accounts together (``manage.py reconcile``
+    checks it).
+
+    A revolving account's row also keeps what the credit bureau is told of that month end and
+    cannot be read back later (its bills' unpaid minimums then): the credit limit, the bills
+    overdue (own minimum unpaid after the pay-by date), their unpaid minimum, and its principal
+    part by age. These columns are empty on a loan's row (a loan's schedule keeps its history).
     """
 
     loan = models.ForeignKey(
-        "servicing.Loan", on_delete=models.PROTECT, related_name="+", db_index=False
+        "servicing.Loan",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        null=True,
+        blank=True,
+        verbose_name=_("loan"),
+    )
+    revolving_account = models.ForeignKey(
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the unique (account, month end) index leads with it
+        null=True,
+        blank=True,
+        verbose_name=_("revolving account"),
     )
     month_end = models.DateField(_("month end"))
     risk_class = models.CharField(_("risk class"), max_length=16, choices=LoanRiskClass.choices)
@@ -106,9 +152,17 @@ class LoanClassification(models.Model):
     provision_rate = rate_field(verbose_name=_("provision rate"))
     provision_amount = money_field(verbose_name=_("provision"))
     classified_at = models.DateTimeField(_("classified at"))
+    # A revolving account's month end as the bureau export reads it (empty for a loan).
+    credit_limit_amount = _optional_money(_("credit limit"))
+    overdue_terms = models.PositiveSmallIntegerField(_("overdue bills"), null=True, blank=True)
+    overdue_amount = _optional_money(_("overdue minimum"))
+    overdue_31_60_principal_amount = _optional_money(_("overdue principal, 31-60 days"))
+    overdue_61_90_principal_amount = _optional_money(_("overdue principal, 61-90 days"))
+    overdue_91_180_principal_amount = _optional_money(_("overdue principal, 91-180 days"))
+    overdue_over_180_principal_amount = _optional_money(_("overdue principal, over 180 days"))
 
     class Meta:
-        ordering = ["-month_end", "loan"]
+        ordering = ["-month_end", "loan", "revolving_account"]
         verbose_name = _("loan classification")
         verbose_name_plural = _("loan classifications")
         indexes = [
@@ -116,6 +170,25 @@ class LoanClassification(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["loan", "month_end"], name="loan_classification_once"),
+            models.UniqueConstraint(
+                fields=["revolving_account", "month_end"],
+                condition=Q(revolving_account__isnull=False),
+                name="revolving_classification_once",
+            ),
+            # A loan's row, or a revolving account's with its bureau figures.
+            models.CheckConstraint(
+                condition=Q(
+                    loan__isnull=False,
+                    revolving_account__isnull=True,
+                    **{f"{field}__isnull": True for field in _REVOLVING_FIGURES},
+                )
+                | Q(
+                    loan__isnull=True,
+                    revolving_account__isnull=False,
+                    **{f"{field}__isnull": False for field in _REVOLVING_FIGURES},
+                ),
+                name="classification_loan_or_account",
+            ),
             models.CheckConstraint(
                 condition=Q(risk_class__in=LoanRiskClass.values),
                 name="loan_classification_class_known",
@@ -143,7 +216,12 @@ class LoanClassification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Loan {self.loan_id} at {self.month_end}: {self.risk_class}"
+        subject = (
+            f"Loan {self.loan_id}"
+            if self.loan_id is not None
+            else f"Revolving account {self.revolving_account_id}"
+        )
+        return f"{subject} at {self.month_end}: {self.risk_class}"
 
 
 class BureauRunKind(models.TextChoices):
@@ -197,7 +275,8 @@ class BureauRecordKind(models.TextChoices):
 
 
 class BureauRecord(models.Model):
-    """One account's record of one month in a run, or its reject (``reject_reason`` set).
+    """One account's record of one month in a run, or its reject (``reject_reason`` set): a
+    loan's or a revolving account's (exactly one of ``loan`` and ``revolving_account``).
 
     ``digest`` is the SHA-256 of the month's own figures (the record without identity and
     without the 24-month string): a later run recomputes a month touched by a back-dated change
@@ -206,15 +285,32 @@ class BureauRecord(models.Model):
     the run's file. Never updated or deleted.
     """
 
-    run = models.ForeignKey(BureauRun, on_delete=models.PROTECT, related_name="records")
+    run = models.ForeignKey(
+        BureauRun, on_delete=models.PROTECT, related_name="records", verbose_name=_("run")
+    )
     loan = models.ForeignKey(
-        "servicing.Loan", on_delete=models.PROTECT, related_name="+", db_index=False
+        "servicing.Loan",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        null=True,
+        blank=True,
+        verbose_name=_("loan"),
+    )
+    revolving_account = models.ForeignKey(
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # bureau_record_account_month leads with it
+        null=True,
+        blank=True,
+        verbose_name=_("revolving account"),
     )
     month = models.DateField(_("month"))  # the reported month's first day
     kind = models.CharField(_("kind"), max_length=12, choices=BureauRecordKind.choices)
-    digest = models.CharField(max_length=64)
+    digest = models.CharField(_("figures digest"), max_length=64)
     reject_reason = models.CharField(_("reject reason"), max_length=32, blank=True)
-    data = models.JSONField(null=True, blank=True)
+    data = models.JSONField(_("rejected record"), null=True, blank=True)
 
     class Meta:
         ordering = ["run", "id"]
@@ -227,13 +323,33 @@ class BureauRecord(models.Model):
                 condition=~Q(reject_reason=""),
                 name="bureau_record_rejects",
             ),
+            models.Index(
+                fields=["revolving_account", "month", "run"],
+                condition=Q(revolving_account__isnull=False),
+                name="bureau_record_account_month",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["run", "loan", "month"], name="bureau_record_once"),
+            models.UniqueConstraint(
+                fields=["run", "revolving_account", "month"],
+                condition=Q(revolving_account__isnull=False),
+                name="bureau_record_account_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(loan__isnull=False, revolving_account__isnull=True)
+                | Q(loan__isnull=True, revolving_account__isnull=False),
+                name="bureau_record_loan_or_account",
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=BureauRecordKind.values), name="bureau_record_kind_known"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Bureau record of loan {self.loan_id} for {self.month:%Y-%m} ({self.kind})"
+        subject = (
+            f"loan {self.loan_id}"
+            if self.loan_id is not None
+            else f"revolving account {self.revolving_account_id}"
+        )
+        return f"Bureau record of {subject} for {self.month:%Y-%m} ({self.kind})"

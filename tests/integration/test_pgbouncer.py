@@ -66,7 +66,8 @@ def _ini(*, port: int, server_host: str, server_port: str, user: str) -> str:
         # FIFO over idle servers: the next transaction takes another server than the last one.
         "server_round_robin = 1",
         f"admin_users = {user}",
-        "ignore_startup_parameters = extra_float_digits",
+        # As docs/scaling.md, plus the tests' own PGOPTIONS (tests/conftest.py).
+        "ignore_startup_parameters = extra_float_digits, options",
     ]
     if os.geteuid() == 0:
         lines.append("user = nobody")  # pgbouncer refuses to run as root

@@ -1,15 +1,22 @@
+from decimal import Decimal
 from typing import Any, cast
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit_record
 from accounts.models import AuditEvent, Borrower, Partner, User
 from accounts.roles import roles_change_record
 from loans.backoffice.admin.identity import MobileSearchMixin
-from loans.backoffice.readable import ReadableModelAdmin
+from loans.backoffice.readable import ReadableModelAdmin, percent
 from loans.payments.models import CardBinding
 
 
@@ -24,11 +31,104 @@ class AuditedUserAdmin(UserAdmin):
         roles_change_record(actor=cast(User, request.user), user=user, before=before)
 
 
+HUNDRED = Decimal(100)
+FRACTION_PLACES = Decimal("0.000001")  # the model's 6 places
+MERCHANT_FEE_RATE_BELOW = Decimal(10)  # percent: the database refuses 0.10 and above
+
+
+class PercentInput(forms.NumberInput):
+    """A number input followed by a % sign."""
+
+    def render(self, *args: Any, **kwargs: Any) -> SafeString:
+        return format_html("{} %", super().render(*args, **kwargs))
+
+
+class PercentRateField(forms.DecimalField):
+    """A rate stored as a fraction (0.006000), typed and shown as a percentage (0.60).
+
+    Accepts 0 up to, not including, ``below`` percent, to 4 places (the fraction's 6).
+    """
+
+    widget = PercentInput
+
+    def __init__(self, *, below: Decimal, **kwargs: Any) -> None:
+        self.below = below
+        super().__init__(max_digits=8, decimal_places=4, **kwargs)
+        self.widget.attrs["min"] = "0"
+
+    def prepare_value(self, value: Any) -> Any:
+        if not isinstance(value, Decimal):
+            return value  # what was typed, shown again with its error
+        shown = value * HUNDRED
+        two_places = shown.quantize(Decimal("0.01"))
+        return two_places if two_places == shown else shown.normalize()
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not Decimal(0) <= value < self.below:
+            raise ValidationError(
+                _("Enter a percentage from 0 up to, but not including, %(below)s.")
+                % {"below": self.below},
+                code="out_of_range",
+            )
+
+    def clean(self, value: Any) -> Decimal | None:
+        percentage = super().clean(value)
+        if percentage is None:
+            return None
+        return (percentage / HUNDRED).quantize(FRACTION_PLACES)  # exact: 4 places / 100
+
+
+class PartnerForm(forms.ModelForm[Partner]):
+    merchant_fee_rate = PercentRateField(
+        below=MERCHANT_FEE_RATE_BELOW,
+        label=capfirst(Partner._meta.get_field("merchant_fee_rate").verbose_name),
+        help_text=Partner._meta.get_field("merchant_fee_rate").help_text,
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "code",
+            "name",
+            "is_active",
+            "oauth_application",
+            "api_scopes",
+            "merchant_fee_rate",
+        ]
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin[Partner]):
-    list_display = ["name", "code", "is_active", "created_at"]
+    """Partners; the merchant fee rate (issue #18) is typed and listed as a percentage, and its
+    change is audited (it is a money term of the partner's contract)."""
+
+    form = PartnerForm
+    list_display = ["name", "code", "is_active", "merchant_fee_rate_shown", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
+
+    @admin.display(
+        description=capfirst(Partner._meta.get_field("merchant_fee_rate").verbose_name),
+        ordering="merchant_fee_rate",
+    )
+    def merchant_fee_rate_shown(self, partner: Partner) -> str:
+        return percent(partner.merchant_fee_rate)
+
+    def save_model(
+        self, request: HttpRequest, obj: Partner, form: forms.ModelForm[Partner], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "merchant_fee_rate" in form.changed_data:
+            audit_record(
+                actor=cast(User, request.user),
+                action="partner.merchant_fee_rate",
+                target=obj,
+                details={
+                    "from": str(form.initial.get("merchant_fee_rate")),
+                    "to": str(obj.merchant_fee_rate),
+                },
+            )
 
 
 class CardBindingInline(admin.TabularInline[CardBinding, Borrower]):

@@ -17,8 +17,10 @@ from accounts.audit import PersonalDataInAudit
 from accounts.models import User
 from loans.backoffice import readable
 from loans.backoffice.admin.identity import MobileSearchMixin
+from loans.backoffice.admin.revolving import account_link
 from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.calendar.selectors import business_date_current
+from loans.revolving.models import RevolvingAccount
 from loans.servicing.models import CreditLine, CreditLineStatus
 from loans.servicing.services.credit_lines import UnfreezeRefused, credit_line_unfreeze
 
@@ -61,11 +63,18 @@ class CreditLineAdmin(MobileSearchMixin[CreditLine], ReadOnlyModelAdmin[CreditLi
         "limit_amount",
         "used_amount",
         "available",
+        "revolving_account_link",
         "updated_at",
     ]
     actions = ["unfreeze"]
 
-    @admin.display(description="available")
+    @admin.display(description=gettext_lazy("revolving account"))
+    def revolving_account_link(self, line: CreditLine) -> str:
+        """A link to the line's revolving account page (issue #18), if it has one."""
+        account_id = RevolvingAccount.objects.filter(credit_line=line).values_list("pk").first()
+        return account_link(account_id[0]) if account_id else "-"
+
+    @admin.display(description=gettext_lazy("available"))
     def available(self, line: CreditLine) -> str:
         return readable.money(line.available_amount)
 

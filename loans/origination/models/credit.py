@@ -27,24 +27,35 @@ class CreditApplication(models.Model):
     policy or declines with reasons.
     """
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="applications")
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT)
-    applied_date = models.DateField()
-    status = models.CharField(max_length=10, choices=ApplicationStatus.choices)
-    scorecard_version = models.PositiveSmallIntegerField()
-    inputs = models.JSONField()
-    score = models.IntegerField()
-    points = models.JSONField(default=list)
-    grade = models.CharField(max_length=1, blank=True)
-    credit_limit_amount = money_field(default=ZERO)
-    annual_rate = optional_rate_field()
-    reasons = models.JSONField(default=list)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    borrower = models.ForeignKey(
+        Borrower, on_delete=models.PROTECT, related_name="applications", verbose_name=_("borrower")
     )
-    officer_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("partner")
+    )
+    applied_date = models.DateField(verbose_name=_("applied date"))
+    status = models.CharField(
+        max_length=10, choices=ApplicationStatus.choices, verbose_name=_("status")
+    )
+    scorecard_version = models.PositiveSmallIntegerField(verbose_name=_("scorecard version"))
+    inputs = models.JSONField(verbose_name=_("inputs"))
+    score = models.IntegerField(verbose_name=_("score"))
+    points = models.JSONField(default=list, verbose_name=_("points"))
+    grade = models.CharField(max_length=1, blank=True, verbose_name=_("grade"))
+    credit_limit_amount = money_field(default=ZERO, verbose_name=_("credit limit amount"))
+    annual_rate = optional_rate_field(verbose_name=_("annual rate"))
+    reasons = models.JSONField(default=list, verbose_name=_("reasons"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    officer_note = models.TextField(blank=True, verbose_name=_("officer note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("credit application")

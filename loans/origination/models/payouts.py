@@ -29,23 +29,27 @@ class PayoutFailureCode(models.TextChoices):
 class Payout(models.Model):
     """The transfer of a disbursed loan to the borrower's bank card."""
 
-    loan = models.OneToOneField(Loan, on_delete=models.PROTECT, related_name="payout")
-    amount = money_field()
-    bank_card_masked = models.CharField(max_length=19)
-    backend = models.CharField(max_length=100)
-    reference = models.CharField(max_length=100, blank=True)
-    status = models.CharField(max_length=8, choices=PayoutStatus.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
-    settled_at = models.DateTimeField(null=True, blank=True)
+    loan = models.OneToOneField(
+        Loan, on_delete=models.PROTECT, related_name="payout", verbose_name=_("loan")
+    )
+    amount = money_field(verbose_name=_("amount"))
+    bank_card_masked = models.CharField(max_length=19, verbose_name=_("bank card (masked)"))
+    backend = models.CharField(max_length=100, verbose_name=_("backend"))
+    reference = models.CharField(max_length=100, blank=True, verbose_name=_("reference"))
+    status = models.CharField(max_length=8, choices=PayoutStatus.choices, verbose_name=_("status"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sent at"))
+    settled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("settled at"))
     # A refusal (PRODUCT §11): the code, the bank's words (no personal data) and when it came.
-    failure_code = models.CharField(max_length=16, choices=PayoutFailureCode.choices, blank=True)
-    failure_reason = models.CharField(max_length=200, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
+    failure_code = models.CharField(
+        max_length=16, choices=PayoutFailureCode.choices, blank=True, verbose_name=_("failure code")
+    )
+    failure_reason = models.CharField(max_length=200, blank=True, verbose_name=_("failure reason"))
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("failed at"))
     # Set, and committed, just before the bank is called: a payout is handed over at most once.
-    send_started_at = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("send started at"))
     # An unknown outcome is asked about, never sent again (payouts_query_unknown).
-    queried_at = models.DateTimeField(null=True, blank=True)
-    query_count = models.PositiveIntegerField(default=0)
+    queried_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queried at"))
+    query_count = models.PositiveIntegerField(default=0, verbose_name=_("query count"))
 
     class Meta:
         verbose_name = _("payout")

@@ -29,30 +29,39 @@ class LoanProduct(models.Model):
     admin form run ``loans.origination.services.products.product_validate``.
     """
 
-    code = models.SlugField(max_length=32, unique=True)
+    code = models.SlugField(max_length=32, unique=True, verbose_name=_("code"))
     # The name in English and in Chinese (issue #22): borrowers read ``display_name``, the one of
     # the page's language. The admin requires both; an empty Chinese name falls back to ``name``.
-    name = models.CharField(max_length=100)
-    name_zh = models.CharField("name in Chinese", max_length=100, blank=True, default="")
-    methods = ArrayField(
-        models.CharField(max_length=20, choices=[(m.value, m.value) for m in RepaymentMethod])
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    name_zh = models.CharField(
+        verbose_name=_("name in Chinese"), max_length=100, blank=True, default=""
     )
-    terms = ArrayField(models.PositiveSmallIntegerField())
-    annual_rate = optional_rate_field()
-    rates_by_grade = models.JSONField(default=default_rates_by_grade, blank=True)
-    fee_rate = rate_field(default=Decimal("0"))
-    grace_days = models.PositiveSmallIntegerField(default=3)
-    penalty_multiplier = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.5"))
-    allocation_rules = models.JSONField(default=default_allocation_rules)
-    write_off_days = models.PositiveSmallIntegerField(default=180)
+    methods = ArrayField(
+        models.CharField(max_length=20, choices=[(m.value, m.value) for m in RepaymentMethod]),
+        verbose_name=_("methods"),
+    )
+    terms = ArrayField(models.PositiveSmallIntegerField(), verbose_name=_("terms"))
+    annual_rate = optional_rate_field(verbose_name=_("annual rate"))
+    rates_by_grade = models.JSONField(
+        default=default_rates_by_grade, blank=True, verbose_name=_("rates by grade")
+    )
+    fee_rate = rate_field(default=Decimal("0"), verbose_name=_("fee rate"))
+    grace_days = models.PositiveSmallIntegerField(default=3, verbose_name=_("grace days"))
+    penalty_multiplier = models.DecimalField(
+        max_digits=4, decimal_places=2, default=Decimal("1.5"), verbose_name=_("penalty multiplier")
+    )
+    allocation_rules = models.JSONField(
+        default=default_allocation_rules, verbose_name=_("allocation rules")
+    )
+    write_off_days = models.PositiveSmallIntegerField(default=180, verbose_name=_("write off days"))
     # Close of business freezes the borrower's line when a loan reaches these days past due.
-    freeze_days = models.PositiveSmallIntegerField(default=30)
-    min_amount = money_field(default=Decimal("100.00"))
-    max_amount = money_field(default=Decimal("30000.00"))
-    rate_cap = rate_field(default=Decimal("0.240000"))
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    freeze_days = models.PositiveSmallIntegerField(default=30, verbose_name=_("freeze days"))
+    min_amount = money_field(default=Decimal("100.00"), verbose_name=_("min amount"))
+    max_amount = money_field(default=Decimal("30000.00"), verbose_name=_("max amount"))
+    rate_cap = rate_field(default=Decimal("0.240000"), verbose_name=_("rate cap"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("loan product")

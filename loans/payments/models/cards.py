@@ -32,24 +32,44 @@ class CardBinding(models.Model):
     ``loans.payments.card_bindings``.
     """
 
-    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="card_bindings")
-    card_number_ciphertext = models.TextField(editable=False)
-    card_number_digest = models.CharField(max_length=64, editable=False, db_index=True)
-    card_number_masked = models.CharField(max_length=19, editable=False)
-    gateway = models.CharField(max_length=100)
-    agreement_reference = models.CharField(max_length=100)
-    status = models.CharField(
-        max_length=10, choices=CardBindingStatus.choices, default=CardBindingStatus.ACTIVE
+    borrower = models.ForeignKey(
+        Borrower, on_delete=models.PROTECT, related_name="card_bindings", verbose_name=_("borrower")
     )
-    channel = models.CharField(max_length=10, choices=CardBindingChannel.choices)
-    consent_at = models.DateTimeField()
-    consent_ip = models.GenericIPAddressField(null=True, blank=True)
-    consent_user_agent = models.CharField(max_length=500, blank=True)
-    agreement_version = models.CharField(max_length=32)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    card_number_ciphertext = models.TextField(
+        editable=False, verbose_name=_("card number (encrypted)")
+    )
+    card_number_digest = models.CharField(
+        max_length=64, editable=False, db_index=True, verbose_name=_("card number (digest)")
+    )
+    card_number_masked = models.CharField(
+        max_length=19, editable=False, verbose_name=_("card number (masked)")
+    )
+    gateway = models.CharField(max_length=100, verbose_name=_("gateway"))
+    agreement_reference = models.CharField(max_length=100, verbose_name=_("agreement reference"))
+    status = models.CharField(
+        max_length=10,
+        choices=CardBindingStatus.choices,
+        default=CardBindingStatus.ACTIVE,
+        verbose_name=_("status"),
+    )
+    channel = models.CharField(
+        max_length=10, choices=CardBindingChannel.choices, verbose_name=_("channel")
+    )
+    consent_at = models.DateTimeField(verbose_name=_("consent at"))
+    consent_ip = models.GenericIPAddressField(
+        null=True, blank=True, verbose_name=_("consent from IP")
+    )
+    consent_user_agent = models.CharField(
+        max_length=500, blank=True, verbose_name=_("consent user agent")
+    )
+    agreement_version = models.CharField(max_length=32, verbose_name=_("agreement version"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
     revoked_channel = models.CharField(
-        max_length=10, choices=CardBindingChannel.choices, blank=True
+        max_length=10,
+        choices=CardBindingChannel.choices,
+        blank=True,
+        verbose_name=_("revoked channel"),
     )
 
     class Meta:

@@ -26,17 +26,21 @@ class CollectionRunStatus(models.TextChoices):
 class CollectionRun(models.Model):
     """The auto-debit run of one business date: planned once, then sent in chunks."""
 
-    business_date = models.DateField(unique=True)
+    business_date = models.DateField(unique=True, verbose_name=_("business date"))
     status = models.CharField(
-        max_length=8, choices=CollectionRunStatus.choices, default=CollectionRunStatus.PLANNED
+        max_length=8,
+        choices=CollectionRunStatus.choices,
+        default=CollectionRunStatus.PLANNED,
+        verbose_name=_("status"),
     )
-    planned = models.PositiveIntegerField(default=0)  # first attempts planned for the date
-    chunks = models.PositiveIntegerField(default=0)
+    # first attempts planned for the date
+    planned = models.PositiveIntegerField(default=0, verbose_name=_("attempts planned"))
+    chunks = models.PositiveIntegerField(default=0, verbose_name=_("chunks"))
     # When the date's first attempts were planned; None while the run holds only retries that
     # earlier dates scheduled onto it (``collection_plan`` has not run for the date yet).
-    planned_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    planned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("planned at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         verbose_name = _("collection run")
@@ -77,11 +81,18 @@ class CollectionAttempt(models.Model):
     are timed from it (``loans.domain.auto_debit``). Written only by ``loans.payments.collection``.
     """
 
-    run = models.ForeignKey(CollectionRun, on_delete=models.PROTECT, related_name="attempts")
+    run = models.ForeignKey(
+        CollectionRun, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("run")
+    )
     # What it collects: a loan's installments, or a revolving account's bills (then the bill
     # whose due date started the series); exactly one of the two (a database constraint).
     loan = models.ForeignKey(
-        Loan, null=True, blank=True, on_delete=models.PROTECT, related_name="collection_attempts"
+        Loan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collection_attempts",
+        verbose_name=_("loan"),
     )
     account = models.ForeignKey(
         "revolving.RevolvingAccount",
@@ -89,6 +100,7 @@ class CollectionAttempt(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="collection_attempts",
+        verbose_name=_("account"),
     )
     statement = models.ForeignKey(
         "revolving.Statement",
@@ -96,26 +108,56 @@ class CollectionAttempt(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="collection_attempts",
+        verbose_name=_("statement"),
     )
-    binding = models.ForeignKey(CardBinding, on_delete=models.PROTECT, related_name="attempts")
-    key = models.CharField(max_length=64, unique=True)
-    due_date = models.DateField()
-    sequence = models.PositiveSmallIntegerField(default=0)  # 0: the first; then retries, parts
+    binding = models.ForeignKey(
+        CardBinding,
+        on_delete=models.PROTECT,
+        related_name="attempts",
+        verbose_name=_("card binding"),
+    )
+    key = models.CharField(max_length=64, unique=True, verbose_name=_("idempotency key"))
+    due_date = models.DateField(verbose_name=_("due date"))
+    # 0: the first; then retries, parts
+    sequence = models.PositiveSmallIntegerField(default=0, verbose_name=_("sequence"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
-    scheduled_at = models.DateTimeField()
-    chunk = models.PositiveIntegerField(default=0)
-    amount = money_field()  # planned; set to what is charged when it is sent
+    scheduled_at = models.DateTimeField(verbose_name=_("scheduled at"))
+    chunk = models.PositiveIntegerField(default=0, verbose_name=_("chunk"))
+    # planned; set to what is charged when it is sent
+    amount = money_field(verbose_name=_("amount"))
     status = models.CharField(
-        max_length=10, choices=AttemptStatus.choices, default=AttemptStatus.PLANNED
+        max_length=10,
+        choices=AttemptStatus.choices,
+        default=AttemptStatus.PLANNED,
+        verbose_name=_("status"),
     )
-    outcome = models.CharField(max_length=20, blank=True)  # a gateway.ChargeOutcome
-    cancel_reason = models.CharField(max_length=16, choices=AttemptCancelReason.choices, blank=True)
-    decided_by = models.CharField(max_length=10, blank=True)  # answer, callback, query, file
-    gateway_reference = models.CharField(max_length=100, blank=True)
+    # a gateway.ChargeOutcome
+    outcome = models.CharField(max_length=20, blank=True, verbose_name=_("outcome"))
+    cancel_reason = models.CharField(
+        max_length=16,
+        choices=AttemptCancelReason.choices,
+        blank=True,
+        verbose_name=_("cancel reason"),
+    )
+    # answer, callback, query, file
+    decided_by = models.CharField(max_length=10, blank=True, verbose_name=_("outcome from"))
+    gateway_reference = models.CharField(
+        max_length=100, blank=True, verbose_name=_("gateway reference")
+    )
     repayment = models.OneToOneField(
-        Repayment, null=True, blank=True, on_delete=models.PROTECT, related_name="attempt"
+        Repayment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attempt",
+        verbose_name=_("repayment"),
     )
     # A bill's success: the payment on the revolving account (one-to-one, as ``repayment``).
     revolving_payment = models.OneToOneField(
@@ -124,18 +166,19 @@ class CollectionAttempt(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="attempt",
+        verbose_name=_("revolving payment"),
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    queried_at = models.DateTimeField(null=True, blank=True)
-    query_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("outcome at"))
+    queried_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queried at"))
+    query_count = models.PositiveIntegerField(default=0, verbose_name=_("query count"))
     # A part of a charge split under the bank's single-payment limit: never sent for more than
     # its planned amount (a whole attempt is sent for what is due when it is sent).
-    part = models.BooleanField(default=False)
+    part = models.BooleanField(default=False, verbose_name=_("part of a split charge"))
     # SUCCEEDED, but the loan took no repayment any more (closed meanwhile): the money is owed
     # back to the borrower; finance refunds it (the settlement helper's finance queue lists it).
-    unapplied = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    unapplied = models.BooleanField(default=False, verbose_name=_("unapplied"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("collection attempt")

@@ -29,35 +29,51 @@ class MerchantSettlementStatus(models.TextChoices):
 
 
 class MerchantSettlement(models.Model):
-    partner = models.ForeignKey("accounts.Partner", on_delete=models.PROTECT, related_name="+")
-    business_date = models.DateField()  # the day whose purchases and refunds it settles
-    purchases_amount = money_field(default=ZERO)
-    refunds_amount = money_field(default=ZERO)
-    merchant_fees_amount = money_field(default=ZERO)
-    subsidies_amount = money_field(default=ZERO)
+    partner = models.ForeignKey(
+        "accounts.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+    )
+    # the day whose purchases and refunds it settles
+    business_date = models.DateField(verbose_name=_("business date"))
+    purchases_amount = money_field(default=ZERO, verbose_name=_("purchases amount"))
+    refunds_amount = money_field(default=ZERO, verbose_name=_("refunds amount"))
+    merchant_fees_amount = money_field(default=ZERO, verbose_name=_("merchant fees amount"))
+    subsidies_amount = money_field(default=ZERO, verbose_name=_("subsidies amount"))
     # purchases - refunds - fees - subsidies: negative when refunds exceed the day's purchases.
-    net_amount = money_field(default=ZERO)
+    net_amount = money_field(default=ZERO, verbose_name=_("net amount"))
     # What earlier days left owed (+) or overpaid (-): their nets less their payouts not failed.
-    brought_forward_amount = money_field(default=ZERO)
-    payout_amount = money_field(default=ZERO)  # max(0, net + brought forward)
-    pay_date = models.DateField()  # the next working day after business_date (PRODUCT §12)
-    status = models.CharField(max_length=16, choices=MerchantSettlementStatus.choices)
-    key = models.CharField(max_length=40, unique=True)  # the bank's merchant order number
-    backend = models.CharField(max_length=100, blank=True)
-    reference = models.CharField(max_length=100, blank=True)  # the bank's id of the transfer
+    brought_forward_amount = money_field(default=ZERO, verbose_name=_("brought forward amount"))
+    # max(0, net + brought forward)
+    payout_amount = money_field(default=ZERO, verbose_name=_("payout amount"))
+    # the next working day after business_date (PRODUCT §12)
+    pay_date = models.DateField(verbose_name=_("pay date"))
+    status = models.CharField(
+        max_length=16, choices=MerchantSettlementStatus.choices, verbose_name=_("status")
+    )
+    # the bank's merchant order number
+    key = models.CharField(max_length=40, unique=True, verbose_name=_("idempotency key"))
+    backend = models.CharField(max_length=100, blank=True, verbose_name=_("backend"))
+    # the bank's id of the transfer
+    reference = models.CharField(max_length=100, blank=True, verbose_name=_("reference"))
     # Set, and committed, just before the bank is called: a payout is handed over at most once.
-    send_started_at = models.DateTimeField(null=True, blank=True)
-    settled_at = models.DateTimeField(null=True, blank=True)
-    failure_code = models.CharField(max_length=16, choices=PayoutFailureCode.choices, blank=True)
-    failure_reason = models.CharField(max_length=200, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    queried_at = models.DateTimeField(null=True, blank=True)
-    query_count = models.PositiveIntegerField(default=0)
+    send_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("send started at"))
+    settled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("settled at"))
+    failure_code = models.CharField(
+        max_length=16, choices=PayoutFailureCode.choices, blank=True, verbose_name=_("failure code")
+    )
+    failure_reason = models.CharField(max_length=200, blank=True, verbose_name=_("failure reason"))
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("failed at"))
+    queried_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queried at"))
+    query_count = models.PositiveIntegerField(default=0, verbose_name=_("query count"))
     # Dr MERCHANT_PAYABLE, Cr CASH once the bank paid the partner.
     entry = models.OneToOneField(
-        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "ledger.JournalEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entry"),
     )
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-business_date", "partner"]
@@ -158,10 +174,12 @@ class MerchantSettlementDay(models.Model):
     """A business date settled for every partner (none owed anything, possibly): dates settle
     once and in order, and the next run starts after the last of these."""
 
-    business_date = models.DateField(unique=True)
-    partners = models.PositiveIntegerField()  # settlements written that day
-    payout_amount = money_field(default=ZERO)  # their payouts, in all
-    created_at = models.DateTimeField()
+    business_date = models.DateField(unique=True, verbose_name=_("business date"))
+    # settlements written that day
+    partners = models.PositiveIntegerField(verbose_name=_("partners settled"))
+    # their payouts, in all
+    payout_amount = money_field(default=ZERO, verbose_name=_("payout amount"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("merchant settlement day")

@@ -121,15 +121,15 @@ class DifferenceState(models.TextChoices):
 class SettlementFile(models.Model):
     """One imported settlement file: its date, its digest, and what the import found."""
 
-    settlement_date = models.DateField(db_index=True)
-    sha256 = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=255)
-    line_count = models.PositiveIntegerField()
-    imported_at = models.DateTimeField(auto_now_add=True)
+    settlement_date = models.DateField(db_index=True, verbose_name=_("settlement date"))
+    sha256 = models.CharField(max_length=64, unique=True, verbose_name=_("SHA-256"))
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    line_count = models.PositiveIntegerField(verbose_name=_("line count"))
+    imported_at = models.DateTimeField(auto_now_add=True, verbose_name=_("imported at"))
     # Set when every line and the missing-from-file check are done; an import that stopped
     # before is resumed by importing the same file again.
-    completed_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
 
     class Meta:
         verbose_name = _("settlement file")
@@ -148,28 +148,49 @@ class SettlementFile(models.Model):
 class SettlementDifference(models.Model):
     """A line of a settlement file and our record that disagree, or a record the file lacks."""
 
-    file = models.ForeignKey(SettlementFile, on_delete=models.PROTECT, related_name="differences")
-    settlement_date = models.DateField()
-    line_number = models.PositiveIntegerField(null=True, blank=True)  # none: missing from file
-    kind = models.CharField(max_length=8, choices=SettlementKind.choices)
-    our_key = models.CharField(max_length=100)
-    difference = models.CharField(max_length=10, choices=DifferenceKind.choices)
+    file = models.ForeignKey(
+        SettlementFile, on_delete=models.PROTECT, related_name="differences", verbose_name=_("file")
+    )
+    settlement_date = models.DateField(verbose_name=_("settlement date"))
+    # none: missing from file
+    line_number = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("line number"))
+    kind = models.CharField(max_length=8, choices=SettlementKind.choices, verbose_name=_("kind"))
+    our_key = models.CharField(max_length=100, verbose_name=_("our key"))
+    difference = models.CharField(
+        max_length=10, choices=DifferenceKind.choices, verbose_name=_("difference")
+    )
     # Money columns like money_field's, nullable: a side without a record has no amount.
-    file_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    file_status = models.CharField(max_length=10, blank=True)
-    our_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    our_status = models.CharField(max_length=10, blank=True)
-    gateway_reference = models.CharField(max_length=100, blank=True)
-    action = models.CharField(max_length=20, choices=DifferenceAction.choices)
+    file_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("file amount")
+    )
+    file_status = models.CharField(max_length=10, blank=True, verbose_name=_("file status"))
+    our_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("our amount")
+    )
+    our_status = models.CharField(max_length=10, blank=True, verbose_name=_("our status"))
+    gateway_reference = models.CharField(
+        max_length=100, blank=True, verbose_name=_("gateway reference")
+    )
+    action = models.CharField(
+        max_length=20, choices=DifferenceAction.choices, verbose_name=_("action")
+    )
     state = models.CharField(
-        max_length=10, choices=DifferenceState.choices, default=DifferenceState.OPEN
+        max_length=10,
+        choices=DifferenceState.choices,
+        default=DifferenceState.OPEN,
+        verbose_name=_("state"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
         ordering = ["state", "-settlement_date", "id"]

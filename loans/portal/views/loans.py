@@ -1,5 +1,5 @@
 """A loan's page, repaying it (next installment, any amount, payoff), the fake gateway and
-receipts."""
+receipts (of a loan's repayment and of a payment on the bills, ``bill_payments.py``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Borrower
 from loans.calendar.selectors import business_date_current
 from loans.domain.prepayment import PrepaymentMode
-from loans.payments.models import PaymentPurpose, PaymentStatus
+from loans.payments.models import PaymentPurpose, PaymentStatus, PortalPayment
 from loans.payments.services import (
     FakePaymentGateway,
     PaymentRefused,
@@ -27,6 +27,9 @@ from loans.payments.services import (
 from loans.portal.access import borrower_required
 from loans.portal.forms import PaymentChoiceForm, RepayForm
 from loans.portal.selectors import loan_of, loan_page_for, payment_of, repayment_totals
+from loans.revolving.models import RevolvingAccount
+from loans.revolving.selectors import revolving_owed_for, revolving_payment_parts
+from loans.revolving.services.payments import RevolvingPaymentRefused
 from loans.servicing.models import Loan, LoanStatus
 from loans.servicing.selectors import loan_amounts_due
 from loans.servicing.services.repayment_plans import RepaymentRefused
@@ -162,22 +165,31 @@ def fake_gateway(request: HttpRequest, token: str, *, borrower: Borrower) -> Htt
                     gateway_reference=f"FAKE-{payment.pk:010d}",
                     as_of=business_date_current(),
                 )
-            except (PaymentRefused, RepaymentRefused) as refusal:
+            except (PaymentRefused, RepaymentRefused, RevolvingPaymentRefused) as refusal:
                 messages.error(request, str(refusal))
-                return redirect("portal:loan", loan_id=payment.loan_id)
+                return _paid_for(payment)
             messages.success(request, _("Payment received. Thank you."))
             return redirect("portal:receipt", token=payment.token)
         payment_cancel(payment=payment)
         messages.info(request, _("The payment was cancelled; nothing was charged."))
-        return redirect("portal:loan", loan_id=payment.loan_id)
+        return _paid_for(payment)
     if payment.status == PaymentStatus.PAID:
         return redirect("portal:receipt", token=payment.token)
     return render(request, "portal/fake_gateway.html", {"payment": payment})
 
 
+def _paid_for(payment: PortalPayment) -> HttpResponse:
+    """Back to what the payment was for: the loan's page or the bills."""
+    if payment.loan_id is None:
+        return redirect("portal:bills")
+    return redirect("portal:loan", loan_id=payment.loan_id)
+
+
 @borrower_required
 def receipt(request: HttpRequest, token: str, *, borrower: Borrower) -> HttpResponse:
     payment = payment_of(borrower=borrower, token=token)
+    if payment.account is not None:
+        return _bill_receipt(request, payment, payment.account)
     if payment.status != PaymentStatus.PAID or payment.repayment is None:
         raise Http404
     context = {
@@ -186,3 +198,18 @@ def receipt(request: HttpRequest, token: str, *, borrower: Borrower) -> HttpResp
         "totals": repayment_totals(payment.repayment),
     }
     return render(request, "portal/receipt.html", context)
+
+
+def _bill_receipt(
+    request: HttpRequest, payment: PortalPayment, account: RevolvingAccount
+) -> HttpResponse:
+    """A payment on the bills: where it went, and what the bills still owe now."""
+    if payment.status != PaymentStatus.PAID or payment.revolving_payment is None:
+        raise Http404
+    context = {
+        "payment": payment,
+        "posted": payment.revolving_payment,
+        "paid": revolving_payment_parts(payment.revolving_payment),
+        "owed": revolving_owed_for(account=account),
+    }
+    return render(request, "portal/bill_receipt.html", context)

@@ -37,13 +37,14 @@ TERMS = (3, 6, 9, 12)
 @borrower_required
 def bills(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
     """Show the bills page; 404 for a borrower without a revolving account."""
-    account = _account(borrower)
+    account = bills_account(borrower)
     board = revolving_board_for(account=account)
     convertible = bill_installment_open(account=account, as_of=business_date_current())
     return render(request, "portal/bills.html", {"board": board, "convertible": convertible})
 
 
-def _account(borrower: Borrower) -> RevolvingAccount:
+def bills_account(borrower: Borrower) -> RevolvingAccount:
+    """The borrower's revolving account; 404 without one."""
     account = revolving_account_of(borrower=borrower)
     if account is None:
         raise Http404("No revolving account.")
@@ -86,7 +87,7 @@ class BillInstallmentForm(PortalForm):
 @borrower_required
 def bill_installment(request: HttpRequest, *, borrower: Borrower) -> HttpResponse:
     """Choose (GET), review the quote (GET with amount and term) and confirm (POST)."""
-    account = _account(borrower)
+    account = bills_account(borrower)
     bill = bill_installment_open(account=account, as_of=business_date_current())
     if bill is None:
         messages.info(request, _("No bill can be turned into installments now."))

@@ -26,7 +26,11 @@ ID_TYPE_RESIDENT_CARD = "10"
 
 @dataclass(frozen=True)
 class BureauLine:
-    """One record for a writer: its fields in layout order, without the identity number."""
+    """One record for a writer: its fields in layout order, without the identity number.
+
+    ``loan_id`` is the record's account: a loan's id, or a revolving account's for a revolving
+    record (its ``AcctCode`` starts ``LR``, a loan's ``LP``).
+    """
 
     loan_id: int
     fields: dict[str, Any]

@@ -16,7 +16,10 @@
   written by the writer as they come: memory stays flat whatever the number of loans; with
   ``workers`` above 1, worker processes write the month's records (``services.bureau_workers``);
 - the file is created once, never rewritten (``open(..., "xb")``), its SHA-256 kept on the
-  run; a failed run leaves no run, no record and no file.
+  run; a failed run leaves no run, no record and no file;
+- the revolving accounts' records, corrections and resent rejects follow the loans' in the
+  same run and file, by the same rules (``services.bureau_revolving``): the loans' lines are
+  what they were before revolving accounts were reported, and come first.
 
 The rules are those of ``loans.domain.bureau``; the identity number is decrypted by the writer
 alone (``loans.reporting.bureau.writers``). Layout and every field: docs/reporting.md.
@@ -51,6 +54,11 @@ from loans.reporting.services.bureau_records import (
     record_chunks,
     written_rows,
 )
+from loans.reporting.services.bureau_revolving import (
+    account_rows_copy,
+    revolving_accounts_unreported,
+    revolving_part_write,
+)
 from loans.reporting.services.bureau_workers import PartTask, month_part, part_worker_start
 
 logger = logging.getLogger(__name__)
@@ -79,6 +87,8 @@ class ExportResult:
     path: Path
     rejects: list[BureauRecord]
     resent: int = 0  # earlier rejects sent by this run (in its records or corrections)
+    # Revolving accounts open at the month's end without its month-end row: not reported.
+    revolving_unreported: int = 0
 
 
 def bureau_dir() -> Path:
@@ -152,6 +162,7 @@ def bureau_export(
                     _write_month(run, month, writer, counts, chunk_size, on_progress)
                 _write_corrections(run, month, writer, counts, chunk_size, on_progress, full)
                 _resend_rejects(run, month, writer, counts, chunk_size)
+                _write_revolving(run, month, writer, counts, chunk_size, on_progress, full)
                 writer.close()
             run.file_name = path.name
             run.file_sha256 = _sha256(path)
@@ -172,8 +183,24 @@ def bureau_export(
         counts.corrections,
         counts.rejects,
     )
-    rejects = list(run.records.exclude(reject_reason="").order_by("loan_id", "month"))
-    return ExportResult(run=run, path=path, rejects=rejects, resent=counts.resent)
+    rejects = list(
+        run.records.exclude(reject_reason="").order_by("loan_id", "revolving_account_id", "month")
+    )
+    unreported = revolving_accounts_unreported(month) if full else 0
+    if unreported:
+        logger.warning(
+            "Bureau run %s of %s: %s revolving accounts without a month-end row, not reported",
+            run.pk,
+            month,
+            unreported,
+        )
+    return ExportResult(
+        run=run,
+        path=path,
+        rejects=rejects,
+        resent=counts.resent,
+        revolving_unreported=unreported,
+    )
 
 
 @dataclass
@@ -299,7 +326,8 @@ def _write_corrections(
 _OUTSTANDING_REJECTS = """
 WITH rejected AS (
     SELECT DISTINCT loan_id, month FROM reporting_bureaurecord
-    WHERE reject_reason <> '' AND month BETWEEN %(first)s AND %(last)s AND run_id <> %(run)s
+    WHERE reject_reason <> '' AND loan_id IS NOT NULL
+      AND month BETWEEN %(first)s AND %(last)s AND run_id <> %(run)s
 ), latest AS (
     SELECT DISTINCT ON (r.loan_id, r.month) r.loan_id, r.month, r.kind, r.reject_reason
     FROM reporting_bureaurecord r JOIN rejected USING (loan_id, month)
@@ -336,6 +364,33 @@ def _resend_rejects(
                 copy_rows(run.pk, rows)
                 counts.add(rows)
                 counts.resent += sum(1 for row in rows if not row[4])
+
+
+def _write_revolving(
+    run: BureauRun,
+    month: Month,
+    writer: BureauWriter,
+    counts: _Counts,
+    chunk_size: int,
+    on_progress: Progress | None,
+    full: bool,
+) -> None:
+    """The revolving accounts' part of the run, after the loans' (``services.bureau_revolving``)."""
+
+    def emit(rows: list[RecordRow]) -> None:
+        account_rows_copy(run.pk, rows)
+        counts.add(rows)
+
+    counts.resent += revolving_part_write(
+        run_id=run.pk,
+        month=month,
+        writer=writer,
+        emit=emit,
+        chunk_size=chunk_size,
+        on_progress=on_progress,
+        full=full,
+        last_checked=lambda earlier: _last_checked(earlier, before=run),
+    )
 
 
 def _last_checked(month: Month, *, before: BureauRun) -> datetime | None:

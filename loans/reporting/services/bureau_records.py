@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import connection
@@ -23,6 +24,7 @@ from django.db import connection
 from loans.domain.bureau import Month, StatusCode, history_of, record_problems
 from loans.domain.classification import risk_class_for
 from loans.reporting.bureau.writers import ID_TYPE_RESIDENT_CARD, BureauLine, BureauWriter
+from loans.rows import keyset_batches
 
 # A row of reporting_bureaurecord without its run: loan, month, kind, digest, reason, data.
 RecordRow = tuple[int, date, str, str, str, str | None]
@@ -155,22 +157,12 @@ def record_chunks(
     params: dict[str, Any] = {
         "start": month.first_day,
         "end": month.last_day,
-        "limit": chunk_size,
         "after": after,
         "through": through,
         "ids": only,
     }
     sql = _FIGURES.format(only="" if only is None else "AND l.id = ANY(%(ids)s)")
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if not rows:
-            return
-        yield [_record(month, row) for row in rows]
-        if len(rows) < chunk_size:
-            return
-        params["after"] = rows[-1][0]
+    yield from keyset_batches(sql, params, partial(_record, month), chunk_size=chunk_size)
 
 
 def _record(month: Month, row: tuple[Any, ...]) -> Record:

@@ -1,10 +1,13 @@
-"""Month-end five-level classification of every loan (PRODUCT §13), set-based.
+"""Month-end five-level classification of every loan and revolving account (PRODUCT §13),
+set-based.
 
 For month end M, each chunk of loan ids is one ``INSERT … SELECT … ON CONFLICT`` that writes a
 row per loan on the books at the end of M (and per loan written off during M, as LOSS), and
 one DELETE of the rows of loans no longer in that set (a payout that failed after M). A rerun
-rewrites only rows that changed. Then the month's provision is posted
-(``loans.reporting.services.provisions``). Rules and rates: ``loans.domain.classification``.
+rewrites only rows that changed. The revolving accounts follow, by account id in the same way
+(``loans.reporting.services.revolving_classification``). Then the month's provision is posted
+over both (``loans.reporting.services.provisions``). Rules and rates:
+``loans.domain.classification``.
 
 Days past due come from the loan's column, which close of business sets for the last closed
 date (and a back-dated repayment restates at once), so M must be that date: close of business
@@ -37,6 +40,7 @@ from loans.domain.classification import (
 from loans.errors import LendingError
 from loans.ledger.models import JournalEntry
 from loans.reporting.services.provisions import ProvisionMonthNotLatest, provisions_post
+from loans.reporting.services.revolving_classification import revolving_accounts_classify
 
 logger = logging.getLogger(__name__)
 
@@ -110,13 +114,16 @@ class MonthEndNotClassifiable(LendingError):
 
 @dataclass(frozen=True, slots=True)
 class ClassifyResult:
-    """What a classification run did: rows written or changed, rows removed, the entry."""
+    """What a classification run did: loans' rows written or changed and removed, the entry,
+    and the revolving accounts' rows written or changed and removed."""
 
     month_end: date
     chunks: int
     rows_written: int
     rows_removed: int
     provision_entry: JournalEntry | None
+    accounts_written: int = 0
+    accounts_removed: int = 0
 
 
 def month_end_of(year: int, month: int) -> date:
@@ -132,7 +139,8 @@ def loans_classify(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_chunk: Callable[[int, int, int], None] | None = None,
 ) -> ClassifyResult:
-    """Classify every loan at ``month_end`` and post the month's provision; idempotent.
+    """Classify every loan and revolving account at ``month_end`` and post the month's
+    provision; idempotent.
 
     ``on_chunk(done, total, last_loan_id)`` is called after each chunk (progress). Raises
     MonthEndNotClassifiable unless ``month_end`` is a month's last day and the last closed
@@ -182,8 +190,13 @@ def _classify(
             removed += cursor.rowcount
             if on_chunk is not None:
                 on_chunk(done, len(ranges), last)
+    _chunks, accounts_written, accounts_removed = revolving_accounts_classify(
+        params=params, chunk_size=chunk_size
+    )
     entry = provisions_post(month_end=month_end)
-    return ClassifyResult(month_end, len(ranges), written, removed, entry)
+    return ClassifyResult(
+        month_end, len(ranges), written, removed, entry, accounts_written, accounts_removed
+    )
 
 
 def _require_classifiable(month_end: date) -> None:

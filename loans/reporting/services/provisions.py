@@ -1,9 +1,10 @@
 """The month-end provision posting (PRODUCT §13, CAS 22): one balanced entry per month end.
 
 For month end M the allowance of each stage is the sum of the stored ``provision_amount`` of
-M's classification rows; the entry posts, per stage, its change from the previous classified
-month end: Dr PROVISION_EXPENSE / Cr LOAN_LOSS_PROVISION for an increase, the other way round
-for a release. So LOAN_LOSS_PROVISION always holds minus (the latest month's total).
+M's classification rows, the loans' and the revolving accounts' alike; the entry posts, per
+stage, its change from the previous classified month end: Dr PROVISION_EXPENSE / Cr
+LOAN_LOSS_PROVISION for an increase, the other way round for a release. So
+LOAN_LOSS_PROVISION always holds minus (the latest month's total).
 
 Idempotent per month end: the entry is keyed ``provision:<M>``. Run again with the same rows,
 nothing is posted; after a change (a back-dated repayment, a write-off approved the next

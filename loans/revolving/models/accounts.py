@@ -33,37 +33,59 @@ class RevolvingAccount(models.Model):
     """One per credit line. Balance columns mirror its sub-ledger (``reconcile`` proves it)."""
 
     credit_line = models.OneToOneField(
-        "servicing.CreditLine", on_delete=models.PROTECT, related_name="revolving_account"
+        "servicing.CreditLine",
+        on_delete=models.PROTECT,
+        related_name="revolving_account",
+        verbose_name=_("credit line"),
     )
     product = models.ForeignKey(
-        "revolving.RevolvingProduct", on_delete=models.PROTECT, related_name="accounts"
+        "revolving.RevolvingProduct",
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("product"),
     )
-    statement_day = models.PositiveSmallIntegerField(default=1)
+    statement_day = models.PositiveSmallIntegerField(default=1, verbose_name=_("statement day"))
     status = models.CharField(
         max_length=10,
         choices=RevolvingAccountStatus.choices,
         default=RevolvingAccountStatus.ACTIVE,
+        verbose_name=_("status"),
     )
-    opened_date = models.DateField()
+    opened_date = models.DateField(verbose_name=_("opened date"))
     # Dr REVOLVING_RECEIVABLE of its lines: every unpaid purchase principal.
-    principal_amount = money_field(default=ZERO)
-    last_statement_date = models.DateField(null=True, blank=True)  # the last bill's cut
+    principal_amount = money_field(default=ZERO, verbose_name=_("principal amount"))
+    # the last bill's cut
+    last_statement_date = models.DateField(
+        null=True, blank=True, verbose_name=_("last statement date")
+    )
     # Close of business (PRODUCT §10, §2.4): interest and penalty charged since the last cut
     # (the next bill takes them; Dr INTEREST_RECEIVABLE / PENALTY_RECEIVABLE of its lines),
     # days past due and bucket as of ``last_closed_date``, the last date whose charges ran on
     # this account (a rerun of that date skips it).
-    unbilled_interest_amount = money_field(default=ZERO, db_default=ZERO)
-    unbilled_penalty_amount = money_field(default=ZERO, db_default=ZERO)
-    days_past_due = models.PositiveIntegerField(default=0, db_default=0)
-    bucket = models.CharField(
-        max_length=8, choices=RevolvingBucket.choices, default="CURRENT", db_default="CURRENT"
+    unbilled_interest_amount = money_field(
+        default=ZERO, db_default=ZERO, verbose_name=_("unbilled interest amount")
     )
-    last_closed_date = models.DateField(null=True, blank=True)
+    unbilled_penalty_amount = money_field(
+        default=ZERO, db_default=ZERO, verbose_name=_("unbilled penalty amount")
+    )
+    days_past_due = models.PositiveIntegerField(
+        default=0, db_default=0, verbose_name=_("days past due")
+    )
+    bucket = models.CharField(
+        max_length=8,
+        choices=RevolvingBucket.choices,
+        default="CURRENT",
+        db_default="CURRENT",
+        verbose_name=_("bucket"),
+    )
+    last_closed_date = models.DateField(null=True, blank=True, verbose_name=_("last closed date"))
     # Paid beyond what was owed, or refunded after billing beyond it (PRODUCT §10): an
     # overpayment liability (Cr OVERPAYMENT_LIABILITY of its lines), used by the next
     # purchases and bills, refundable on request.
-    credit_balance_amount = money_field(default=ZERO, db_default=ZERO)
-    created_at = models.DateTimeField(auto_now_add=True)
+    credit_balance_amount = money_field(
+        default=ZERO, db_default=ZERO, verbose_name=_("credit balance amount")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("revolving account")

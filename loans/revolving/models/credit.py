@@ -12,13 +12,19 @@ from loans.fields import money_field
 
 class CreditRefund(models.Model):
     account = models.ForeignKey(
-        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="credit_refunds"
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="credit_refunds",
+        verbose_name=_("account"),
     )
-    amount = money_field()
-    value_date = models.DateField()
-    reference = models.CharField(max_length=100)  # the caller's id: refunded once
-    entry = models.OneToOneField("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
+    amount = money_field(verbose_name=_("amount"))
+    value_date = models.DateField(verbose_name=_("value date"))
+    # the caller's id: refunded once
+    reference = models.CharField(max_length=100, verbose_name=_("reference"))
+    entry = models.OneToOneField(
+        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="+", verbose_name=_("entry")
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("credit balance refund")

@@ -23,31 +23,52 @@ class OrderStatus(models.TextChoices):
 
 
 class Order(models.Model):
-    partner = models.ForeignKey("accounts.Partner", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        "accounts.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+    )
     account = models.ForeignKey(
-        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="orders"
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("account"),
     )
-    merchant_order_id = models.CharField(max_length=64)
-    amount = money_field()
-    description = models.CharField(max_length=200)
+    merchant_order_id = models.CharField(max_length=64, verbose_name=_("merchant order ID"))
+    amount = money_field(verbose_name=_("amount"))
+    description = models.CharField(max_length=200, verbose_name=_("description"))
     # A purchase installment plan (交易分期): the number of installments, or none.
-    plan_term = models.PositiveSmallIntegerField(null=True, blank=True)
-    merchant_subsidised = models.BooleanField(default=False)  # 免息: the partner pays the fees
+    plan_term = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("plan term"))
+    # 免息: the partner pays the fees
+    merchant_subsidised = models.BooleanField(default=False, verbose_name=_("merchant subsidised"))
     status = models.CharField(
-        max_length=10, choices=OrderStatus.choices, default=OrderStatus.CREATED
+        max_length=10,
+        choices=OrderStatus.choices,
+        default=OrderStatus.CREATED,
+        verbose_name=_("status"),
     )
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    captured_at = models.DateTimeField(null=True, blank=True)
-    captured_date = models.DateField(null=True, blank=True)  # the business date of the capture
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    captured_at = models.DateTimeField(null=True, blank=True, verbose_name=_("captured at"))
+    # the business date of the capture
+    captured_date = models.DateField(null=True, blank=True, verbose_name=_("captured date"))
     entry = models.OneToOneField(
-        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "ledger.JournalEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entry"),
     )
-    refunded_amount = money_field(default=ZERO)
-    paid_amount = money_field(default=ZERO)  # paid before it was billed (allocation's last step)
+    refunded_amount = money_field(default=ZERO, verbose_name=_("refunded amount"))
+    # paid before it was billed (allocation's last step)
+    paid_amount = money_field(default=ZERO, verbose_name=_("paid amount"))
     # The bill it went on (cut by close of business on the first statement date after capture).
     statement = models.ForeignKey(
-        "revolving.Statement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "revolving.Statement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("statement"),
     )
 
     class Meta:

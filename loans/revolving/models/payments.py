@@ -19,16 +19,25 @@ class RevolvingPaymentChannel(models.TextChoices):
 
 class RevolvingPayment(models.Model):
     account = models.ForeignKey(
-        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="payments"
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("account"),
     )
-    amount = money_field()
-    value_date = models.DateField()  # the business date it was posted on
-    channel = models.CharField(max_length=12, choices=RevolvingPaymentChannel.choices)
-    reference = models.CharField(max_length=100)  # the payer's own id: a payment is posted once
-    allocation = models.JSONField(default=list)
-    minimum_paid_amount = money_field()
-    entry = models.OneToOneField("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
+    amount = money_field(verbose_name=_("amount"))
+    # the business date it was posted on
+    value_date = models.DateField(verbose_name=_("value date"))
+    channel = models.CharField(
+        max_length=12, choices=RevolvingPaymentChannel.choices, verbose_name=_("channel")
+    )
+    # the payer's own id: a payment is posted once
+    reference = models.CharField(max_length=100, verbose_name=_("reference"))
+    allocation = models.JSONField(default=list, verbose_name=_("allocation"))
+    minimum_paid_amount = money_field(verbose_name=_("minimum paid amount"))
+    entry = models.OneToOneField(
+        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="+", verbose_name=_("entry")
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("revolving payment")

@@ -35,25 +35,43 @@ class FeePayer(models.TextChoices):
 
 class InstallmentPlan(models.Model):
     account = models.ForeignKey(
-        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="plans"
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("account"),
     )
-    kind = models.CharField(max_length=8, choices=PlanKind.choices)
+    kind = models.CharField(max_length=8, choices=PlanKind.choices, verbose_name=_("kind"))
     # The bill it was turned from (BILL) or the order it finances (PURCHASE).
     statement = models.ForeignKey(
-        "revolving.Statement", null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+        "revolving.Statement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("statement"),
     )
     order = models.OneToOneField(
-        "revolving.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="plan"
+        "revolving.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan",
+        verbose_name=_("order"),
     )
-    amount = money_field()
-    term = models.PositiveSmallIntegerField()
-    fee_rate = rate_field()  # per installment
-    fee_payer = models.CharField(max_length=8, choices=FeePayer.choices)
-    fee_per_installment_amount = money_field()
-    borrower_apr = rate_field()  # 0 when the merchant pays the fees (PRODUCT §2.2, §10)
-    value_date = models.DateField()  # the business date it was made on
-    reference = models.CharField(max_length=100)  # the caller's id: a plan is made once
-    created_at = models.DateTimeField()
+    amount = money_field(verbose_name=_("amount"))
+    term = models.PositiveSmallIntegerField(verbose_name=_("term"))
+    fee_rate = rate_field(verbose_name=_("fee rate"))  # per installment
+    fee_payer = models.CharField(
+        max_length=8, choices=FeePayer.choices, verbose_name=_("fee payer")
+    )
+    fee_per_installment_amount = money_field(verbose_name=_("fee per installment amount"))
+    # 0 when the merchant pays the fees (PRODUCT §2.2, §10)
+    borrower_apr = rate_field(verbose_name=_("borrower APR"))
+    # the business date it was made on
+    value_date = models.DateField(verbose_name=_("value date"))
+    # the caller's id: a plan is made once
+    reference = models.CharField(max_length=100, verbose_name=_("reference"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("installment plan")
@@ -89,18 +107,30 @@ class InstallmentPlan(models.Model):
 
 class PlanInstallment(models.Model):
     plan = models.ForeignKey(
-        "revolving.InstallmentPlan", on_delete=models.PROTECT, related_name="installments"
+        "revolving.InstallmentPlan",
+        on_delete=models.PROTECT,
+        related_name="installments",
+        verbose_name=_("plan"),
     )
     account = models.ForeignKey(  # the plan's, kept here for the set-based cut
-        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="+"
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("account"),
     )
-    number = models.PositiveSmallIntegerField()
-    statement_date = models.DateField()  # the statement cut that bills it
-    principal_amount = money_field()
-    fee_amount = money_field()
+    number = models.PositiveSmallIntegerField(verbose_name=_("installment number"))
+    # the statement cut that bills it
+    statement_date = models.DateField(verbose_name=_("statement date"))
+    principal_amount = money_field(verbose_name=_("principal amount"))
+    fee_amount = money_field(verbose_name=_("fee amount"))
     # The bill it went on; null while it is a future installment.
     statement = models.ForeignKey(
-        "revolving.Statement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "revolving.Statement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("statement"),
     )
 
     class Meta:

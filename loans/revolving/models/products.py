@@ -25,18 +25,27 @@ class RevolvingProduct(models.Model):
     ``revolving_product_validate``; the database keeps each figure in its range.
     """
 
-    code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=100)
-    daily_rate = rate_field(default=Decimal("0.000500"))
-    due_days = models.PositiveSmallIntegerField(default=9)  # due date = statement date + this
-    minimum_payment_rate = rate_field(default=Decimal("0.100000"))
-    grace_days = models.PositiveSmallIntegerField(default=3)
-    penalty_multiplier = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.5"))
-    rate_cap = rate_field(default=Decimal("0.240000"))
-    installment_fee_rates = models.JSONField(default=default_installment_fee_rates)
-    order_expiry_minutes = models.PositiveSmallIntegerField(default=15)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    code = models.SlugField(max_length=32, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    daily_rate = rate_field(default=Decimal("0.000500"), verbose_name=_("daily rate"))
+    # due date = statement date + this
+    due_days = models.PositiveSmallIntegerField(default=9, verbose_name=_("due days"))
+    minimum_payment_rate = rate_field(
+        default=Decimal("0.100000"), verbose_name=_("minimum payment rate")
+    )
+    grace_days = models.PositiveSmallIntegerField(default=3, verbose_name=_("grace days"))
+    penalty_multiplier = models.DecimalField(
+        max_digits=4, decimal_places=2, default=Decimal("1.5"), verbose_name=_("penalty multiplier")
+    )
+    rate_cap = rate_field(default=Decimal("0.240000"), verbose_name=_("rate cap"))
+    installment_fee_rates = models.JSONField(
+        default=default_installment_fee_rates, verbose_name=_("installment fee rates")
+    )
+    order_expiry_minutes = models.PositiveSmallIntegerField(
+        default=15, verbose_name=_("order expiry minutes")
+    )
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("revolving product")

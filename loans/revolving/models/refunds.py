@@ -14,12 +14,17 @@ from loans.fields import money_field
 
 
 class Refund(models.Model):
-    order = models.ForeignKey("revolving.Order", on_delete=models.PROTECT, related_name="refunds")
-    merchant_refund_id = models.CharField(max_length=64)
-    amount = money_field()
-    value_date = models.DateField()  # the business date it was posted on
-    created_at = models.DateTimeField()
-    entry = models.OneToOneField("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        "revolving.Order", on_delete=models.PROTECT, related_name="refunds", verbose_name=_("order")
+    )
+    merchant_refund_id = models.CharField(max_length=64, verbose_name=_("merchant refund ID"))
+    amount = money_field(verbose_name=_("amount"))
+    # the business date it was posted on
+    value_date = models.DateField(verbose_name=_("value date"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    entry = models.OneToOneField(
+        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="+", verbose_name=_("entry")
+    )
 
     class Meta:
         verbose_name = _("refund")

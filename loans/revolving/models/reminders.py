@@ -27,26 +27,42 @@ class BillReminderKind(models.TextChoices):
 class BillReminder(models.Model):
     # Indexed by bill_reminder_once_per_channel (statement, kind, channel).
     statement = models.ForeignKey(
-        "revolving.Statement", on_delete=models.PROTECT, related_name="reminders", db_index=False
+        "revolving.Statement",
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        db_index=False,
+        verbose_name=_("statement"),
     )
     # Denormalised from the bill so per-account queries need no join.
     account = models.ForeignKey(
-        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="bill_reminders"
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="bill_reminders",
+        verbose_name=_("account"),
     )
-    kind = models.CharField(max_length=12, choices=BillReminderKind.choices)
-    channel = models.CharField(max_length=8, choices=ReminderChannel.choices)
-    business_date = models.DateField()  # the close of business that queued it
-    language = models.CharField(max_length=8)  # the borrower's, when queued
-    send_after = models.DateTimeField()
+    kind = models.CharField(max_length=12, choices=BillReminderKind.choices, verbose_name=_("kind"))
+    channel = models.CharField(
+        max_length=8, choices=ReminderChannel.choices, verbose_name=_("channel")
+    )
+    # the close of business that queued it
+    business_date = models.DateField(verbose_name=_("business date"))
+    # the borrower's, when queued
+    language = models.CharField(max_length=8, verbose_name=_("language"))
+    send_after = models.DateTimeField(verbose_name=_("send after"))
     status = models.CharField(
-        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.QUEUED
+        max_length=10,
+        choices=ReminderStatus.choices,
+        default=ReminderStatus.QUEUED,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    provider_message_id = models.CharField(max_length=100, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    provider_message_id = models.CharField(
+        max_length=100, blank=True, verbose_name=_("provider message id")
+    )
+    last_error = models.CharField(max_length=200, blank=True, verbose_name=_("last error"))
     # A database default, as the queue inserts rows with SQL (INSERT … SELECT).
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(db_default=Now(), verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("bill reminder")

@@ -20,41 +20,66 @@ from loans.fields import ZERO, money_field
 
 class Statement(models.Model):
     account = models.ForeignKey(
-        "revolving.RevolvingAccount", on_delete=models.PROTECT, related_name="statements"
+        "revolving.RevolvingAccount",
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("account"),
     )
-    statement_date = models.DateField()
-    due_date = models.DateField()
-    pay_by_date = models.DateField()  # the due date, or the next working day (§12)
-    cycle_start = models.DateField()  # the cycle is [cycle_start, statement_date)
-    previous_unpaid_amount = money_field(default=ZERO)
-    new_revolving_principal_amount = money_field(default=ZERO)
-    new_installment_principal_amount = money_field(default=ZERO)
-    new_fees_amount = money_field(default=ZERO)
-    new_interest_amount = money_field(default=ZERO)
-    new_penalty_amount = money_field(default=ZERO)
-    revolving_principal_amount = money_field(default=ZERO)  # unpaid on this and earlier bills
-    installment_principal_amount = money_field(default=ZERO)
-    fees_amount = money_field(default=ZERO)
-    interest_amount = money_field(default=ZERO)
-    penalty_amount = money_field(default=ZERO)
-    minimum_payment_amount = money_field(default=ZERO)
-    minimum_unpaid_amount = money_field(default=ZERO)  # this bill's own share, still unpaid
+    statement_date = models.DateField(verbose_name=_("statement date"))
+    due_date = models.DateField(verbose_name=_("due date"))
+    # the due date, or the next working day (§12)
+    pay_by_date = models.DateField(verbose_name=_("pay by date"))
+    # the cycle is [cycle_start, statement_date)
+    cycle_start = models.DateField(verbose_name=_("cycle start"))
+    previous_unpaid_amount = money_field(default=ZERO, verbose_name=_("previous unpaid amount"))
+    new_revolving_principal_amount = money_field(
+        default=ZERO, verbose_name=_("new revolving principal amount")
+    )
+    new_installment_principal_amount = money_field(
+        default=ZERO, verbose_name=_("new installment principal amount")
+    )
+    new_fees_amount = money_field(default=ZERO, verbose_name=_("new fees amount"))
+    new_interest_amount = money_field(default=ZERO, verbose_name=_("new interest amount"))
+    new_penalty_amount = money_field(default=ZERO, verbose_name=_("new penalty amount"))
+    # unpaid on this and earlier bills
+    revolving_principal_amount = money_field(
+        default=ZERO, verbose_name=_("revolving principal amount")
+    )
+    installment_principal_amount = money_field(
+        default=ZERO, verbose_name=_("installment principal amount")
+    )
+    fees_amount = money_field(default=ZERO, verbose_name=_("fees amount"))
+    interest_amount = money_field(default=ZERO, verbose_name=_("interest amount"))
+    penalty_amount = money_field(default=ZERO, verbose_name=_("penalty amount"))
+    minimum_payment_amount = money_field(default=ZERO, verbose_name=_("minimum payment amount"))
+    # this bill's own share, still unpaid
+    minimum_unpaid_amount = money_field(default=ZERO, verbose_name=_("minimum unpaid amount"))
     # What is still unpaid of this bill's own new parts (payments take them oldest bill first).
-    revolving_principal_unpaid_amount = money_field(default=ZERO)
-    installment_principal_unpaid_amount = money_field(default=ZERO)
-    fees_unpaid_amount = money_field(default=ZERO)
-    interest_unpaid_amount = money_field(default=ZERO)
-    penalty_unpaid_amount = money_field(default=ZERO)
+    revolving_principal_unpaid_amount = money_field(
+        default=ZERO, verbose_name=_("revolving principal unpaid amount")
+    )
+    installment_principal_unpaid_amount = money_field(
+        default=ZERO, verbose_name=_("installment principal unpaid amount")
+    )
+    fees_unpaid_amount = money_field(default=ZERO, verbose_name=_("fees unpaid amount"))
+    interest_unpaid_amount = money_field(default=ZERO, verbose_name=_("interest unpaid amount"))
+    penalty_unpaid_amount = money_field(default=ZERO, verbose_name=_("penalty unpaid amount"))
     # Failed its interest-free check (revolving principal unpaid at the close of the pay-by
     # date): bears daily interest from the next day (PRODUCT §10).
-    bears_interest = models.BooleanField(default=False, db_default=False)
+    bears_interest = models.BooleanField(
+        default=False, db_default=False, verbose_name=_("bears interest")
+    )
     # Turned into installments (账单分期) after the cut: it left the bill's own revolving
     # principal and the base of its minimum (PRODUCT §10); the totals above stay as issued.
-    converted_amount = money_field(default=ZERO, db_default=ZERO)
+    converted_amount = money_field(
+        default=ZERO, db_default=ZERO, verbose_name=_("converted amount")
+    )
     # Fees of merchant-subsidised plans billed on this date: owed by partners, not part of the
     # balance (loans.domain.revolving.statement.Statement.merchant_fees).
-    merchant_fees_amount = money_field(default=ZERO, db_default=ZERO)
-    created_at = models.DateTimeField(auto_now_add=True)
+    merchant_fees_amount = money_field(
+        default=ZERO, db_default=ZERO, verbose_name=_("merchant fees amount")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("bill")

@@ -22,12 +22,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, QuerySet, Sum
 from django.template.loader import render_to_string
 
-from accounts.selectors import borrower_mobile_decrypt
 from loans.revolving.models import (
     BillReminder,
     BillReminderKind,
@@ -36,7 +34,13 @@ from loans.revolving.models import (
     Statement,
 )
 from loans.servicing.models import ReminderChannel, ReminderStatus
-from loans.servicing.notifications import email_send, sms_send
+from loans.servicing.services.delivery import (
+    Draft,
+    Outbox,
+    has_address,
+    messages_send_due,
+    no_address,
+)
 from loans.servicing.services.reminders import (
     LANGUAGES,
     amount_format,
@@ -178,18 +182,12 @@ def bill_owing(*, statement: Statement) -> BillOwing:
 def bill_reminders_send_due(*, now: datetime, limit: int = 1000) -> int:
     """Send up to ``limit`` queued bill reminders whose time has come; return how many were sent.
 
-    Each is locked (``SKIP LOCKED``: workers share the queue), sent and marked in its own
-    transaction. A reminder of a bill paid since, of a closed account, or for a channel the
-    borrower no longer has is cancelled; SMS waits while ``now`` is in quiet hours. A backend
-    error is retried later; the reminder is FAILED after ``LENDPORTAL_REMINDER_MAX_ATTEMPTS``.
+    Through the loan reminders' sending loop (``loans.servicing.services.delivery``: one
+    transaction each under ``SKIP LOCKED``, retries, FAILED after the last attempt). A reminder of
+    a bill paid since, of a closed account, or for a channel the borrower no longer has is
+    cancelled; SMS waits while ``now`` is in quiet hours.
     """
-    sent = 0
-    for _ in range(limit):
-        status = _send_next(now=now)
-        if status is None:
-            break
-        sent += status == ReminderStatus.SENT
-    return sent
+    return messages_send_due(_OUTBOX, now=now, limit=limit)
 
 
 def _due(now: datetime) -> QuerySet[BillReminder]:
@@ -202,24 +200,13 @@ def _due(now: datetime) -> QuerySet[BillReminder]:
     return due.exclude(channel=ReminderChannel.SMS) if sms_quiet_hours(at=now) else due
 
 
-@transaction.atomic
-def _send_next(*, now: datetime) -> ReminderStatus | None:
-    reminder = _due(now).first()
-    if reminder is None:
-        return None
+def _compose(reminder: BillReminder) -> Draft:
     owing = bill_owing(statement=reminder.statement)
     refusal = _cancel_reason(reminder, owing)
     if refusal:
-        return _finish(reminder, ReminderStatus.CANCELLED, error=refusal)
+        return Draft(refusal=refusal)
     subject, body = bill_reminder_render(reminder, owing=owing)
-    try:
-        message_id = _deliver(reminder, subject=subject, body=body)
-    except Exception as error:  # noqa: BLE001 - any backend error is recorded and retried
-        return _fail(reminder, now=now, error=error)
-    reminder.attempts += 1
-    reminder.sent_at = now
-    reminder.provider_message_id = message_id[:100]
-    return _finish(reminder, ReminderStatus.SENT)
+    return Draft(subject=subject, body=body)
 
 
 def _cancel_reason(reminder: BillReminder, owing: BillOwing) -> str:
@@ -231,51 +218,15 @@ def _cancel_reason(reminder: BillReminder, owing: BillOwing) -> str:
     if owing.amount <= 0:
         return "bill paid"
     borrower = reminder.account.credit_line.borrower
-    if reminder.channel == ReminderChannel.EMAIL:
-        has_address = bool(borrower.email)
-    else:
-        has_address = bool(borrower.mobile_ciphertext)
-    return "" if has_address else f"no {reminder.channel.lower()} address"
+    return "" if has_address(borrower, reminder.channel) else no_address(reminder.channel)
 
 
-def _deliver(reminder: BillReminder, *, subject: str, body: str) -> str:
-    borrower = reminder.account.credit_line.borrower
-    if reminder.channel == ReminderChannel.EMAIL:
-        return email_send(to=borrower.email, subject=subject, body=body)
-    # Stored encrypted (issue #16): decrypted only to hand to the SMS backend, never logged.
-    mobile = borrower_mobile_decrypt(borrower=borrower)
-    return sms_send(to=mobile, text=f"{settings.LENDPORTAL_SMS_SIGNATURE}{body}")
-
-
-def _fail(reminder: BillReminder, *, now: datetime, error: Exception) -> ReminderStatus:
-    # The class name only: a provider's message may quote the number or the address.
-    reminder.attempts += 1
-    reminder.last_error = f"attempt {reminder.attempts}: {type(error).__name__}"[:200]
-    if reminder.attempts >= settings.LENDPORTAL_REMINDER_MAX_ATTEMPTS:
-        return _finish(reminder, ReminderStatus.FAILED, error=reminder.last_error)
-    delay = settings.LENDPORTAL_REMINDER_RETRY_SECONDS * reminder.attempts
-    reminder.send_after = now + timedelta(seconds=delay)
-    return _finish(reminder, ReminderStatus.QUEUED, error=reminder.last_error)
-
-
-def _finish(reminder: BillReminder, status: ReminderStatus, *, error: str = "") -> ReminderStatus:
-    reminder.status = status
-    if error:
-        reminder.last_error = error
-    reminder.save(
-        update_fields=[
-            "status",
-            "attempts",
-            "sent_at",
-            "send_after",
-            "provider_message_id",
-            "last_error",
-        ]
-    )
-    logger.info(
-        "bill reminder %s %s %s: %s", reminder.pk, reminder.kind, reminder.channel, status.value
-    )
-    return status
+_OUTBOX: Outbox[BillReminder] = Outbox(
+    log=logger,
+    due=_due,
+    compose=_compose,
+    borrower=lambda reminder: reminder.account.credit_line.borrower,
+)
 
 
 @dataclass(frozen=True, slots=True)

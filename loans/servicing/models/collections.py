@@ -19,15 +19,21 @@ class CollectionAssignment(models.Model):
     """The agent working an overdue loan; one per loan, re-assigned in place."""
 
     loan = models.OneToOneField(
-        Loan, on_delete=models.PROTECT, related_name="collection_assignment"
+        Loan, on_delete=models.PROTECT, related_name="collection_assignment", verbose_name=_("loan")
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="collection_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="collection_assignments",
+        verbose_name=_("agent"),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
-    assigned_at = models.DateTimeField(auto_now=True)
+    assigned_at = models.DateTimeField(auto_now=True, verbose_name=_("assigned at"))
 
     class Meta:
         verbose_name = _("collection assignment")
@@ -51,12 +57,21 @@ class ContactChannel(models.TextChoices):
 class ContactNote(models.Model):
     """A contact with the borrower about an overdue loan. Append-only."""
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="contact_notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    channel = models.CharField(max_length=8, choices=ContactChannel.choices)
-    business_date = models.DateField()
-    text = models.TextField(max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, related_name="contact_notes", verbose_name=_("loan")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    channel = models.CharField(
+        max_length=8, choices=ContactChannel.choices, verbose_name=_("channel")
+    )
+    business_date = models.DateField(verbose_name=_("business date"))
+    text = models.TextField(max_length=2000, verbose_name=_("text"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("contact note")
@@ -87,19 +102,27 @@ class PromiseToPay(models.Model):
     (``promises_resolve``).
     """
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="promises_to_pay")
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, related_name="promises_to_pay", verbose_name=_("loan")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    amount = money_field()
-    business_date = models.DateField()
-    promised_date = models.DateField()
+    amount = money_field(verbose_name=_("amount"))
+    business_date = models.DateField(verbose_name=_("business date"))
+    promised_date = models.DateField(verbose_name=_("promised date"))
     outcome = models.CharField(
-        max_length=8, choices=PromiseOutcome.choices, default=PromiseOutcome.PENDING
+        max_length=8,
+        choices=PromiseOutcome.choices,
+        default=PromiseOutcome.PENDING,
+        verbose_name=_("outcome"),
     )
-    paid_amount = money_field(default=ZERO)
-    resolved_date = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    paid_amount = money_field(default=ZERO, verbose_name=_("paid amount"))
+    resolved_date = models.DateField(null=True, blank=True, verbose_name=_("resolved date"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("promise to pay")

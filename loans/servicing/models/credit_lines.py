@@ -35,20 +35,31 @@ class CreditLine(models.Model):
     locks the row, so concurrent draws serialise.
     """
 
-    borrower = models.OneToOneField(Borrower, on_delete=models.PROTECT, related_name="credit_line")
+    borrower = models.OneToOneField(
+        Borrower, on_delete=models.PROTECT, related_name="credit_line", verbose_name=_("borrower")
+    )
     application = models.ForeignKey(
-        "origination.CreditApplication", on_delete=models.PROTECT, related_name="+"
+        "origination.CreditApplication",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("application"),
     )
-    limit_amount = money_field()
-    used_amount = money_field(default=ZERO)
-    grade = models.CharField(max_length=1)
-    annual_rate = rate_field()
+    limit_amount = money_field(verbose_name=_("limit amount"))
+    used_amount = money_field(default=ZERO, verbose_name=_("used amount"))
+    grade = models.CharField(max_length=1, verbose_name=_("grade"))
+    annual_rate = rate_field(verbose_name=_("annual rate"))
     status = models.CharField(
-        max_length=10, choices=CreditLineStatus.choices, default=CreditLineStatus.ACTIVE
+        max_length=10,
+        choices=CreditLineStatus.choices,
+        default=CreditLineStatus.ACTIVE,
+        verbose_name=_("status"),
     )
-    frozen_reason = models.CharField(max_length=12, choices=FreezeReason.choices, blank=True)
-    frozen_on = models.DateField(null=True, blank=True)  # the business date it froze
-    updated_at = models.DateTimeField(auto_now=True)
+    frozen_reason = models.CharField(
+        max_length=12, choices=FreezeReason.choices, blank=True, verbose_name=_("frozen reason")
+    )
+    # the business date it froze
+    frozen_on = models.DateField(null=True, blank=True, verbose_name=_("frozen on"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("credit line")

@@ -20,15 +20,21 @@ class LoanEvent(models.Model):
     """Something that happened to a loan at close of business, for the back office and, later,
     the partner webhooks' outbox. One per (loan, type, date, installment)."""
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="events")
-    event_type = models.CharField(max_length=32, choices=LoanEventType.choices)
-    business_date = models.DateField()
-    installment_number = models.PositiveSmallIntegerField(default=0)
-    data = models.JSONField(default=dict)
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, related_name="events", verbose_name=_("loan")
+    )
+    event_type = models.CharField(
+        max_length=32, choices=LoanEventType.choices, verbose_name=_("event type")
+    )
+    business_date = models.DateField(verbose_name=_("business date"))
+    installment_number = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("installment number")
+    )
+    data = models.JSONField(default=dict, verbose_name=_("data"))
     # True: a correction (a back-dated repayment or a reversal) restated the night of
     # ``business_date`` after it had closed (issue #17); close of business leaves it False.
-    restated = models.BooleanField(default=False, db_default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    restated = models.BooleanField(default=False, db_default=False, verbose_name=_("restated"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("loan event")

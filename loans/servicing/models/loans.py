@@ -42,57 +42,110 @@ class Loan(models.Model):
 
     # Indexed by ("borrower", "status") below.
     borrower = models.ForeignKey(
-        Borrower, on_delete=models.PROTECT, related_name="loans", db_index=False
+        Borrower,
+        on_delete=models.PROTECT,
+        related_name="loans",
+        db_index=False,
+        verbose_name=gettext_lazy("borrower"),
     )
-    credit_line = models.ForeignKey(CreditLine, on_delete=models.PROTECT, related_name="loans")
+    credit_line = models.ForeignKey(
+        CreditLine,
+        on_delete=models.PROTECT,
+        related_name="loans",
+        verbose_name=gettext_lazy("credit line"),
+    )
     product = models.ForeignKey(
-        "origination.LoanProduct", on_delete=models.PROTECT, related_name="loans"
+        "origination.LoanProduct",
+        on_delete=models.PROTECT,
+        related_name="loans",
+        verbose_name=gettext_lazy("product"),
     )
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT)
-    status = models.CharField(max_length=24, choices=LoanStatus.choices)
-    principal_amount = money_field()
-    term = models.PositiveSmallIntegerField()
-    method = models.CharField(max_length=20, choices=[(m.value, m.value) for m in RepaymentMethod])
-    annual_rate = rate_field()
-    fee_rate = rate_field(default=Decimal("0"))
-    apr = rate_field()
-    penalty_multiplier = models.DecimalField(max_digits=4, decimal_places=2)
-    grace_days = models.PositiveSmallIntegerField()
-    write_off_days = models.PositiveSmallIntegerField()
-    rate_cap = rate_field()
-    allocation_rules = models.JSONField()
-    drawn_date = models.DateField()
-    disbursed_date = models.DateField(null=True, blank=True)
-    closed_date = models.DateField(null=True, blank=True)
+    partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=gettext_lazy("partner"),
+    )
+    status = models.CharField(
+        max_length=24, choices=LoanStatus.choices, verbose_name=gettext_lazy("status")
+    )
+    principal_amount = money_field(verbose_name=gettext_lazy("principal amount"))
+    term = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("term"))
+    method = models.CharField(
+        max_length=20,
+        choices=[(m.value, m.value) for m in RepaymentMethod],
+        verbose_name=gettext_lazy("method"),
+    )
+    annual_rate = rate_field(verbose_name=gettext_lazy("annual rate"))
+    fee_rate = rate_field(default=Decimal("0"), verbose_name=gettext_lazy("fee rate"))
+    apr = rate_field(verbose_name=gettext_lazy("APR"))
+    penalty_multiplier = models.DecimalField(
+        max_digits=4, decimal_places=2, verbose_name=gettext_lazy("penalty multiplier")
+    )
+    grace_days = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("grace days"))
+    write_off_days = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("write off days"))
+    rate_cap = rate_field(verbose_name=gettext_lazy("rate cap"))
+    allocation_rules = models.JSONField(verbose_name=gettext_lazy("allocation rules"))
+    drawn_date = models.DateField(verbose_name=gettext_lazy("drawn date"))
+    disbursed_date = models.DateField(
+        null=True, blank=True, verbose_name=gettext_lazy("disbursed date")
+    )
+    closed_date = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("closed date"))
     # PAYOUT_FAILED: the bank refused the payout, the loan was undone (PRODUCT §11). A default
     # in the database too, for the set-based inserts of seed_portfolio.
     cancel_reason = models.CharField(
-        max_length=16, choices=LoanCancelReason.choices, blank=True, db_default=""
+        max_length=16,
+        choices=LoanCancelReason.choices,
+        blank=True,
+        db_default="",
+        verbose_name=gettext_lazy("cancel reason"),
     )
     # Contract acceptance evidence (PRODUCT §2.2, issue #3): what was shown and how it was signed.
-    contract_version = models.CharField(max_length=32)
-    contract_hash = models.CharField(max_length=64)
-    accepted_at = models.DateTimeField()
-    accepted_ip = models.GenericIPAddressField(null=True, blank=True)
-    accepted_user_agent = models.CharField(max_length=500, blank=True)
-    signature_name = models.CharField(max_length=30)
+    contract_version = models.CharField(
+        max_length=32, verbose_name=gettext_lazy("contract version")
+    )
+    contract_hash = models.CharField(max_length=64, verbose_name=gettext_lazy("contract hash"))
+    accepted_at = models.DateTimeField(verbose_name=gettext_lazy("accepted at"))
+    accepted_ip = models.GenericIPAddressField(
+        null=True, blank=True, verbose_name=gettext_lazy("accepted from IP")
+    )
+    accepted_user_agent = models.CharField(
+        max_length=500, blank=True, verbose_name=gettext_lazy("accepted user agent")
+    )
+    signature_name = models.CharField(max_length=30, verbose_name=gettext_lazy("signature name"))
     # The single-use token of the signed form that drew it: a resubmit finds this loan (#16).
     # NULL when there is none (API draws, SQL-written seeds), so the unique index holds only tokens.
-    draw_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
-    # Balances of the sub-ledger (see loans.servicing.services.posting.BALANCE_FIELDS).
-    principal_outstanding_amount = balance_field()
-    interest_receivable_amount = balance_field()
-    fee_receivable_amount = balance_field()
-    penalty_receivable_amount = balance_field()
-    advance_amount = balance_field()
-    overpayment_amount = balance_field()
-    days_past_due = models.PositiveIntegerField(default=0)
-    write_off_candidate_since = models.DateField(null=True, blank=True)
-    bucket = models.CharField(
-        max_length=8, choices=[(b.value, b.value) for b in Bucket], default=Bucket.CURRENT
+    draw_key = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False, verbose_name=gettext_lazy("draw key")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Balances of the sub-ledger (see loans.servicing.services.posting.BALANCE_FIELDS).
+    principal_outstanding_amount = balance_field(
+        verbose_name=gettext_lazy("principal outstanding amount")
+    )
+    interest_receivable_amount = balance_field(
+        verbose_name=gettext_lazy("interest receivable amount")
+    )
+    fee_receivable_amount = balance_field(verbose_name=gettext_lazy("fee receivable amount"))
+    penalty_receivable_amount = balance_field(
+        verbose_name=gettext_lazy("penalty receivable amount")
+    )
+    advance_amount = balance_field(verbose_name=gettext_lazy("advance amount"))
+    overpayment_amount = balance_field(verbose_name=gettext_lazy("overpayment amount"))
+    days_past_due = models.PositiveIntegerField(
+        default=0, verbose_name=gettext_lazy("days past due")
+    )
+    write_off_candidate_since = models.DateField(
+        null=True, blank=True, verbose_name=gettext_lazy("write off candidate since")
+    )
+    bucket = models.CharField(
+        max_length=8,
+        choices=[(b.value, b.value) for b in Bucket],
+        default=Bucket.CURRENT,
+        verbose_name=gettext_lazy("bucket"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     class Meta:
         verbose_name = gettext_lazy("loan")
@@ -185,27 +238,31 @@ class Installment(models.Model):
 
     # Indexed by installment_number_unique (loan, number).
     loan = models.ForeignKey(
-        Loan, on_delete=models.PROTECT, related_name="installments", db_index=False
+        Loan,
+        on_delete=models.PROTECT,
+        related_name="installments",
+        db_index=False,
+        verbose_name=gettext_lazy("loan"),
     )
-    number = models.PositiveSmallIntegerField()
-    period_start = models.DateField()
-    due_date = models.DateField()
-    principal_amount = money_field()
-    interest_amount = money_field()
-    fee_amount = money_field()
-    accrual_start_date = models.DateField()
-    accrual_base_amount = balance_field()
-    interest_accrued_amount = balance_field()
-    fee_charged_amount = balance_field()
-    penalty_charged_amount = balance_field()
-    principal_paid_amount = balance_field()
-    interest_paid_amount = balance_field()
-    fee_paid_amount = balance_field()
-    penalty_paid_amount = balance_field()
-    interest_waived_amount = balance_field()
-    fee_waived_amount = balance_field()
-    penalty_waived_amount = balance_field()
-    paid_date = models.DateField(null=True, blank=True)
+    number = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("installment number"))
+    period_start = models.DateField(verbose_name=gettext_lazy("period start"))
+    due_date = models.DateField(verbose_name=gettext_lazy("due date"))
+    principal_amount = money_field(verbose_name=gettext_lazy("principal amount"))
+    interest_amount = money_field(verbose_name=gettext_lazy("interest amount"))
+    fee_amount = money_field(verbose_name=gettext_lazy("fee amount"))
+    accrual_start_date = models.DateField(verbose_name=gettext_lazy("accrual start date"))
+    accrual_base_amount = balance_field(verbose_name=gettext_lazy("accrual base amount"))
+    interest_accrued_amount = balance_field(verbose_name=gettext_lazy("interest accrued amount"))
+    fee_charged_amount = balance_field(verbose_name=gettext_lazy("fee charged amount"))
+    penalty_charged_amount = balance_field(verbose_name=gettext_lazy("penalty charged amount"))
+    principal_paid_amount = balance_field(verbose_name=gettext_lazy("principal paid amount"))
+    interest_paid_amount = balance_field(verbose_name=gettext_lazy("interest paid amount"))
+    fee_paid_amount = balance_field(verbose_name=gettext_lazy("fee paid amount"))
+    penalty_paid_amount = balance_field(verbose_name=gettext_lazy("penalty paid amount"))
+    interest_waived_amount = balance_field(verbose_name=gettext_lazy("interest waived amount"))
+    fee_waived_amount = balance_field(verbose_name=gettext_lazy("fee waived amount"))
+    penalty_waived_amount = balance_field(verbose_name=gettext_lazy("penalty waived amount"))
+    paid_date = models.DateField(null=True, blank=True, verbose_name=gettext_lazy("paid date"))
 
     class Meta:
         verbose_name = gettext_lazy("installment")
@@ -298,31 +355,57 @@ class Repayment(models.Model):
     one it replaces).
     """
 
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments")
-    amount = money_field()
-    value_date = models.DateField()
-    channel = models.CharField(max_length=12, choices=RepaymentChannel.choices)
-    reference = models.CharField(max_length=100, blank=True)
-    prepayment_mode = models.CharField(max_length=20, blank=True)
-    status = models.CharField(
-        max_length=8, choices=RepaymentStatus.choices, default=RepaymentStatus.POSTED
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, related_name="repayments", verbose_name=gettext_lazy("loan")
     )
-    allocation = models.JSONField(default=list)
-    advance_amount = money_field(default=ZERO)
-    overpayment_amount = money_field(default=ZERO)
-    prepaid_principal_amount = money_field(default=ZERO)
+    amount = money_field(verbose_name=gettext_lazy("amount"))
+    value_date = models.DateField(verbose_name=gettext_lazy("value date"))
+    channel = models.CharField(
+        max_length=12, choices=RepaymentChannel.choices, verbose_name=gettext_lazy("channel")
+    )
+    reference = models.CharField(max_length=100, blank=True, verbose_name=gettext_lazy("reference"))
+    prepayment_mode = models.CharField(
+        max_length=20, blank=True, verbose_name=gettext_lazy("prepayment mode")
+    )
+    status = models.CharField(
+        max_length=8,
+        choices=RepaymentStatus.choices,
+        default=RepaymentStatus.POSTED,
+        verbose_name=gettext_lazy("status"),
+    )
+    allocation = models.JSONField(default=list, verbose_name=gettext_lazy("allocation"))
+    advance_amount = money_field(default=ZERO, verbose_name=gettext_lazy("advance amount"))
+    overpayment_amount = money_field(default=ZERO, verbose_name=gettext_lazy("overpayment amount"))
+    prepaid_principal_amount = money_field(
+        default=ZERO, verbose_name=gettext_lazy("prepaid principal amount")
+    )
     # The schedule rows a prepayment replaced, to restore them if this repayment is reversed.
-    schedule_before = models.JSONField(null=True, blank=True)
+    schedule_before = models.JSONField(
+        null=True, blank=True, verbose_name=gettext_lazy("schedule before")
+    )
     entry = models.OneToOneField(
-        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="repayment"
+        "ledger.JournalEntry",
+        on_delete=models.PROTECT,
+        related_name="repayment",
+        verbose_name=gettext_lazy("entry"),
     )
     replay_of = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replayed_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replayed_by",
+        verbose_name=gettext_lazy("replay of"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     class Meta:
         verbose_name = gettext_lazy("repayment")

@@ -59,24 +59,37 @@ class Reminder(models.Model):
 
     # Indexed by reminder_once_per_channel (installment, kind, channel).
     installment = models.ForeignKey(
-        Installment, on_delete=models.PROTECT, related_name="reminders", db_index=False
+        Installment,
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        db_index=False,
+        verbose_name=_("installment"),
     )
     # Denormalised from the installment so per-loan queries need no join.
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="reminders")
-    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
-    channel = models.CharField(max_length=8, choices=ReminderChannel.choices)
-    business_date = models.DateField()
-    language = models.CharField(max_length=8)
-    send_after = models.DateTimeField()
-    status = models.CharField(
-        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.QUEUED
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("loan")
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    provider_message_id = models.CharField(max_length=100, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices, verbose_name=_("kind"))
+    channel = models.CharField(
+        max_length=8, choices=ReminderChannel.choices, verbose_name=_("channel")
+    )
+    business_date = models.DateField(verbose_name=_("business date"))
+    language = models.CharField(max_length=8, verbose_name=_("language"))
+    send_after = models.DateTimeField(verbose_name=_("send after"))
+    status = models.CharField(
+        max_length=10,
+        choices=ReminderStatus.choices,
+        default=ReminderStatus.QUEUED,
+        verbose_name=_("status"),
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    provider_message_id = models.CharField(
+        max_length=100, blank=True, verbose_name=_("provider message id")
+    )
+    last_error = models.CharField(max_length=200, blank=True, verbose_name=_("last error"))
     # A database default, as the queue inserts rows with SQL (INSERT … SELECT).
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(db_default=Now(), verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("reminder")

@@ -15,12 +15,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
-from accounts.selectors import borrower_mobile_decrypt
 from loans.calendar.selectors import pay_by_date_for
 from loans.servicing.models import (
     REMINDER_BEFORE_DUE_KINDS,
@@ -32,8 +30,14 @@ from loans.servicing.models import (
     ReminderKind,
     ReminderStatus,
 )
-from loans.servicing.notifications import email_send, sms_send
 from loans.servicing.selectors import installment_amount_due
+from loans.servicing.services.delivery import (
+    Draft,
+    Outbox,
+    has_address,
+    messages_send_due,
+    no_address,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -184,19 +188,11 @@ def _queue_params(first: int, last: int, day: date, now: datetime) -> dict[str, 
 def reminders_send_due(*, now: datetime, limit: int = 1000) -> int:
     """Send up to ``limit`` queued reminders whose time has come; return the number sent.
 
-    Each reminder is locked (``SKIP LOCKED``, so workers share the queue), sent and marked in its
-    own transaction: a crash re-sends at most the one message in flight, and no reminder is held
-    locked while others are sent. Reminders of paid installments or closed loans are cancelled;
-    SMS waits while ``now`` is in quiet hours. A backend error is retried later, and the reminder
-    is FAILED after ``LENDPORTAL_REMINDER_MAX_ATTEMPTS``.
+    Through the shared sending loop (``delivery``: one transaction each under ``SKIP LOCKED``,
+    retries, FAILED after the last attempt). Reminders of paid installments or closed loans are
+    cancelled; SMS waits while ``now`` is in quiet hours.
     """
-    sent = 0
-    for _ in range(limit):
-        status = _send_next(now=now)
-        if status is None:
-            break
-        sent += status == ReminderStatus.SENT
-    return sent
+    return messages_send_due(_OUTBOX, now=now, limit=limit)
 
 
 def _due(now: datetime) -> QuerySet[Reminder]:
@@ -209,88 +205,30 @@ def _due(now: datetime) -> QuerySet[Reminder]:
     return due.exclude(channel=ReminderChannel.SMS) if sms_quiet_hours(at=now) else due
 
 
-@transaction.atomic
-def _send_next(*, now: datetime) -> ReminderStatus | None:
-    reminder = _due(now).first()
-    if reminder is None:
-        return None
+def _compose(reminder: Reminder) -> Draft:
     refusal = _cancel_reason(reminder)
     if refusal:
-        return _finish(reminder, ReminderStatus.CANCELLED, error=refusal)
+        return Draft(refusal=refusal)
     subject, body = _render(reminder)
-    try:
-        message_id = _deliver(reminder, subject=subject, body=body)
-    except Exception as error:  # noqa: BLE001 - any backend error is recorded and retried
-        return _fail(reminder, now=now, error=error)
-    reminder.attempts += 1
-    reminder.sent_at = now
-    reminder.provider_message_id = message_id[:100]
-    return _finish(reminder, ReminderStatus.SENT)
+    return Draft(subject=subject, body=body)
 
 
 def _cancel_reason(reminder: Reminder) -> str:
     """Return why a reminder must not go (stored in last_error: no personal data), or ""."""
+    reachable = has_address(reminder.loan.borrower, reminder.channel)
     if reminder.kind in (ReminderKind.PAYOUT_FAILED, ReminderKind.AUTO_DEBIT_STOPPED):
         # Notices (PRODUCT §11): a cancelled loan, auto-debit stopped; not a due date's reminder.
-        return "" if _has_address(reminder) else f"no {reminder.channel.lower()} address"
+        return "" if reachable else no_address(reminder.channel)
     if reminder.installment.paid_date is not None:
         return "installment paid"
     if reminder.loan.status != LoanStatus.ACTIVE:
         return f"loan {reminder.loan.status}"
-    if not _has_address(reminder):
-        return f"no {reminder.channel.lower()} address"
-    return ""
+    return "" if reachable else no_address(reminder.channel)
 
 
-def _has_address(reminder: Reminder) -> bool:
-    borrower = reminder.loan.borrower
-    if reminder.channel == ReminderChannel.EMAIL:
-        return bool(borrower.email)
-    return bool(borrower.mobile_ciphertext)
-
-
-def _address(reminder: Reminder) -> str:
-    borrower = reminder.loan.borrower
-    if reminder.channel == ReminderChannel.EMAIL:
-        return borrower.email
-    # Stored encrypted (issue #16): decrypted only to hand to the SMS backend, never logged.
-    return borrower_mobile_decrypt(borrower=borrower)
-
-
-def _deliver(reminder: Reminder, *, subject: str, body: str) -> str:
-    if reminder.channel == ReminderChannel.EMAIL:
-        return email_send(to=_address(reminder), subject=subject, body=body)
-    return sms_send(to=_address(reminder), text=f"{settings.LENDPORTAL_SMS_SIGNATURE}{body}")
-
-
-def _fail(reminder: Reminder, *, now: datetime, error: Exception) -> ReminderStatus:
-    # The class name only: a provider's message may quote the number or the address.
-    reminder.attempts += 1
-    reminder.last_error = f"attempt {reminder.attempts}: {type(error).__name__}"[:200]
-    if reminder.attempts >= settings.LENDPORTAL_REMINDER_MAX_ATTEMPTS:
-        return _finish(reminder, ReminderStatus.FAILED, error=reminder.last_error)
-    delay = settings.LENDPORTAL_REMINDER_RETRY_SECONDS * reminder.attempts
-    reminder.send_after = now + timedelta(seconds=delay)
-    return _finish(reminder, ReminderStatus.QUEUED, error=reminder.last_error)
-
-
-def _finish(reminder: Reminder, status: ReminderStatus, *, error: str = "") -> ReminderStatus:
-    # A reminder sent on a retry keeps the error of the attempt before, for the back office.
-    reminder.status = status
-    if error:
-        reminder.last_error = error
-    reminder.save(
-        update_fields=[
-            "status",
-            "attempts",
-            "sent_at",
-            "send_after",
-            "provider_message_id",
-            "last_error",
-        ]
-    )
-    logger.info("reminder %s %s %s: %s", reminder.pk, reminder.kind, reminder.channel, status.value)
-    return status
+_OUTBOX: Outbox[Reminder] = Outbox(
+    log=logger, due=_due, compose=_compose, borrower=lambda reminder: reminder.loan.borrower
+)
 
 
 @dataclass(frozen=True, slots=True)

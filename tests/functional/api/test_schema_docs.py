@@ -5,6 +5,7 @@ partner's terms, the docs pages under the site's CSP, the guide, the default lan
 from __future__ import annotations
 
 import base64
+import json
 import re
 from datetime import date, datetime
 from typing import Any
@@ -145,6 +146,18 @@ def test_nothing_in_the_schema_cites_internal_documents_or_issues(schema, client
     for internal in ("PRODUCT", "§", "issue #", "STYLE.md", "docs/"):
         assert internal not in text
     assert re.search(r"#\d", text) is None
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_field_of_the_schema_takes_a_back_office_label_as_its_title(client, language):
+    # The model fields' labels are the back office's, translated (#23); the partner's schema
+    # must not take them as field or parameter titles, in whichever language it is generated.
+    response = client.get("/api/schema/", HTTP_ACCEPT=OPENAPI, HTTP_ACCEPT_LANGUAGE=language)
+    schema = response.json()
+
+    assert schema["info"]["title"] == "LendPortal partner API"
+    del schema["info"]["title"]
+    assert '"title"' not in json.dumps(schema)
 
 
 def test_every_operation_has_example_requests_and_answers_valid_against_the_schema(schema):

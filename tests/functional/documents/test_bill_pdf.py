@@ -41,14 +41,19 @@ def bill_of(borrower: Borrower) -> Statement:
     return Statement.objects.get(account=account)
 
 
+# The bills page also shows what the line has available: the account's, not the bill's.
+NOT_ON_THE_BILL = {"Available to spend", "可用额度"}
+
+
 def latest_bill_figures(page: str) -> list[str]:
-    """The latest bill's balance, facts and purchases, as the bills page writes them."""
+    """The latest bill's figures, facts and purchases, as the bills page writes them."""
     section = page[page.index('id="latest-title"') : page.index('id="unbilled-title"')]
-    balance = re.search(r'<p class="big-number">([^<]+)</p>', section)
-    assert balance is not None
-    facts = re.findall(r"<dd>(?:<strong>)?([^<]+)(?:</strong>)?</dd>", section)
+    owed = re.search(r'<p class="big-number owed-amount">([^<]+)', section)
+    assert owed is not None
+    facts = re.findall(r"<dt>([^<]+)</dt><dd>(?:<strong>)?([^<]+)(?:</strong>)?</dd>", section)
     purchases = re.findall(r"<li><span>([^<]+)</span> <strong>([^<]+)</strong>", section)
-    figures = [balance.group(1), *facts]
+    figures = [owed.group(1).strip()]
+    figures += [value for label, value in facts if html.unescape(label) not in NOT_ON_THE_BILL]
     for label, amount in purchases:
         figures += [part.strip() for part in label.split("·")] + [amount]
     return [html.unescape(figure) for figure in figures]

@@ -249,8 +249,8 @@ def test_partners_are_settled_apart(shop: Shop) -> None:
     assert payouts == {shop.partner.pk: Decimal("3000.00"), other.partner.pk: Decimal("120.50")}
 
 
-def test_no_merchant_fee_is_charged_yet(shop: Shop) -> None:
-    # No partner has a merchant fee rate yet: the seam answers nothing, each partner owes 0.00.
+def test_a_partner_at_the_default_rate_of_zero_owes_no_merchant_fee(shop: Shop) -> None:
+    # A partner's merchant fee rate is 0 unless set (test_merchant_fees.py has the rates).
     _buy(shop, FRIDAY, "3000.00")
 
     assert merchant_fees_owed(business_date=FRIDAY) == {}

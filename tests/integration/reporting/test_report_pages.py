@@ -94,10 +94,11 @@ def test_balances_by_class_and_stage_in_english_and_chinese(staff, figures):
     assert "¥20,000.00" in zh
     assert "<svg" in zh
     assert _csv(staff[FINANCE], "backoffice:report_csv", "balances") == [
-        ["month_end", "risk_class", "stage", "loans", "principal", "share", "provision"],
-        ["2027-01-31", "NORMAL", "1", "1", "20000.00", "0.952381", "200.00"],
-        ["2027-01-31", "SUBSTANDARD", "3", "1", "1000.00", "0.047619", "700.00"],
-    ]
+        ["month_end", "account_type", "risk_class", "stage", "count", "principal", "share",
+         "provision"],
+        ["2027-01-31", "LOAN", "NORMAL", "1", "1", "20000.00", "0.952381", "200.00"],
+        ["2027-01-31", "LOAN", "SUBSTANDARD", "3", "1", "1000.00", "0.047619", "700.00"],
+    ]  # fmt: skip
 
 
 def test_originations_and_provisions(staff, figures):
@@ -117,7 +118,7 @@ def test_originations_and_provisions(staff, figures):
     assert "4.29%" in provisions
     assert "拨备" in _page(staff[FINANCE], "zh-hans", "backoffice:report", "provisions")
     assert _csv(staff[FINANCE], "backoffice:report_csv", "provisions")[1] == [
-        "2027-01-31", "21000.00", "200.00", "0.00", "700.00", "900.00", "0.042857",
+        "2027-01-31", "LOAN", "21000.00", "200.00", "0.00", "700.00", "900.00", "0.042857",
     ]  # fmt: skip
 
 
@@ -133,8 +134,8 @@ def test_bureau_runs_and_their_rejects(staff, figures):
     zh = _page(staff[FINANCE], "zh-hans", "backoffice:bureau_run", run.pk)
     assert "证件号码无效" in zh
     assert _csv(staff[FINANCE], "backoffice:bureau_run_csv", run.pk) == [
-        ["run", "loan", "month", "kind", "reason"],
-        [str(run.pk), str(figures["late"].pk), "2027-01", "BASE", "IDENTITY_INVALID"],
+        ["run", "account_type", "account", "account_code", "month", "kind", "reason"],
+        [str(run.pk), "LOAN", str(figures["late"].pk), "", "2027-01", "BASE", "IDENTITY_INVALID"],
     ]
     index = _page(staff[FINANCE], "zh-hans", "backoffice:reports")
     assert "征信报送" in index

@@ -274,7 +274,7 @@ def test_a_failing_backend_is_retried_and_stores_only_the_error_class(
     def refuse(**_: object) -> str:
         raise ConnectionError(f"refused {EMAIL}")
 
-    monkeypatch.setattr("loans.revolving.services.reminders.email_send", refuse)
+    monkeypatch.setattr("loans.servicing.services.delivery.email_send", refuse)
     bill_reminders_send_due(now=_noon(BILL))
 
     email = BillReminder.objects.get(channel=ReminderChannel.EMAIL)

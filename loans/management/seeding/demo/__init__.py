@@ -2,8 +2,9 @@
 
 All through the services: the open business date, the staff roles and one user per role, the
 CASH and INSTALLMENT products, a partner, borrowers with credit decisions of every kind
-(``borrowers``), and loans in every state with months of history (``loans``). Development
-only: every password is public. See README, "Demo data".
+(``borrowers``), loans in every state with months of history (``loans``), and a revolving
+account with two months of bills (``revolving``). Development only: every password is public.
+See README, "Demo data".
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from loans.domain.schedule import RepaymentMethod
 from loans.ledger.models import JournalEntry
 from loans.management.seeding.demo.borrowers import applications_decline_and_refer
 from loans.management.seeding.demo.loans import loans_create
+from loans.management.seeding.demo.revolving import revolving_create
 from loans.management.seeding.demo.state import DEMO_ADMIN, STAFF, STAFF_PASSWORD, Demo
 from loans.origination.models import LoanProduct, Payout, PayoutStatus
 from loans.origination.services.payouts import payout_send
@@ -56,6 +58,7 @@ def seed(demo: Demo) -> None:
     demo.partner = Partner.objects.create(code="demo-shop", name="Demo Shop")
     demo.say("Partner Demo Shop (demo-shop).")
     loans_create(demo)
+    revolving_create(demo)
     applications_decline_and_refer(demo)
 
 

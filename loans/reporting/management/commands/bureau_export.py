@@ -1,9 +1,10 @@
 """`python manage.py bureau_export --month YYYY-MM [--chunk-size N] [--workers N]` (§13, #19).
 
-Writes the month's credit-bureau records (or, when the month was exported before, only the
-corrections since) to a new file under LENDPORTAL_BUREAU_DIR, keeps the run, and lists its
-rejects. Progress goes to stderr, the summary and the rejects to stdout; no identity number is
-ever printed (docs/reporting.md "Credit-bureau export").
+Writes the month's credit-bureau records of loans and revolving accounts (or, when the month
+was exported before, only the corrections since) to a new file under LENDPORTAL_BUREAU_DIR,
+keeps the run, and lists its rejects (and the revolving accounts left out for want of their
+month-end row). Progress goes to stderr, the summary and the rejects to stdout; no identity
+number is ever printed (docs/reporting.md "Credit-bureau export").
 """
 
 from __future__ import annotations
@@ -58,10 +59,19 @@ class Command(BaseCommand):
         self.stdout.write(f"  file {result.path} sha256 {run.file_sha256}")
         if result.resent:
             self.stdout.write(f"  {result.resent:,} earlier rejects sent")
-        for reject in result.rejects:
+        if result.revolving_unreported:
             self.stdout.write(
-                f"  reject: loan {reject.loan_id} {reject.month:%Y-%m} {reject.kind} "
-                f"{reject.reject_reason}"
+                f"  {result.revolving_unreported:,} revolving accounts not reported: no "
+                f"month-end row at {month.last_day} (its close of business did not classify)"
+            )
+        for reject in result.rejects:
+            subject = (
+                f"loan {reject.loan_id}"
+                if reject.loan_id is not None
+                else f"revolving account {reject.revolving_account_id}"
+            )
+            self.stdout.write(
+                f"  reject: {subject} {reject.month:%Y-%m} {reject.kind} {reject.reject_reason}"
             )
 
     def _progress(self, what: str, done: int) -> None:

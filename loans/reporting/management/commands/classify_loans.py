@@ -1,7 +1,8 @@
 """`python manage.py classify_loans --month YYYY-MM [--chunk-size N]` (PRODUCT §13, issue #19).
 
-Classifies every loan at the month's last day into the five regulatory classes and provision
-stages, stores the rows and posts the month's provision (``loans_classify``). Close of business
+Classifies every loan and revolving account at the month's last day into the five regulatory
+classes and provision stages, stores the rows and posts the month's provision
+(``loans_classify``). Close of business
 does the same when it closes a month's last day; this runs it on demand (the morning after, for
 instance after a write-off approved that day). Running it again changes only what changed.
 """
@@ -24,7 +25,10 @@ from loans.reporting.services.provisions import provision_totals
 
 
 class Command(BaseCommand):
-    help = "Classify every loan at a month end (five-level classes, provisions) and post it."
+    help = (
+        "Classify every loan and revolving account at a month end (five-level classes, "
+        "provisions) and post it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", required=True, help="the month, YYYY-MM")
@@ -48,6 +52,11 @@ class Command(BaseCommand):
             f"Classified {month_end}: {result.rows_written:,} rows written or changed, "
             f"{result.rows_removed:,} removed, in {took:.1f} s."
         )
+        if result.accounts_written or result.accounts_removed:
+            self.stdout.write(
+                f"  revolving accounts: {result.accounts_written:,} rows written or changed, "
+                f"{result.accounts_removed:,} removed"
+            )
         for stage, total in provision_totals(month_end=month_end).items():
             self.stdout.write(f"  stage {int(stage)} provision {total}")
         entry = result.provision_entry
