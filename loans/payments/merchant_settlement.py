@@ -108,10 +108,8 @@ WITH day AS (
           FROM day GROUP BY partner_id) d
     FULL JOIN charges c ON c.partner_id = d.partner_id
 ), figures AS (
-    -- A negative fee (refunds giving back more fee than the day's purchases pay) is shown
-    -- netted in the refunds: the settlement's fee column may not be negative (its check).
-    SELECT p.partner_id, p.purchases, p.refunds + least(p.fees, 0) AS refunds,
-           greatest(p.fees, 0) AS fees, p.subsidies,
+    -- The fee is negative on a day whose refunds give back more fee than its purchases pay.
+    SELECT p.partner_id, p.purchases, p.refunds, p.fees, p.subsidies,
            p.purchases - p.refunds - p.fees - p.subsidies AS net,
            coalesce(b.forward, 0) AS forward
     FROM partner p

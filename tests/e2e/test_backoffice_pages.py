@@ -87,6 +87,7 @@ def pages() -> list[Page]:
         "backoffice.pendingdisbursement",
         "backoffice.pendingapproval",
         "backoffice.referredapplication",
+        "revolving.revolvingaccount",
         "servicing.loan",
     }
     for model in sorted(admin.site._registry, key=lambda m: m._meta.label_lower):
@@ -102,8 +103,9 @@ def pages() -> list[Page]:
             change = reverse("admin:{}_{}_change".format(*info), args=[first])
         except NoReverseMatch:
             continue
-        # The loan's "All fields" page is kept as a screenshot too.
-        found.append(Page(f"{name}-change", change, label == "servicing.loan", info[0]))
+        # The loan's "All fields" page and a revolving account's page are kept as screenshots.
+        shot = label in {"servicing.loan", "revolving.revolvingaccount"}
+        found.append(Page(f"{name}-change", change, shot, info[0]))
     return found
 
 

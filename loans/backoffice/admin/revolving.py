@@ -48,8 +48,14 @@ class TranslatedChoicesFilter(ChoicesFieldListFilter):
     choices have English labels; the catalogue has them, ``REVOLVING_LABELS``)."""
 
     def choices(self, changelist: Any) -> Any:
-        for choice in super().choices(changelist):
-            yield {**choice, "display": gettext(str(choice["display"]))}
+        # Django yields "All", then one option per choice in order (its label, and the count
+        # when counts are shown): each option reads as the list's column does.
+        options = iter(super().choices(changelist))
+        yield next(options)
+        for (value, title), choice in zip(self.field.flatchoices, options, strict=False):
+            count = str(choice["display"])[len(str(title)) :]
+            yield {**choice, "display": revolving_label(str(value)) + count}
+        yield from options
 
 
 # --- columns shared by the lists ---------------------------------------------------------------
@@ -92,16 +98,15 @@ class RevolvingAccountAdmin(
         "id",
         "borrower",
         "status_shown",
-        "statement_day",
         "limit",
-        "principal_amount",
-        "credit_balance_amount",
+        "principal",
         "days_past_due",
         "bucket",
-        "last_statement_date",
+        "last_bill",
     ]
     list_select_related = ["credit_line__borrower"]
-    list_filter = ["bucket", ("status", TranslatedChoicesFilter)]
+    # The statement day and the credit balance are on the account's page: the list fits 1280 px.
+    list_filter = [("bucket", TranslatedChoicesFilter), ("status", TranslatedChoicesFilter)]
     # + a full mobile (MobileSearchMixin)
     search_fields = ["=id", "=credit_line__borrower__id", "credit_line__borrower__full_name"]
     mobile_digest_field = "credit_line__borrower__mobile_digest"
@@ -114,9 +119,17 @@ class RevolvingAccountAdmin(
     def status_shown(self, account: RevolvingAccount) -> str:
         return revolving_label(account.status)
 
-    @admin.display(description=_("credit line limit"))
+    @admin.display(description=_("limit"))
     def limit(self, account: RevolvingAccount) -> str:
         return money(account.credit_line.limit_amount)
+
+    @admin.display(description=_("principal"), ordering="principal_amount")
+    def principal(self, account: RevolvingAccount) -> str:
+        return money(account.principal_amount)
+
+    @admin.display(description=_("last bill"), ordering="last_statement_date")
+    def last_bill(self, account: RevolvingAccount) -> Any:
+        return account.last_statement_date
 
     def change_view(
         self,

@@ -96,10 +96,11 @@ class MerchantSettlement(models.Model):
                 condition=Q(status__in=MerchantSettlementStatus.values),
                 name="merchant_settlement_status_known",
             ),
+            # The merchant fee may be negative: a day whose refunds give back more fee than
+            # its purchases pay (loans.payments.merchant_fees).
             models.CheckConstraint(
                 condition=Q(purchases_amount__gte=0)
                 & Q(refunds_amount__gte=0)
-                & Q(merchant_fees_amount__gte=0)
                 & Q(subsidies_amount__gte=0),
                 name="merchant_settlement_parts_positive",
             ),

@@ -209,9 +209,8 @@ def test_a_day_whose_refunds_give_back_more_fee_posts_the_reverse(shop: Shop) ->
     assert merchant_fees_owed(business_date=MONDAY) == {shop.partner.pk: Decimal("-6.00")}
     monday = _settle(MONDAY, shop)
 
-    # The fee column may not be negative (the settlement's check): the fee given back is shown
-    # netted in the refunds, and the net is exact.
-    assert _figures(monday) == _money("0.00", "994.00", "0.00", "0.00", "-994.00", "0.00", "0.00")
+    # The refund is shown whole and the fee given back as a negative fee; the net is exact.
+    assert _figures(monday) == _money("0.00", "1000.00", "-6.00", "0.00", "-994.00", "0.00", "0.00")
     assert monday.status == MerchantSettlementStatus.NOTHING_TO_PAY
     assert _lines(_fee_entry(shop, MONDAY)) == {
         (AccountCode.MERCHANT_PAYABLE, Decimal("-6.00")),
