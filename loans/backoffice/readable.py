@@ -312,9 +312,14 @@ class LabelledChoicesFilter(ChoicesFieldListFilter):
     """A choices filter whose options read as labels, not codes (``M4_PLUS`` → "M4+ …")."""
 
     def choices(self, changelist: Any) -> Any:
-        for choice in super().choices(changelist):
-            code, bracket, count = str(choice["display"]).partition(" (")
-            yield {**choice, "display": code_label(code) + bracket + count}
+        # Django yields "All", then one option per choice in order (its label, and the count
+        # when counts are shown): each option reads as its code's label in the page's language.
+        options = iter(super().choices(changelist))
+        yield next(options)
+        for (value, title), choice in zip(self.field.flatchoices, options, strict=False):
+            count = str(choice["display"])[len(str(title)) :]
+            yield {**choice, "display": code_label(str(value)) + count}
+        yield from options
 
 
 class ReadableModelAdmin[M: models.Model](admin.ModelAdmin[M]):

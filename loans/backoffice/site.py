@@ -145,6 +145,9 @@ class BackOfficeSite(admin.AdminSite):
     site_title = _("LendPortal back office")
     index_title = _("Work home")
     index_template = "admin/backoffice/home.html"
+    # No model list beside every page: the work home and the breadcrumbs lead everywhere, and
+    # the lists keep the width they need at 1280 px (issue #23).
+    enable_nav_sidebar = False
 
     def get_app_list(
         self, request: HttpRequest, app_label: str | None = None

@@ -57,8 +57,13 @@ SCAN = """() => {
   const cells = Array.from(document.querySelectorAll(
     '#content table td, #content table th, #content fieldset .readonly, #content fieldset p'));
   const h1 = document.querySelector('#content h1');
+  // A list's table scrolls inside its box (#changelist .results) while the page does not.
+  const clipped = Array.from(document.querySelectorAll('#content .results'))
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => [e.scrollWidth, e.clientWidth]);
   return {
     wide: root.scrollWidth > root.clientWidth ? [root.scrollWidth, root.clientWidth] : null,
+    clipped: clipped,
     cells: cells.map(c => c.innerText),
     h1: h1 ? h1.innerText : '',
   };
@@ -118,6 +123,8 @@ def problems(scan: dict, *, chinese_heading: bool = False) -> list[str]:
     if scan["wide"]:
         wide, client = scan["wide"]
         found.append(f"scrolls sideways: scrollWidth {wide} > clientWidth {client}")
+    for wide, client in scan.get("clipped", []):
+        found.append(f"the list is wider than its box ({wide} > {client} px): it scrolls inside")
     for text in scan["cells"]:
         for code in RAW_CODE.findall(text):
             found.append(f"raw code {code!r} in {text[:60]!r}")

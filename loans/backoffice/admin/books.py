@@ -23,16 +23,12 @@ class PayoutAdmin(ReadOnlyModelAdmin[Payout]):
         "id",
         loan_column,
         "amount",
-        "bank_card_masked",
-        "backend",
         "reference",
         "status",
         "failure_code",
         "failure_reason",
         "sent_at",
         "settled_at",
-        "failed_at",
-        "query_count",
     ]
     list_select_related = ["loan"]
     list_filter = ["status", "failure_code", "backend"]

@@ -43,11 +43,9 @@ class CreditLineAdmin(MobileSearchMixin[CreditLine], ReadOnlyModelAdmin[CreditLi
         "frozen_reason",
         "frozen_on",
         "grade",
-        "annual_rate",
         "limit_amount",
         "used_amount",
         "available",
-        "updated_at",
     ]
     list_select_related = ["borrower"]
     list_filter = ["status", "frozen_reason", "grade"]
