@@ -39,6 +39,7 @@ from loans.domain.classification import (
 )
 from loans.errors import LendingError
 from loans.ledger.models import JournalEntry
+from loans.reporting.services.classification_sql import RESTATE_CHANGED
 from loans.reporting.services.provisions import ProvisionMonthNotLatest, provisions_post
 from loans.reporting.services.revolving_classification import revolving_accounts_classify
 
@@ -88,17 +89,7 @@ SELECT k.loan_id, %(month_end)s, k.risk_class, k.stage, k.days, k.principal, r.r
 FROM classed k
 JOIN unnest(%(stages)s::smallint[], %(rates)s::numeric[]) AS r(stage, rate)
     ON r.stage = k.stage
-ON CONFLICT (loan_id, month_end) DO UPDATE SET
-    risk_class = EXCLUDED.risk_class, provision_stage = EXCLUDED.provision_stage,
-    days_past_due = EXCLUDED.days_past_due,
-    principal_outstanding_amount = EXCLUDED.principal_outstanding_amount,
-    provision_rate = EXCLUDED.provision_rate, provision_amount = EXCLUDED.provision_amount,
-    classified_at = EXCLUDED.classified_at
-WHERE (c.risk_class, c.provision_stage, c.days_past_due, c.principal_outstanding_amount,
-       c.provision_rate, c.provision_amount)
-    IS DISTINCT FROM (EXCLUDED.risk_class, EXCLUDED.provision_stage, EXCLUDED.days_past_due,
-       EXCLUDED.principal_outstanding_amount, EXCLUDED.provision_rate,
-       EXCLUDED.provision_amount)
+ON CONFLICT (loan_id, month_end) {RESTATE_CHANGED}
 """  # noqa: S608 - the interpolated parts are constants of this module and the domain
 
 _STALE_DELETE = f"""

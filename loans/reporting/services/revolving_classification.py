@@ -43,6 +43,7 @@ from loans.domain.classification import (
     STAGE_2_MAX_DAYS,
     SUBSTANDARD_MAX_DAYS,
 )
+from loans.reporting.services.classification_sql import RESTATE_CHANGED
 
 # Open at the end of M: opened by M and not closed (nothing records when an account closes,
 # so a closed account has no row from the first month end after it closed).
@@ -110,17 +111,7 @@ FROM classed k
 JOIN unnest(%(stages)s::smallint[], %(rates)s::numeric[]) AS r(stage, rate)
     ON r.stage = k.stage
 ON CONFLICT (revolving_account_id, month_end) WHERE revolving_account_id IS NOT NULL
-DO UPDATE SET
-    risk_class = EXCLUDED.risk_class, provision_stage = EXCLUDED.provision_stage,
-    days_past_due = EXCLUDED.days_past_due,
-    principal_outstanding_amount = EXCLUDED.principal_outstanding_amount,
-    provision_rate = EXCLUDED.provision_rate, provision_amount = EXCLUDED.provision_amount,
-    classified_at = EXCLUDED.classified_at
-WHERE (c.risk_class, c.provision_stage, c.days_past_due, c.principal_outstanding_amount,
-       c.provision_rate, c.provision_amount)
-    IS DISTINCT FROM (EXCLUDED.risk_class, EXCLUDED.provision_stage, EXCLUDED.days_past_due,
-       EXCLUDED.principal_outstanding_amount, EXCLUDED.provision_rate,
-       EXCLUDED.provision_amount)
+{RESTATE_CHANGED}
 """  # noqa: S608 - the interpolated parts are constants of this module and the domain
 
 _STALE_DELETE = f"""
