@@ -318,8 +318,11 @@ class LabelledChoicesFilter(ChoicesFieldListFilter):
         yield next(options)
         for (value, title), choice in zip(self.field.flatchoices, options, strict=False):
             count = str(choice["display"])[len(str(title)) :]
-            yield {**choice, "display": code_label(str(value)) + count}
+            yield {**choice, "display": self.label(str(value)) + count}
         yield from options
+
+    def label(self, code: str) -> str:
+        return code_label(code)
 
 
 class ReadableModelAdmin[M: models.Model](admin.ModelAdmin[M]):

@@ -329,10 +329,6 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
     search_fields = ["=id", "borrower__full_name", "borrower__external_id"]  # + a full mobile
     inlines = [InstallmentInline, RepaymentInline]
 
-    @admin.display(description=gettext_lazy("product"), ordering="product__code")
-    def product_code(self, loan: Loan) -> str:
-        return loan.product.code
-
     readonly_fields = ["payout_state", "credit_line_shown"]
     fieldsets = [
         (
@@ -398,6 +394,10 @@ class LoanAdmin(MobileSearchMixin[Loan], ReadOnlyModelAdmin[Loan]):
         ),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=gettext_lazy("product"), ordering="product__code")
+    def product_code(self, loan: Loan) -> str:
+        return loan.product.code
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Loan]:
         # The change page shows the credit line too; its __str__ needs no join.

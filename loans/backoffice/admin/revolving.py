@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.filters import ChoicesFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loans.backoffice.admin.identity import MobileSearchMixin
 from loans.backoffice.paginator import ReadOnlyModelAdmin
-from loans.backoffice.readable import ReadableModelAdmin, money
+from loans.backoffice.readable import LabelledChoicesFilter, ReadableModelAdmin, money
 from loans.backoffice.revolving_account import revolving_account_page_get, revolving_label
 from loans.calendar.selectors import business_date_current
 from loans.revolving.models import (
@@ -43,19 +42,12 @@ class RevolvingProductAdmin(ReadableModelAdmin[RevolvingProduct]):
     list_display = ["code", "name", "daily_rate", "due_days", "minimum_payment_rate", "is_active"]
 
 
-class TranslatedChoicesFilter(ChoicesFieldListFilter):
-    """A choices filter whose options read in the page's language (the revolving models'
-    choices have English labels; the catalogue has them, ``REVOLVING_LABELS``)."""
+class TranslatedChoicesFilter(LabelledChoicesFilter):
+    """A choices filter whose options read as the revolving lists' columns do
+    (``REVOLVING_LABELS``: an account "In use", not a loan's "Active")."""
 
-    def choices(self, changelist: Any) -> Any:
-        # Django yields "All", then one option per choice in order (its label, and the count
-        # when counts are shown): each option reads as the list's column does.
-        options = iter(super().choices(changelist))
-        yield next(options)
-        for (value, title), choice in zip(self.field.flatchoices, options, strict=False):
-            count = str(choice["display"])[len(str(title)) :]
-            yield {**choice, "display": revolving_label(str(value)) + count}
-        yield from options
+    def label(self, code: str) -> str:
+        return revolving_label(code)
 
 
 # --- columns shared by the lists ---------------------------------------------------------------
