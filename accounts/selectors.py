@@ -91,3 +91,20 @@ def user_sign_in_mobile(*, user: User) -> str:
     if not user.phone_verified or not user.phone_ciphertext:
         return ""
     return crypto.decrypt(user.phone_ciphertext)
+
+
+def partner_borrowers_for_phone(*, user: User) -> list[Borrower]:
+    """The partners' borrowers whose mobile on file is the one this user confirmed by SMS code,
+    not yet seen in the portal by anyone: whom ``borrower_portal_link`` may open to the user.
+
+    Empty unless the user's phone is verified and the user has no borrower profile of their own
+    (a user is one borrower: ``Borrower.user`` is one-to-one). Ordered by partner name.
+    """
+    if not user.phone_verified or not user.phone_digest:
+        return []
+    if Borrower.objects.filter(user=user).exists():
+        return []
+    found = Borrower.objects.filter(
+        user=None, partner__isnull=False, mobile_digest=user.phone_digest
+    ).select_related("partner")
+    return list(found.order_by("partner__name", "id"))

@@ -66,6 +66,8 @@ ACCOUNT_RATE_LIMITS = {
     # SMS codes (#22): per number ("key") one a minute and 10 an hour, per address 30 an hour.
     "request_login_code": "1/m/key,10/h/key,30/h/ip",
     "verify_phone": "1/m/key,10/h/key,30/h/ip",
+    # A partner's borrower opening their account in the portal (#18): identity numbers typed.
+    "portal_link": "5/h/user,30/h/ip",
     "change_phone": "1/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

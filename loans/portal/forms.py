@@ -49,6 +49,17 @@ def _optional(value: str, validate: Any) -> str:
     return validate(value) if value.strip() else ""
 
 
+class PortalLinkForm(PortalForm):
+    """The identity number a shop registered for this mobile, to open its account here (#18)."""
+
+    id_number = forms.CharField(
+        label=_("Identity card number"),
+        max_length=24,
+        help_text=_("The one you gave the shop: 18 characters; the last may be X."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class ProfileForm(PortalForm):
     full_name = forms.CharField(
         label=_("Full name"),

@@ -9,23 +9,17 @@ on a 390 px phone, in Chinese and English (issue #18, PRODUCT §10, docs/api.md 
    the shop, the item and the APR, the mobile on file masked (never the name); asks for a code,
    gets it by SMS and types it; the order is captured (the page and ``GET /api/v1/orders/{id}``),
    ¥17,501.00 is left.
-4. The clock moves to the morning of 21 January and ``close_business_day`` catches up the nights
-   of 15 to 20 January: the bill of 20 January shows ¥2,499.00, minimum ¥249.90, pay by
-   29 January (the API's statement says the same).
+4. Wanting to see the bill, the borrower opens the portal: signs up with the same mobile and an
+   SMS code; the welcome page says the shop opened an account for this number, and the identity
+   number the shop registered opens it (nothing of the account shows before). The clock moves to
+   the morning of 21 January and ``close_business_day`` catches up the nights of 15 to
+   20 January: the bill of 20 January shows ¥2,499.00, minimum ¥249.90, pay by 29 January (the
+   API's statement says the same).
 5. On 21 January the borrower pays the bill in full in the portal ("Pay in full ¥2,499.00", the
    check page, the payment page, the receipt): the bill reads ¥0.00 still to pay, paid in full,
    and ¥20,000.00 is available again; the clock moves to 30 January and the nights through the
-   pay-by date are closed: no interest is charged, and the bill still reads paid.
-
-Some steps cannot happen as a borrower would do them, so the test stands in for them and records
-each as a gap; the journey is then an expected failure, strict and only by ``JourneyGaps``: any
-other failure on the way is red. When a gap is closed, replace its stand-in with the real step;
-with no gap left the strict mark turns the pass red (XPASS), and the mark must go:
-
-- A partner's borrower cannot sign in to the portal to see the bills (steps 4 and 5; PRODUCT §10
-  "Borrowers see the current bill … in the portal"): ``borrower_register`` refuses a borrower
-  with both a user and a partner, and nothing links one later. Confirming the order needs no
-  account (step 3, by SMS code); after it the test links a user to the borrower in the database.
+   pay-by date are closed: the borrower signs in again by SMS code; no interest is charged, and
+   the bill still reads paid.
 
 ``LENDPORTAL_SCREENSHOTS=1`` saves each step's screenshot to tests/e2e/screenshots/.
 """
@@ -45,12 +39,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 import time_machine
-from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db.models import Sum
 from playwright.sync_api import Locator, Page, expect
 
-from accounts.models import Borrower, User
+from accounts.models import Borrower
 from accounts.services import partner_create
 from loans.calendar.models import BusinessDate
 from loans.cob.models import CobRun
@@ -58,15 +52,16 @@ from loans.ledger.models import EntryType, JournalLine
 from loans.revolving.models import Order, OrderStatus, RevolvingProduct, Statement
 from loans.servicing.notifications import LocmemSmsBackend
 from tests.e2e.test_portal_axe import AXE, RUN_AXE
-from tests.factories.accounts import borrower_create
+from tests.factories.accounts import borrower_create, make_id_number
 from tests.factories.loans import ProductFactory, credit_line_for
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PHONE = {"width": 390, "height": 844}
-PASSWORD = "correct-horse-battery-9"
 # The mobile the shop registered for its borrower, and as the confirmation page shows it.
 MOBILE = "13812345678"
 MOBILE_MASKED = "1********78"
+# The identity number the shop registered, which opens the account in the portal.
+ID_NUMBER = make_id_number(birth_date=date(1994, 6, 12), sequence="426")
 SMS_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 SHOOT = os.environ.get("LENDPORTAL_SCREENSHOTS") == "1"
 # The page is wider than the screen (it scrolls sideways): the elements that reach past it.
@@ -115,6 +110,9 @@ class Words:
     go_to_payment: str
     back_to_bills: str
     paid_in_full: str
+    sign_up: str
+    shop_offer: str
+    open_account: str
     dates: dict[date, str] = field(default_factory=dict)
 
 
@@ -147,6 +145,9 @@ CHINESE = Words(
     go_to_payment="去支付",
     back_to_bills="返回账单",
     paid_in_full="已还清",
+    sign_up="注册",
+    shop_offer="Mi Store 小米商城 已为这个手机号码开通信用账户。",
+    open_account="开通我的账户",
     dates={
         ORDER_DAY: "2027年1月15日",
         STATEMENT_DATE: "2027年1月20日",
@@ -182,16 +183,15 @@ ENGLISH = Words(
     go_to_payment="Go to payment",
     back_to_bills="Back to your bills",
     paid_in_full="Paid in full",
+    sign_up="Sign up",
+    shop_offer="Mi Store 小米商城 opened a credit account for this mobile number.",
+    open_account="Open my account",
     dates={
         ORDER_DAY: "15 January 2027",
         STATEMENT_DATE: "20 January 2027",
         PAY_BY_DATE: "29 January 2027",
     },
 )
-
-
-class JourneyGaps(Exception):
-    """Steps of the journey the product does not offer yet, stood in for by the test."""
 
 
 @dataclass
@@ -235,13 +235,17 @@ class Phone:
             path = self.shots / f"revolving-{self.words.locale}-{name}.png"
             self.page.screenshot(path=str(path), full_page=True)
 
-    def sign_in(self) -> None:
-        """On the sign-in page: email and password (the form folded under the SMS one)."""
-        self.page.locator("details.password-login summary").click()
-        self.page.fill("#id_login", "wang.fang@example.com")
-        self.page.fill("#id_password", PASSWORD)
+    def submit(self) -> None:
         with self.page.expect_navigation():
-            self.page.locator("form.login button[type=submit]").click()
+            self.page.locator("main form button[type=submit]").first.click()
+
+    def sign_in(self) -> None:
+        """On the sign-in page: the mobile, then the code the SMS brings."""
+        LocmemSmsBackend.outbox.clear()
+        self.page.fill("#id_sms_phone", MOBILE)
+        self.submit()
+        self.page.fill("#id_code", _sms_code(MOBILE))
+        self.submit()
 
     def fact(self, label: str, within: Locator | None = None) -> Locator:
         """The row of a fact list (``dl.facts``) whose label (``dt``) is exactly ``label``."""
@@ -252,6 +256,7 @@ class Phone:
 
 @pytest.fixture
 def shop_and_borrower(live_server) -> tuple[Shop, Borrower]:
+    cache.clear()  # allauth's per-number limit on codes (1 a minute): each language signs up anew
     BusinessDate.objects.update_or_create(id=1, defaults={"current_date": ORDER_DAY})
     ProductFactory.create()
     RevolvingProduct.objects.create(code="huabei", name="花呗")
@@ -259,57 +264,73 @@ def shop_and_borrower(live_server) -> tuple[Shop, Borrower]:
         name="Mi Store 小米商城", scopes=["orders:read", "orders:write", "repayments"]
     )
     borrower = borrower_create(
-        partner=credentials.partner, external_id="MI-U-20270115", full_name="王芳", mobile=MOBILE
+        partner=credentials.partner,
+        external_id="MI-U-20270115",
+        full_name="王芳",
+        mobile=MOBILE,
+        id_number=ID_NUMBER,
     )
     credit_line_for(borrower, limit=Decimal("20000.00"), grade="B", rate=Decimal("0.108000"))
     shop = Shop(live_server.url, credentials.client_id, credentials.client_secret)
     return shop, borrower
 
 
-@pytest.mark.xfail(raises=JourneyGaps, strict=True, reason="issue #18: see the module's doc")
 @pytest.mark.parametrize("words", [CHINESE, ENGLISH], ids=["chinese", "english"])
 def test_partner_order_confirmed_on_a_phone_billed_and_paid_in_full(
     live_server, browser, screenshots, shop_and_borrower, words
 ):
     shop, borrower = shop_and_borrower
-    gaps: list[str] = []
     with time_machine.travel(NOON_ON_ORDER_DAY, tick=True) as clock:
         context = browser.new_context(viewport=PHONE, locale=words.locale)
         phone = Phone(context.new_page(), live_server.url, screenshots, words)
         try:
-            _journey(shop, borrower, phone, clock, gaps)
+            _journey(shop, borrower, phone, clock)
         finally:
             context.close()
-    if gaps:
-        raise JourneyGaps("\n".join(gaps))
 
 
-def _journey(
-    shop: Shop, borrower: Borrower, phone: Phone, clock: time_machine.Traveller, gaps: list[str]
-) -> None:
+def _journey(shop: Shop, borrower: Borrower, phone: Phone, clock: time_machine.Traveller) -> None:
     order = _partner_orders(shop, borrower)
     _borrower_confirms(phone, order)
     _order_is_captured(shop, order["id"])
-    gaps.append(_portal_user_linked(borrower))
+    _account_opened_in_the_portal(phone, borrower)
     _bill_on_the_statement_day(shop, borrower, phone, clock)
     _paid_in_full(phone)
     _no_interest_after_the_pay_by_date(shop, borrower, phone, clock)
 
 
-def _portal_user_linked(borrower: Borrower) -> str:
-    """Stand-in: give the partner's borrower a portal user to see the bills with, which the
-    product cannot do."""
-    user = User.objects.create_user(
-        username="wang.fang@example.com", email="wang.fang@example.com", password=PASSWORD
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    Borrower.objects.filter(pk=borrower.pk).update(user=user)
-    return (
-        "a partner's borrower cannot sign in to the portal to see the bills (PRODUCT §10): "
-        "accounts/services.py borrower_register refuses a user and a partner together and "
-        "nothing links them later; after the order was confirmed by SMS code, the test linked "
-        "a user to the borrower in the database"
-    )
+def _account_opened_in_the_portal(phone: Phone, borrower: Borrower) -> None:
+    """The borrower signs up with the shop's mobile by SMS code; the identity number the shop
+    registered opens the shop's account, and the bills are there."""
+    page, words = phone.page, phone.words
+    phone.go("/app/bills/")
+    assert "/accounts/login/" in page.url
+    phone.go("/accounts/signup/")
+    expect(page.locator("h1")).to_have_text(words.sign_up)
+    LocmemSmsBackend.outbox.clear()
+    page.fill("#id_phone", MOBILE)
+    phone.submit()
+    assert page.url.endswith("/accounts/phone/verify/"), page.url
+    page.fill("#id_code", _sms_code(MOBILE))
+    phone.submit()
+
+    assert page.url.endswith("/app/"), page.url
+    expect(page.locator("main")).to_contain_text(words.shop_offer)
+    expect(page.locator("main")).not_to_contain_text("王芳")
+    phone.look("03-shop-account-offered")
+    with page.expect_navigation():
+        page.get_by_role("link", name=words.open_account).click()
+    expect(page.locator("main")).to_contain_text(MOBILE_MASKED)
+    page.fill("#id_id_number", ID_NUMBER)
+    page.add_script_tag(url=phone.base_url + AXE)
+    assert page.evaluate(RUN_AXE) == []
+    phone.look("03-identity-number")
+    with page.expect_navigation():
+        page.get_by_role("button", name=words.open_account).click()
+    assert page.url.endswith("/app/bills/"), page.url
+    borrower.refresh_from_db()
+    assert borrower.user is not None
+    assert borrower.partner is not None
 
 
 def _partner_orders(shop: Shop, borrower: Borrower) -> dict[str, Any]:
@@ -410,11 +431,6 @@ def _bill_on_the_statement_day(
     shop: Shop, borrower: Borrower, phone: Phone, clock: time_machine.Traveller
 ) -> None:
     page, words = phone.page, phone.words
-    phone.go("/app/bills/")
-    assert "/accounts/login/" in page.url
-    phone.look("03-sign-in")
-    phone.sign_in()
-    assert page.url.endswith("/app/bills/")
     expect(page.locator("main")).to_contain_text(words.no_bill_yet)
     unbilled = page.locator("section[aria-labelledby=unbilled-title]")
     expect(unbilled.locator("li")).to_have_text(

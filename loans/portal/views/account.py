@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,12 +14,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Borrower, Language
-from accounts.selectors import user_sign_in_mobile
-from accounts.services import borrower_register, borrower_update_profile
+from accounts.selectors import partner_borrowers_for_phone, user_sign_in_mobile
+from accounts.services import (
+    borrower_portal_link,
+    borrower_register,
+    borrower_update_profile,
+)
 from loans.calendar.selectors import business_date_current
 from loans.payments.selectors import card_binding_active
 from loans.portal.access import borrower_of, borrower_required, verified_required
-from loans.portal.forms import ProfileForm, ProfileUpdateForm
+from loans.portal.forms import PortalLinkForm, ProfileForm, ProfileUpdateForm
 from loans.portal.selectors import dashboard_for, notifications_for
 from loans.revolving.selectors import revolving_account_of
 
@@ -27,7 +32,8 @@ from loans.revolving.selectors import revolving_account_of
 def dashboard(request: HttpRequest) -> HttpResponse:
     borrower = borrower_of(request)
     if borrower is None:
-        return render(request, "portal/welcome.html")
+        offered = partner_borrowers_for_phone(user=request.user)  # type: ignore[arg-type]
+        return render(request, "portal/welcome.html", {"shops": _shop_names(offered)})
     board = dashboard_for(borrower=borrower, as_of=business_date_current())
     revolving = revolving_account_of(borrower=borrower)
     return render(request, "portal/dashboard.html", {"board": board, "revolving": revolving})
@@ -47,6 +53,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     borrower = borrower_of(request)
     if borrower is not None:
         return _profile_update(request, borrower)
+    offered = partner_borrowers_for_phone(user=request.user)  # type: ignore[arg-type]
+    if offered and request.GET.get("new") != "1":
+        return _profile_link(request, offered)
     form = ProfileForm(
         request.POST or None,
         as_of=business_date_current(),
@@ -78,6 +87,34 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile is saved."))
             return redirect("portal:credit")
     return render(request, "portal/profile.html", {"form": form})
+
+
+def _profile_link(request: HttpRequest, offered: list[Borrower]) -> HttpResponse:
+    """A shop registered this mobile (issue #18): the identity number it has opens its account
+    here; someone else's (a reassigned number) leads to a profile of one's own (``?new=1``)."""
+    form = PortalLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="portal_link", user=request.user):
+            form.add_error(None, _("Too many tries: wait an hour and try again."))
+        else:
+            try:
+                borrower = borrower_portal_link(
+                    user=request.user,  # type: ignore[arg-type]
+                    id_number=form.cleaned_data["id_number"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Your account is open here now."))
+                has_bills = revolving_account_of(borrower=borrower) is not None
+                return redirect("portal:bills" if has_bills else "portal:dashboard")
+    context = {"form": form, "shops": _shop_names(offered), "mobile": request.user.phone_masked}  # type: ignore[union-attr]
+    return render(request, "portal/profile_link.html", context)
+
+
+def _shop_names(offered: list[Borrower]) -> str:
+    """The shops' names as one phrase: "Mi Store" or "Mi Store, JD" (names are the partners')."""
+    return _(", ").join(dict.fromkeys(b.partner.name for b in offered if b.partner))
 
 
 def _profile_update(request: HttpRequest, borrower: Borrower) -> HttpResponse:
