@@ -87,6 +87,8 @@ ROLE_PERMISSIONS: Mapping[str, Mapping[str, tuple[str, ...]] | str] = MappingPro
                 "servicing.contactnote": VIEW,
                 "servicing.promisetopay": VIEW,
                 "accounts.borrower": ("view", "reveal_borrower_identity"),
+                # Closes a revolving account at the borrower's request (nothing owed).
+                "revolving.revolvingaccount": ("view", "change"),
             }
         ),
         # Owns the products and the credit policy: product changes need a second risk manager.

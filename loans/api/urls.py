@@ -66,6 +66,11 @@ urlpatterns = [
         name="borrower-revolving-account",
     ),
     path(
+        "borrowers/<int:borrower_id>/revolving-account/close",
+        orders.RevolvingAccountCloseApi.as_view(),
+        name="borrower-revolving-account-close",
+    ),
+    path(
         "borrowers/<int:borrower_id>/revolving-account/statements",
         orders.StatementListApi.as_view(),
         name="borrower-statements",

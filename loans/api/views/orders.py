@@ -39,7 +39,11 @@ from loans.revolving.models import (
 )
 from loans.revolving.models.orders import PLAN_TERMS
 from loans.revolving.selectors import plan_subsidy, revolving_account_of
-from loans.revolving.services.accounts import RevolvingAccountNotOpened, revolving_account_open
+from loans.revolving.services.accounts import (
+    RevolvingAccountNotOpened,
+    revolving_account_close,
+    revolving_account_open,
+)
 from loans.revolving.services.confirmation import order_confirm_token
 from loans.revolving.services.orders import order_create
 from loans.revolving.services.payments import revolving_payment_post
@@ -69,6 +73,7 @@ class RevolvingAccountSerializer(serializers.ModelSerializer):
             "principal",
             "credit_balance",
             "opened_date",
+            "closed_date",
         ]
         read_only_fields = fields
 
@@ -119,6 +124,33 @@ class RevolvingAccountApi(APIView):
             pk=opened.pk
         )
         return Response(RevolvingAccountSerializer(account).data, status=status.HTTP_201_CREATED)
+
+
+class RevolvingAccountCloseApi(APIView):
+    """Close the borrower's revolving account at their request (nothing owed, no credit balance,
+    no order waiting); the credit line stays for cash loans."""
+
+    required_scopes = ["orders:write"]
+
+    @extend_schema(
+        operation_id="revolving_account_close",
+        request=None,
+        responses={200: RevolvingAccountSerializer},
+    )
+    def post(self, request: Request, borrower_id: int) -> Response:
+        return idempotent(
+            request, required=False, perform=lambda: self._close(request, borrower_id)
+        )
+
+    def _close(self, request: Request, borrower_id: int) -> Response:
+        account = revolving_account_of(borrower=partner_borrower(request, borrower_id))
+        if account is None:
+            raise NotFound(f"Borrower {borrower_id} has no revolving account.")
+        revolving_account_close(account_id=account.pk, as_of=business_date_current())
+        closed = RevolvingAccount.objects.select_related("credit_line", "product").get(
+            pk=account.pk
+        )
+        return Response(RevolvingAccountSerializer(closed).data)
 
 
 class OrderPlanSerializer(serializers.ModelSerializer):

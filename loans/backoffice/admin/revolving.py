@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from loans.backoffice.admin.identity import MobileSearchMixin
 from loans.backoffice.paginator import ReadOnlyModelAdmin
 from loans.backoffice.readable import LabelledChoicesFilter, ReadableModelAdmin, money
@@ -33,6 +35,7 @@ from loans.revolving.models import (
     RevolvingProduct,
     Statement,
 )
+from loans.revolving.services.accounts import RevolvingAccountNotClosed, revolving_account_close
 
 VIEW_JOURNAL = "ledger.view_journalentry"
 
@@ -102,10 +105,32 @@ class RevolvingAccountAdmin(
     # + a full mobile (MobileSearchMixin)
     search_fields = ["=id", "=credit_line__borrower__id", "credit_line__borrower__full_name"]
     mobile_digest_field = "credit_line__borrower__mobile_digest"
+    actions = ["close_accounts"]
 
     @admin.display(description=_("borrower"))
     def borrower(self, account: RevolvingAccount) -> str:
         return _borrower(account)
+
+    def has_close_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("revolving.change_revolvingaccount")
+
+    @admin.action(description=_("Close at the borrower's request"), permissions=["close"])
+    def close_accounts(self, request: HttpRequest, queryset: QuerySet[RevolvingAccount]) -> None:
+        """Each chosen account closes if it owes and holds nothing; the others say why."""
+        if not isinstance(request.user, User):
+            raise PermissionDenied
+        closed = 0
+        for account_id in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                revolving_account_close(
+                    account_id=account_id, as_of=business_date_current(), officer=request.user
+                )
+            except RevolvingAccountNotClosed as refused:
+                self.message_user(request, f"{account_id}: {refused}", messages.ERROR)
+            else:
+                closed += 1
+        if closed:
+            self.message_user(request, gettext("Accounts closed: %(n)d.") % {"n": closed})
 
     @admin.display(description=_("status"), ordering="status")
     def status_shown(self, account: RevolvingAccount) -> str:

@@ -52,6 +52,8 @@ class RevolvingAccount(models.Model):
         verbose_name=_("status"),
     )
     opened_date = models.DateField(verbose_name=_("opened date"))
+    # The business date it closed (``revolving_account_close``); the bureau reports it ``C``.
+    closed_date = models.DateField(null=True, blank=True, verbose_name=_("closed date"))
     # Dr REVOLVING_RECEIVABLE of its lines: every unpaid purchase principal.
     principal_amount = money_field(default=ZERO, verbose_name=_("principal amount"))
     # the last bill's cut
@@ -105,6 +107,19 @@ class RevolvingAccount(models.Model):
             models.CheckConstraint(
                 condition=Q(credit_balance_amount__gte=0),
                 name="revolving_account_credit_positive",
+            ),
+            # A closed account owes nothing and holds nothing (revolving_account_close).
+            models.CheckConstraint(
+                condition=Q(status="ACTIVE", closed_date__isnull=True)
+                | Q(
+                    status="CLOSED",
+                    closed_date__isnull=False,
+                    principal_amount=0,
+                    unbilled_interest_amount=0,
+                    unbilled_penalty_amount=0,
+                    credit_balance_amount=0,
+                ),
+                name="revolving_account_closed_owes_nothing",
             ),
         ]
         indexes = [

@@ -39,6 +39,7 @@ from loans.revolving.models import (
     CreditRefund,
     Order,
     RevolvingAccount,
+    RevolvingAccountStatus,
     RevolvingPayment,
     RevolvingPaymentChannel,
     Statement,
@@ -100,6 +101,8 @@ def revolving_payment_post(
             )
         return earlier, False
     _payment_check(amount)
+    if account.status != RevolvingAccountStatus.ACTIVE:
+        raise RevolvingPaymentRefused("The revolving account is closed: it takes no payment.")
     bills = account_bills(account)
     orders = unbilled_orders(account)
     state = account_state(account, bills, orders, plans=[])

@@ -40,6 +40,7 @@ from loans.revolving.models import (
     PlanInstallment,
     Refund,
     RevolvingAccount,
+    RevolvingAccountStatus,
     Statement,
 )
 from loans.revolving.services.payments import allocation_credits, allocation_write
@@ -88,6 +89,10 @@ def order_refund(
             )
         return earlier, False
     _refund_check(order, amount)
+    if account.status != RevolvingAccountStatus.ACTIVE:
+        raise OrderNotRefunded(
+            f"Order {order.pk} is on a closed revolving account: refund the buyer directly."
+        )
     entry = _refund_post(account, order, merchant_refund_id, amount)
     order.refresh_from_db(fields=["refunded_amount"])
     refund = Refund.objects.create(

@@ -73,6 +73,7 @@ def test_opening_the_account_answers_its_day_rate_and_what_is_available(api, bor
         "principal": "0.00",
         "credit_balance": "0.00",
         "opened_date": "2027-01-15",
+        "closed_date": None,
     }
     assert api.get(account_path(borrower)).json() == response.json()
 
@@ -268,3 +269,38 @@ def test_a_payment_on_the_bill_is_allocated_posted_once_and_above_the_debt_is_cr
     assert too_much.status_code == 201, too_much.content
     account = api.get(account_path(borrower)).json()
     assert (account["available"], account["credit_balance"]) == ("8000.00", "0.01")
+
+
+def test_the_account_closes_when_nothing_is_owed_and_not_before(api, borrower, opened):
+    order = api.post("/api/v1/orders", order_body(borrower, amount="100.00"), format="json").json()
+    still_waiting = api.post(f"{account_path(borrower)}/close")
+    assert_error(still_waiting, 422, "revolving_account_not_closed")
+    assert "waiting for the borrower" in still_waiting.json()["error"]["message"]
+    order_capture(order_id=order["id"], now=timezone.now())
+    owing = api.post(f"{account_path(borrower)}/close")
+    assert_error(owing, 422, "revolving_account_not_closed")
+    paid = api.post(
+        f"{account_path(borrower)}/payments",
+        {"amount": "100.00", "reference": "PAY-1"},
+        format="json",
+    )
+    assert paid.status_code == 201, paid.content
+
+    closed = api.post(f"{account_path(borrower)}/close")
+
+    assert closed.status_code == 200, closed.content
+    assert (closed.json()["status"], closed.json()["closed_date"]) == ("CLOSED", "2027-01-15")
+    assert api.get(account_path(borrower)).json()["status"] == "CLOSED"
+    refused = api.post(
+        "/api/v1/orders", order_body(borrower, merchant_order_id="M-2"), format="json"
+    )
+    assert refused.status_code == 422
+
+
+def test_closing_needs_the_write_scope_and_the_partners_borrower(
+    client_for, other, borrower, opened
+):
+    reader = api_partner(token_scopes=["orders:read"])
+    assert client_for(other).post(f"{account_path(borrower)}/close").status_code == 404
+    assert client_for(reader).post(f"{account_path(borrower)}/close").status_code == 403
+    assert RevolvingAccount.objects.get().status == "ACTIVE"

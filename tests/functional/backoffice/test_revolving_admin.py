@@ -66,3 +66,43 @@ def test_every_role_reads_the_revolving_account_and_none_but_the_administrator_e
 
     assert (page.status_code, listed.status_code) == (200, 200)
     assert 'name="_save"' not in page.content.decode()  # read-only
+
+
+def _actions(response) -> list[str]:
+    form = response.context["action_form"]  # None when the user may take no action
+    return [] if form is None else [name for name, _label in form.fields["action"].choices]
+
+
+def test_an_officer_closes_an_account_that_owes_nothing_and_is_told_why_not_otherwise(
+    staff_client, client
+):
+    from accounts.models import AuditEvent
+    from accounts.roles import COLLECTIONS_AGENT
+    from loans.revolving.models import RevolvingAccount
+
+    paid_up = shop_with_account()
+    owing = shop_with_account()
+    now = datetime(2027, 3, 15, 4, tzinfo=UTC)
+    order_capture(order_id=owing.order("50.00", 1, now=now).pk, now=now)
+    accounts = "/admin/revolving/revolvingaccount/"
+    staff_client(COLLECTIONS_AGENT, username="agent")
+    assert "close_accounts" not in _actions(client.get(accounts))
+    staff_client(LOAN_OFFICER, username="officer")
+    assert "close_accounts" in _actions(client.get(accounts))
+
+    done = client.post(
+        accounts,
+        {"action": "close_accounts", "_selected_action": [paid_up.account.pk, owing.account.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "Accounts closed: 1." in done.text
+    assert f"{owing.account.pk}: The account still owes money" in done.text
+    statuses = dict(RevolvingAccount.objects.values_list("pk", "status"))
+    assert statuses == {paid_up.account.pk: "CLOSED", owing.account.pk: "ACTIVE"}
+    event = AuditEvent.objects.get(action="revolving_account.closed")
+    assert (event.target_id, event.details) == (
+        str(paid_up.account.pk),
+        {"closed_date": "2027-03-15"},
+    )

@@ -31,10 +31,10 @@ from loans.reporting.services.bureau_records import record_chunks, written_rows
 from loans.reporting.services.classification import loans_classify
 from loans.revolving.models import (
     RevolvingAccount,
-    RevolvingAccountStatus,
     RevolvingPaymentChannel,
     Statement,
 )
+from loans.revolving.services.accounts import revolving_account_close
 from loans.revolving.services.orders import order_capture
 from loans.revolving.services.payments import revolving_payment_post
 from loans.revolving.services.state import account_bills, account_state, unbilled_orders
@@ -307,8 +307,9 @@ def test_a_reject_is_listed_by_account_and_sent_once_fixed(loan_and_account, bur
 def test_an_account_closed_in_the_month_is_reported_closed_once(loan_and_account):
     _loan, shop = loan_and_account
     bureau_export(month=MARCH, today=date(2027, 4, 1))
-    # Nothing in the revolving app closes an account yet: as a closing would leave it.
-    RevolvingAccount.objects.filter(pk=shop.account.pk).update(status=RevolvingAccountStatus.CLOSED)
+    BusinessDate.objects.filter(id=1).update(current_date=date(2027, 4, 10))
+    _pay(shop, "1234.56", date(2027, 4, 10))  # paid off, then closed at the borrower's request
+    revolving_account_close(account_id=shop.account.pk, as_of=date(2027, 4, 10))
     _classified(APRIL)
     _classified(MAY)
 

@@ -15,7 +15,8 @@ from loans.calendar.models import BusinessDate
 from loans.ledger.models import EntryType, JournalEntry, JournalLine
 from loans.reporting.models import LoanClassification
 from loans.reporting.services.classification import loans_classify
-from loans.revolving.models import RevolvingAccount, RevolvingAccountStatus, RevolvingPaymentChannel
+from loans.revolving.models import RevolvingAccount, RevolvingPaymentChannel
+from loans.revolving.services.accounts import revolving_account_close
 from loans.revolving.services.orders import order_capture
 from loans.revolving.services.payments import revolving_payment_post
 from tests.factories.loans import draw
@@ -163,7 +164,9 @@ def test_loans_and_accounts_share_one_entry_and_a_rerun_changes_nothing(book):
 
 def test_an_account_closed_before_a_rerun_loses_its_row(book):
     loans_classify(month_end=MARCH)
-    RevolvingAccount.objects.filter(pk=book[0].pk).update(status=RevolvingAccountStatus.CLOSED)
+    shop = Shop(partner=None, account=book[0], line=book[0].credit_line)  # type: ignore[arg-type]
+    _pay(shop, "1234.50", date(2027, 4, 1))  # paid off on 1 April, then closed
+    revolving_account_close(account_id=book[0].pk, as_of=date(2027, 4, 1))
 
     result = loans_classify(month_end=MARCH)
 
