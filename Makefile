@@ -58,6 +58,8 @@ test: lint
 # Admin pages (issue #6): each back-office page timed against it (var/bench/admin.txt).
 # Auto-debit (issue #17): on a copy of it, 300,000 attempts planned and samples sent on 2
 # worker processes through the fake gateway, with and without the rate limit (var/bench/rails.txt).
+# Checkout orders (issue #18): POST /api/v1/orders and the borrower's capture by SMS code,
+# gunicorn -w 2 against that seeded database, orders per second and p99 (var/bench/orders.txt).
 # Reporting (issue #19): classify_loans and bureau_export on a database of its own, seeded at
 # --loans (1,000,000 by default), with each command's time and peak memory (var/bench/reporting.txt).
 bench: install
@@ -65,6 +67,7 @@ bench: install
 	$(PY) -m tests.bench.api
 	$(PY) -m tests.bench.admin
 	$(PY) -m tests.bench.rails
+	$(PY) -m tests.bench.orders
 	$(PY) -m tests.bench.reporting $(BENCH_ARGS)
 
 # Stops the embedded PostgreSQL and Redis that local/test settings start when

@@ -9,8 +9,9 @@ Against a database of its own, seeded with ``seed_portfolio --as-of 2027-04-01``
 date then is 1 April, so March 31 is the last closed date: the month end ``classify_loans``
 accepts, and March is over for ``bureau_export``). ``--reuse`` keeps a database seeded before (its
 bureau runs removed). The export runs on ``--workers`` processes, one per core by default.
-The export's file goes to a temporary directory, removed afterwards. Prints the figures and
-writes var/bench/reporting.txt.
+The export's file goes to a temporary directory, removed afterwards. The commands run with the
+bench settings (``lendportal.settings.bench``: no DEBUG, as in production). Prints the figures
+and writes var/bench/reporting.txt.
 
     python -m tests.bench.reporting [--loans 1000000] [--database lendportal_bench_reporting]
                                     [--reuse] [--workers N (default: one per core)]
@@ -43,6 +44,8 @@ class Measured:
 
 def main() -> None:
     options = _options()
+    # As in production and the other benches: no DEBUG (its query log in every process).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lendportal.settings.bench")
     env = _environment(options.database, options.broker_db)
     lines = [f"Database {_safe(env['DATABASE_URL'])}, {os.cpu_count()} cores"]
     print(lines[0], flush=True)

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, Protocol
 from django.core.exceptions import ValidationError
 
 from accounts import crypto
-from accounts.validators import validate_id_number
+from accounts.validators import id_number_is_valid, validate_id_number
 from loans.domain.bureau import RejectReason
 
 # PBOC code of the resident identity card (居民身份证) in the personal credit data dictionary.
@@ -64,9 +64,8 @@ class JsonLinesWriter:
             clear = crypto.decrypt(line.identity_ciphertext)
         except crypto.FieldNotDecryptable:
             return RejectReason.IDENTITY_UNREADABLE
-        try:
-            number = validate_id_number(clear).number
-        except ValidationError:
+        number = clear if id_number_is_valid(clear) else _number_or_none(clear)
+        if number is None:
             return RejectReason.IDENTITY_INVALID
         record: dict[str, Any] = {}
         for key, value in line.fields.items():
@@ -79,3 +78,12 @@ class JsonLinesWriter:
 
     def close(self) -> None:
         self._stream.flush()
+
+
+def _number_or_none(clear: str) -> str | None:
+    """The number as ``validate_id_number`` normalises it (a number stored in another form),
+    or None when it is not a valid identity number."""
+    try:
+        return validate_id_number(clear).number
+    except ValidationError:
+        return None
