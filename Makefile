@@ -49,7 +49,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 test: lint
-	$(VENV)/bin/pytest -n 2 --dist worksteal
+	$(VENV)/bin/pytest -n 2 --dist worksteal --durations=25
 
 # Close of business: seeds 1,000,000 loans into a database of its own (lendportal_bench) and
 # times close of business on real workers against a naive baseline (var/bench/cob.txt);

@@ -19,6 +19,14 @@ REVOLVING_ACCOUNT = {
     "principal": "2499.00",
     "credit_balance": "0.00",
     "opened_date": "2026-12-01",
+    "closed_date": None,
+}
+REVOLVING_ACCOUNT_CLOSED = {
+    **REVOLVING_ACCOUNT,
+    "status": "CLOSED",
+    "available": "20000.00",
+    "principal": "0.00",
+    "closed_date": "2027-02-10",
 }
 ORDER_REQUEST = {
     "borrower": 10,
@@ -139,6 +147,30 @@ REVOLVING_OPERATIONS: dict[tuple[str, str], Operation] = {
                 ex.error(
                     "revolving_account_not_opened",
                     "The credit line already has a revolving account.",
+                ),
+            ),
+        ),
+    ),
+    ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account/close"): Operation(
+        operation_id="revolving_account_close",
+        summary="Close the revolving account",
+        description=(
+            "Close the borrower's revolving account at their request. Only an account that owes "
+            "nothing (no unpaid bill, purchase, installment, interest or penalty), holds no "
+            "credit balance (refund it first) and has no order waiting for the borrower closes; "
+            "else 422 with the reason. Closed, it takes no order, payment or refund; the credit "
+            "line stays for cash loans, and the credit bureau is told the account closed. No "
+            "body."
+        ),
+        response=REVOLVING_ACCOUNT_CLOSED,
+        refusals=(
+            Refusal(
+                422,
+                "Still owes",
+                ex.error(
+                    "revolving_account_not_closed",
+                    "The account still owes money (bills, purchases or installments): it "
+                    "closes once everything is paid.",
                 ),
             ),
         ),

@@ -22,6 +22,8 @@ class BillReminderKind(models.TextChoices):
     DUE_SOON = "DUE_SOON", "Due in 3 days"
     DUE_TODAY = "DUE_TODAY", "Due today"
     OVERDUE = "OVERDUE", "Overdue"
+    # Queued by auto-debit, not by close of business: the bank refused the card for good.
+    CARD_STOPPED = "CARD_STOPPED", "Auto-debit stopped"
 
 
 class BillReminder(models.Model):

@@ -215,7 +215,8 @@ def _cancel_reason(reminder: BillReminder, owing: BillOwing) -> str:
         return f"account {reminder.account.status}"
     if reminder.kind == BillReminderKind.OVERDUE and owing.minimum <= 0:
         return "minimum paid"
-    if owing.amount <= 0:
+    # Auto-debit being off concerns the next bills too: that notice goes even once this is paid.
+    if owing.amount <= 0 and reminder.kind != BillReminderKind.CARD_STOPPED:
         return "bill paid"
     borrower = reminder.account.credit_line.borrower
     return "" if has_address(borrower, reminder.channel) else no_address(reminder.channel)

@@ -47,6 +47,7 @@ SCOPES = {
     ("GET", "/api/v1/events"): ["events"],
     ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:read"],
     ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account"): ["orders:write"],
+    ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account/close"): ["orders:write"],
     ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account/statements"): ["orders:read"],
     ("POST", "/api/v1/borrowers/{borrower_id}/revolving-account/payments"): ["repayments"],
     ("GET", "/api/v1/borrowers/{borrower_id}/revolving-account/bill-installments/quote"): [

@@ -23,6 +23,8 @@ from loans.payments.models import (
     CollectionAttempt,
 )
 from loans.revolving.models import (
+    BillReminder,
+    BillReminderKind,
     Order,
     RevolvingPayment,
     RevolvingPaymentChannel,
@@ -30,7 +32,13 @@ from loans.revolving.models import (
 )
 from loans.revolving.services.orders import order_capture
 from loans.revolving.services.payments import revolving_payment_post
+from loans.revolving.services.reminders import (
+    bill_owing,
+    bill_reminder_render,
+    bill_reminders_send_due,
+)
 from loans.revolving.services.statements import statements_cut
+from loans.servicing.models import ReminderStatus
 from tests.integration.books import assert_books_reconcile
 from tests.integration.payments.collection_world import bj, card_bind
 from tests.integration.revolving.world import Shop, shop_with_account
@@ -149,6 +157,36 @@ def test_a_frozen_card_stops_auto_debit_of_bills() -> None:
     assert not CollectionAttempt.objects.filter(parent=attempt).exists()
     binding = shop.line.borrower.card_bindings.get()
     assert binding.status == CardBindingStatus.REVOKED
+
+
+def test_a_stopped_card_tells_the_borrower_once_even_if_the_bill_is_paid_after() -> None:
+    shop, _ = billed(frozen=True)
+    BillReminder.objects.all().delete()  # none queued by the setup's nights anyway
+    run_day()
+    run_day()  # a rerun of the day queues nothing more
+    notices = BillReminder.objects.filter(kind=BillReminderKind.CARD_STOPPED)
+    assert [(n.account_id, n.channel) for n in notices] == [(shop.account.pk, "SMS")]
+    revolving_payment_post(
+        account_id=shop.account.pk,
+        amount=Decimal("1700.00"),
+        channel=RevolvingPaymentChannel.PORTAL,
+        reference="P-1",
+        now=bj(DUE, 9),
+    )
+    notice = notices.get()
+    owing = bill_owing(statement=notice.statement)
+    for language, words in (
+        ("en", ["Auto-debit stopped", f"no. {shop.account.pk}", "switched off"]),
+        ("zh-hans", ["自动还款已停止", f"编号{shop.account.pk}", "自动还款现已关闭"]),
+    ):
+        notice.language = language
+        subject, body = bill_reminder_render(notice, owing=owing)
+        assert all(word in subject + body for word in words), (language, subject, body)
+    assert shop.line.borrower.full_name not in body
+
+    assert bill_reminders_send_due(now=bj(DUE, 10)) == 1
+    notice.refresh_from_db()
+    assert notice.status == ReminderStatus.SENT
 
 
 def test_limit_exceeded_splits_the_bill_into_parts_charged_in_turn() -> None:
