@@ -14,12 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Borrower, Language
+from accounts.portal_link import borrower_portal_link
 from accounts.selectors import partner_borrowers_for_phone, user_sign_in_mobile
-from accounts.services import (
-    borrower_portal_link,
-    borrower_register,
-    borrower_update_profile,
-)
+from accounts.services import borrower_register, borrower_update_profile
 from loans.calendar.selectors import business_date_current
 from loans.payments.selectors import card_binding_active
 from loans.portal.access import borrower_of, borrower_required, verified_required

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from accounts.adapter import AccountAdapter
 from accounts.models import AuditEvent, Borrower, Partner, User
+from accounts.portal_link import borrower_portal_link
 from accounts.selectors import partner_borrowers_for_phone
-from accounts.services import borrower_portal_link
 from tests.factories.accounts import borrower_create, make_id_number, partner_create
 
 MOBILE = "13912345678"
