@@ -23,6 +23,9 @@ LENDPORTAL_AUTO_DEBIT_RETRY_SCHEDULE: dict[str, object] = {
 }
 # Loans per chunk of a date's attempts: one Celery task sends one chunk.
 LENDPORTAL_AUTO_DEBIT_CHUNK_SIZE = env_int("LENDPORTAL_AUTO_DEBIT_CHUNK_SIZE", 1000)
+# Parts planned at once when a bank's single-payment limit is under the amount due: past this
+# many, the rest is charged (and split again) at the next time of the retry schedule.
+LENDPORTAL_AUTO_DEBIT_MAX_PARTS = env_int("LENDPORTAL_AUTO_DEBIT_MAX_PARTS", 10)
 # Threads that send a chunk's attempts at once in each worker process, each with its own
 # database connection: a send mostly waits (the gateway, the commits), so they overlap.
 LENDPORTAL_AUTO_DEBIT_SENDERS = env_int("LENDPORTAL_AUTO_DEBIT_SENDERS", 4)

@@ -155,16 +155,39 @@ def split_amount(amount: Decimal, limit: Decimal) -> list[Decimal]:
     to ``amount`` exactly. ``limit`` is rounded down to the fen; raises ValueError if that
     leaves less than a fen, or if ``amount`` is not positive whole fen.
     """
-    if amount <= 0 or amount != amount.quantize(FEN):
-        raise ValueError(f"The amount must be positive and in whole fen, got {amount}")
-    limit = limit.quantize(FEN, rounding=ROUND_DOWN)
-    if limit < FEN:
-        raise ValueError(f"The limit must be at least one fen, got {limit}")
+    limit = _split_check(amount, limit)
     fens = int(amount / FEN)
     limit_fens = int(limit / FEN)
     count = -(-fens // limit_fens)
     base, extra = divmod(fens, count)
     return [(base + (1 if i < extra else 0)) * FEN for i in range(count)]
+
+
+def split_capped(
+    amount: Decimal, limit: Decimal, *, max_parts: int
+) -> tuple[list[Decimal], Decimal]:
+    """Split ``amount`` under ``limit`` into at most ``max_parts`` parts; return them and the rest.
+
+    Within the cap: ``split_amount``'s parts and a rest of 0. Over it (a bank's limit tiny
+    beside the amount): ``max_parts`` parts of the whole limit, and the rest left for later.
+    Raises ValueError as ``split_amount`` does, or if ``max_parts`` < 1.
+    """
+    if max_parts < 1:
+        raise ValueError(f"The cap must allow at least one part, got {max_parts}")
+    limit = _split_check(amount, limit)
+    if amount > limit * max_parts:
+        return [limit] * max_parts, amount - limit * max_parts
+    return split_amount(amount, limit), Decimal("0.00")
+
+
+def _split_check(amount: Decimal, limit: Decimal) -> Decimal:
+    """Return ``limit`` rounded down to the fen; raise ValueError for what cannot be split."""
+    if amount <= 0 or amount != amount.quantize(FEN):
+        raise ValueError(f"The amount must be positive and in whole fen, got {amount}")
+    limit = limit.quantize(FEN, rounding=ROUND_DOWN)
+    if limit < FEN:
+        raise ValueError(f"The limit must be at least one fen, got {limit}")
+    return limit
 
 
 def half_limit(amount: Decimal) -> Decimal:

@@ -12,13 +12,14 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Max, Q
 
 from loans.domain.auto_debit import (
     half_limit,
     next_attempt_at,
     next_open_attempt_at,
-    split_amount,
+    split_capped,
 )
 from loans.payments.collection.runs import collection_run_for_date, collection_run_reopen
 from loans.payments.collection.timing import attempt_key, beijing_date, retry_schedule
@@ -60,14 +61,26 @@ def attempt_parts_plan(
     """Split a LIMIT_EXCEEDED attempt into PLANNED parts under the limit, due at once.
 
     Without a limit from the gateway, the amount is halved. An amount of one fen cannot be
-    split: nothing is planned. The parts go one after another (one in flight per loan).
+    split: nothing is planned. The parts go one after another (one in flight per loan). At most
+    LENDPORTAL_AUTO_DEBIT_MAX_PARTS parts are planned: past that (a limit tiny beside the
+    amount), the rest is one attempt at the next time of the retry schedule, split again then.
     """
     if attempt.amount <= FEN:
         return []
     usable = limit if limit is not None and FEN <= limit < attempt.amount else None
-    parts = split_amount(attempt.amount, usable or half_limit(attempt.amount))
+    parts, rest = split_capped(
+        attempt.amount,
+        usable or half_limit(attempt.amount),
+        max_parts=settings.LENDPORTAL_AUTO_DEBIT_MAX_PARTS,
+    )
     at = max(attempt.scheduled_at, now)
-    return _followups_create(attempt, [(part, True) for part in parts], at)
+    planned = _followups_create(attempt, [(part, True) for part in parts], at)
+    later = next_attempt_at(retry_schedule(), attempt.due_date, at) if rest else None
+    if rest and later is None:
+        logger.warning("auto-debit series of attempt %s ends with %s not split", attempt.key, rest)
+    if later is not None:
+        planned += _followups_create(attempt, [(rest, False)], later)
+    return planned
 
 
 def _followups_create(

@@ -339,3 +339,31 @@ def test_a_report_for_an_attempt_never_sent_changes_nothing(fake):
 
     assert CollectionAttempt.objects.get().status == AttemptStatus.PLANNED
     assert not Repayment.objects.exists()
+
+
+def test_a_tiny_bank_limit_plans_at_most_the_cap_and_leaves_the_rest_to_the_next_retry(
+    fake, settings
+):
+    # A one-yuan single-payment limit on an installment of hundreds of yuan: without a cap,
+    # hundreds of parts (a limit of a fen: tens of thousands) would be planned at once.
+    settings.LENDPORTAL_AUTO_DEBIT_MAX_PARTS = 4
+    bound_loan()
+    collection_plan(business_date=DUE)
+    whole = CollectionAttempt.objects.get()
+    CollectionAttempt.objects.update(status=AttemptStatus.SENDING, sent_at=bj(DUE, 8))
+
+    attempt_outcome_record(
+        key=whole.key,
+        outcome=ChargeOutcome.LIMIT_EXCEEDED,
+        decided_by="callback",
+        as_of=DUE,
+        now=bj(DUE, 8, 1),
+        single_payment_limit=Decimal("1.00"),
+    )
+
+    parts = list(CollectionAttempt.objects.filter(part=True).order_by("sequence"))
+    assert [p.amount for p in parts] == [Decimal("1.00")] * 4
+    rest = CollectionAttempt.objects.get(parent=whole, part=False)
+    assert rest.amount == whole.amount - Decimal("4.00")
+    assert rest.scheduled_at == bj(DUE, 12, 0)
+    assert rest.sequence > max(p.sequence for p in parts)

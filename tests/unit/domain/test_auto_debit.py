@@ -20,6 +20,7 @@ from loans.domain.auto_debit import (
     next_open_attempt_at,
     retry_schedule_parse,
     split_amount,
+    split_capped,
     window_closes_at,
 )
 
@@ -155,6 +156,44 @@ def test_half_limit_rounds_up_so_two_parts_suffice():
 def test_split_refuses_what_cannot_be_split(amount, limit, reason):
     with pytest.raises(ValueError, match=f"The {reason} must"):
         split_amount(Decimal(amount), Decimal(limit))
+
+
+def test_a_split_over_the_cap_takes_whole_limits_and_leaves_the_rest():
+    # ¥1,000.00 under a one-yuan limit would be 1,000 parts: ten go today, the rest waits.
+    parts, rest = split_capped(Decimal("1000.00"), Decimal("1.00"), max_parts=10)
+
+    assert parts == [Decimal("1.00")] * 10
+    assert rest == Decimal("990.00")
+
+
+def test_a_split_within_the_cap_is_the_plain_split_with_nothing_left():
+    parts, rest = split_capped(Decimal("1000.01"), Decimal("500.00"), max_parts=3)
+
+    assert parts == split_amount(Decimal("1000.01"), Decimal("500.00"))
+    assert rest == Decimal("0.00")
+
+
+def test_the_cap_must_allow_a_part():
+    with pytest.raises(ValueError, match="at least one part"):
+        split_capped(Decimal("10.00"), Decimal("1.00"), max_parts=0)
+
+
+@given(
+    amount_fens=st.integers(min_value=1, max_value=10**9),
+    limit_fens=st.integers(min_value=1, max_value=10**9),
+    cap=st.integers(min_value=1, max_value=50),
+)
+def test_capped_parts_and_rest_sum_to_the_amount_and_never_exceed_the_cap(
+    amount_fens, limit_fens, cap
+):
+    amount, limit = Decimal(amount_fens) / 100, Decimal(limit_fens) / 100
+    parts, rest = split_capped(amount, limit, max_parts=cap)
+
+    assert sum(parts, Decimal("0")) + rest == amount
+    assert 1 <= len(parts) <= cap
+    assert all(Decimal("0") < part <= limit for part in parts)
+    needed = -(-amount_fens // limit_fens)
+    assert (rest == 0) == (needed <= cap)
 
 
 fens = st.integers(min_value=1, max_value=10_000_000).map(lambda n: Decimal(n) / 100)
