@@ -59,8 +59,13 @@ def test_killed_workers_leave_the_books_of_a_run_without_crashes(
     print(f"\nkill seed {kill_seed}: {run.kills}")  # shown with pytest -s
     assert len(run.kills) >= 2, run.report("close of business ended before the kills")
     assert any(k.lost_chunk_work for k in run.kills), run.report("no kill landed mid-chunk")
-    if any(k.target == "pool process" and k.lost_chunk_work for k in run.kills):
-        # The same message again (acks_late, reject-on-worker-lost), not a new one from beat.
+    if "WorkerLostError" in run.current.log():
+        # A task the last worker's lost pool process had accepted comes back as the same
+        # message (acks_late, reject-on-worker-lost), not a new one from beat. Not asked of an
+        # earlier worker: killed whole soon after, it may die before it gives the message back
+        # (beat's re-dispatch then sends the chunk). Nor of a task the pool process had not yet
+        # acknowledged to the main process: billiard gives that one to the new pool process
+        # without a second delivery (no WorkerLostError is logged then).
         assert run.redelivered(), run.report("a killed pool process's task was not re-delivered")
     assert_closed_on_every_chunk()
     assert_books_reconcile()
