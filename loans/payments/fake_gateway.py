@@ -13,8 +13,9 @@ Where the state lives (cards, agreements, charges, payouts):
   settings name a class, instantiated per call): unit and integration tests;
 - with ``LENDPORTAL_FAKE_GATEWAY_SHARED`` on, in Redis (the default cache's, under
   ``LENDPORTAL_FAKE_GATEWAY_NAMESPACE``), so several worker processes and the test or bench
-  that scripts them see one gateway: a charge is decided under a Redis lock, and the unknown
-  outcomes are drawn per key (seed and key), so a run replays whatever the order of charges.
+  that scripts them see one gateway: a charge is decided under its card's Redis lock, and the
+  unknown outcomes are drawn per key (seed and key), so a run replays whatever the order of
+  charges.
   A ``FakeCard`` returned by ``script``/``card`` is then a copy: script again to change it.
 
 ``FakeGateway.reset()`` clears the state. ``charges`` records every call of ``charge`` in
@@ -103,7 +104,7 @@ class _Store(Protocol):
     """Where the fake keeps its state: this process's memory, or Redis (shared)."""
 
     def reset(self, seed: int) -> None: ...
-    def locked(self) -> Any: ...  # a context manager: one charge decided at a time
+    def locked(self, card_number: str | None) -> Any: ...  # one charge of a card at a time
     def card_get(self, number: str) -> FakeCard | None: ...
     def card_put(self, number: str, card: FakeCard) -> None: ...
     def agreement_add(self, number: str) -> str: ...
@@ -135,7 +136,7 @@ class _MemoryStore:
             self.results, self.log, self.payouts = {}, [], {}
             self.rng = random.Random(seed)  # noqa: S311 (a replayable fake, not a secret)
 
-    def locked(self) -> threading.RLock:
+    def locked(self, card_number: str | None) -> threading.RLock:
         return self.lock
 
     def card_get(self, number: str) -> FakeCard | None:
@@ -199,8 +200,12 @@ class _RedisStore:
         self.client.set(self._k("seed"), seed)
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        with self.client.lock(self._k("lock"), timeout=30, blocking_timeout=60):
+    def locked(self, card_number: str | None) -> Iterator[None]:
+        # Per card (its balance; a key's charges are all of one card): charges of different
+        # cards are decided at once. Polled every millisecond, not redis-py's 0.1 s: a charge
+        # holds it for a few round trips, and the bench charges one card from 8 threads.
+        name = self._k(f"lock:{card_number or '-'}")
+        with self.client.lock(name, timeout=30, blocking_timeout=60, sleep=0.001):
             yield
 
     def card_get(self, number: str) -> FakeCard | None:
@@ -287,7 +292,7 @@ class FakeGateway:
     def script(cls, card_number: str, **behaviour: object) -> FakeCard:
         """Set how a card behaves (FakeCard's fields as keywords); return its script."""
         store = _store()
-        with store.locked():
+        with store.locked(card_number):
             card = store.card_get(card_number) or replace(cls.default)
             for name, value in behaviour.items():
                 if not hasattr(card, name):
@@ -331,7 +336,7 @@ class FakeGateway:
         card = self.card(card_number) if card_number else self.default
         if card.latency_seconds:
             time.sleep(card.latency_seconds)
-        with store.locked():
+        with store.locked(card_number):
             seen = store.result(key)
             if seen is not None:
                 return ChargeResult(key=key, outcome=seen.answered, gateway_reference=key)

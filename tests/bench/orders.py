@@ -84,12 +84,13 @@ class SmsInbox:
         while not self.path.exists() and not self.stopped:
             time.sleep(0.01)
         with self.path.open(encoding="utf-8") as handle:
+            partial = ""  # a line the server is still writing: read on until its newline
             while not self.stopped:
-                line = handle.readline()
-                if not line:
+                partial += handle.readline()
+                if not partial.endswith("\n"):
                     time.sleep(0.002)
                     continue
-                message = json.loads(line)
+                message, partial = json.loads(partial), ""
                 found = CODE.search(message["text"])
                 if found:
                     with self.changed:

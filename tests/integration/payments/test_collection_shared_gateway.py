@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 
-from loans.payments.fake_gateway import FakeGateway
+from loans.payments.fake_gateway import FakeGateway, _store
 from loans.payments.gateway import CardDetails, ChargeOutcome
 from tests.factories.accounts import make_bank_card, make_id_number
 
@@ -97,3 +98,31 @@ def test_the_shared_state_keeps_the_public_api(shared):
     FakeGateway.reset()
     assert fake.charges == []
     assert fake.agreements == {}
+
+
+def test_a_charge_waits_only_for_charges_of_its_own_card(shared):
+    # The shared fake decides a charge under its card's lock: a charge of another card goes
+    # through while one card is busy (one lock for every card made the bench's senders queue).
+    other = make_bank_card(number=4343)
+    gateway = FakeGateway()
+    agreements = {
+        card: gateway.bind(
+            card=CardDetails(number=card, holder_name="张三", holder_id_number=make_id_number())
+        )
+        for card in (CARD, other)
+    }
+    results: dict[str, ChargeOutcome] = {}
+
+    def charge(card: str, key: str) -> None:
+        answer = gateway.charge(key=key, agreement_reference=agreements[card], amount=Decimal("1"))
+        results[key] = answer.outcome
+
+    with _store().locked(CARD):
+        for card, key in ((other, "other"), (CARD, "busy")):
+            thread = threading.Thread(target=charge, args=(card, key), daemon=True)
+            thread.start()
+            thread.join(timeout={"other": 5.0, "busy": 0.5}[key])
+
+        assert results == {"other": ChargeOutcome.SUCCEEDED}  # the busy card's charge waits
+    thread.join(timeout=5.0)
+    assert results["busy"] == ChargeOutcome.SUCCEEDED
