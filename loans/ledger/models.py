@@ -29,6 +29,9 @@ class AccountCode(models.TextChoices):
     # Revolving accounts (PRODUCT §10): purchases at a partner's checkout, owed to the partner.
     REVOLVING_RECEIVABLE = "REVOLVING_RECEIVABLE", "Revolving principal receivable"
     MERCHANT_PAYABLE = "MERCHANT_PAYABLE", "Merchant settlement payable"
+    # The fees of merchant-subsidised plans (免息) billed, owed by the partner until its
+    # settlement withholds them from what it is paid.
+    SUBSIDY_RECEIVABLE = "SUBSIDY_RECEIVABLE", "Merchant subsidy receivable"
     # Expected credit losses (PRODUCT §13, CAS 22): the allowance against the loans' principal
     # (a contra-asset: its balance is a credit) and the month-end charge for it.
     LOAN_LOSS_PROVISION = "LOAN_LOSS_PROVISION", "Loan-loss provision (contra-asset)"
@@ -59,6 +62,7 @@ ACCOUNT_KINDS: dict[str, AccountKind] = {
     AccountCode.RECOVERIES: AccountKind.INCOME,
     AccountCode.REVOLVING_RECEIVABLE: AccountKind.ASSET,
     AccountCode.MERCHANT_PAYABLE: AccountKind.LIABILITY,
+    AccountCode.SUBSIDY_RECEIVABLE: AccountKind.ASSET,
     AccountCode.LOAN_LOSS_PROVISION: AccountKind.ASSET,
     AccountCode.PROVISION_EXPENSE: AccountKind.EXPENSE,
 }
@@ -81,6 +85,7 @@ class EntryType(models.TextChoices):
     PURCHASE = "PURCHASE", "Purchase captured"
     PURCHASE_REFUND = "PURCHASE_REFUND", "Purchase refunded"
     PROVISION = "PROVISION", "Loan-loss provision"
+    SUBSIDY_WITHHELD = "SUBSIDY_WITHHELD", "Merchant subsidy withheld"
 
 
 class JournalEntry(models.Model):

@@ -9,13 +9,14 @@ For a closed business date D and each partner (one ``INSERT … SELECT``, set-ba
 
 §10: a capture leaves the partner owed the amount (Cr MERCHANT_PAYABLE), "paid out the next
 working day, minus any merchant fee", and on a merchant-subsidised plan the partner owes the
-fees (Dr merchant subsidy receivable): both are deducted, never added. The merchant fees
-(``loans.payments.merchant_fees``: the partner's rate, given back in proportion on a refund) are
-posted with the settlement that deducts them (Dr MERCHANT_PAYABLE, Cr FEE_INCOME), so the
-payable holds exactly what the settlements still owe. A day of more refunds than purchases, or a
-payout the bank refused, is carried into the next day's settlement, so nothing is lost and
-nothing is paid twice. A date is settled once per partner (the database's unique key) and dates
-settle in order.
+fees (Dr SUBSIDY_RECEIVABLE at the cut): both are deducted, never added, and the subsidies are
+posted out of the receivable with the settlement (``loans.payments.merchant_subsidies``). The
+merchant fees (``loans.payments.merchant_fees``: the partner's rate, given back in proportion
+on a refund) are posted with the settlement that deducts them (Dr MERCHANT_PAYABLE, Cr
+FEE_INCOME), so the payable holds exactly what the settlements still owe. A day of more refunds
+than purchases, or a payout the bank refused, is carried into the next day's settlement, so
+nothing is lost and nothing is paid twice. A date is settled once per partner (the database's
+unique key) and dates settle in order.
 
 Payouts follow the loan payouts' rules (docs/rails.md): the settlement's ``key`` is the bank's
 order number; ``send_started_at`` is committed before the bank is called, so a retried or
@@ -44,6 +45,7 @@ from loans.ledger.services import credit, debit, entry_post
 from loans.origination.models import PayoutFailureCode
 from loans.origination.services.payouts import PayoutResult
 from loans.payments.merchant_fees import merchant_fees_owed, merchant_fees_post
+from loans.payments.merchant_subsidies import merchant_subsidies_post
 from loans.payments.models import (
     MerchantSettlement,
     MerchantSettlementDay,
@@ -74,8 +76,8 @@ class MerchantSettlementRefused(LendingError):
 def merchant_subsidies_owed(*, business_date: date) -> dict[int, Decimal]:
     """The fees of merchant-subsidised plans (免息) billed on D, which each partner owes.
 
-    The cut of D posted them (Dr MERCHANT_PAYABLE, Cr FEE_INCOME), so the settlement only
-    withholds them from the payout.
+    The cut of D posted them as the partner's debt (Dr SUBSIDY_RECEIVABLE, Cr FEE_INCOME); the
+    settlement withholds them from the payout (``merchant_subsidies_post``).
     """
     return merchant_subsidies_billed(start=business_date, end=business_date + timedelta(days=1))
 
@@ -162,14 +164,19 @@ def merchant_settle(*, business_date: date, now: datetime) -> int:
             f"A later date is settled already; {business_date} cannot be settled before it."
         )
     fees = merchant_fees_owed(business_date=business_date)
+    subsidies = merchant_subsidies_owed(business_date=business_date)
     with connection.cursor() as cursor:
-        cursor.execute(_SETTLE_SQL, _settle_params(business_date, now, fees))
+        cursor.execute(_SETTLE_SQL, _settle_params(business_date, now, fees, subsidies))
         settled = {int(row[0]) for row in cursor.fetchall()}
     written = len(settled)
-    # The fees leave the payable with the settlement that deducts them, in its transaction.
+    # The fees and subsidies leave the payable with the settlement that deducts them.
     merchant_fees_post(
         business_date=business_date,
         fees={partner: fee for partner, fee in fees.items() if partner in settled},
+    )
+    merchant_subsidies_post(
+        business_date=business_date,
+        subsidies={p: amount for p, amount in subsidies.items() if p in settled},
     )
     total = MerchantSettlement.objects.filter(business_date=business_date).aggregate(
         amount=Sum("payout_amount")
@@ -181,8 +188,9 @@ def merchant_settle(*, business_date: date, now: datetime) -> int:
     return written
 
 
-def _settle_params(day: date, now: datetime, fees: dict[int, Decimal]) -> dict[str, Any]:
-    subsidies = merchant_subsidies_owed(business_date=day)
+def _settle_params(
+    day: date, now: datetime, fees: dict[int, Decimal], subsidies: dict[int, Decimal]
+) -> dict[str, Any]:
     partners = sorted(set(fees) | set(subsidies))
     return {
         "day": day,

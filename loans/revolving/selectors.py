@@ -228,7 +228,7 @@ def plans_open(*, account: RevolvingAccount) -> list[InstallmentPlan]:
 def plan_subsidy(plan: InstallmentPlan) -> Decimal:
     """What the partner owes for ``plan``: the fees of a merchant-subsidised plan (免息), less
     those refunds took off; 0.00 when the borrower pays the fees. The fees billed so far are
-    posted at each cut (Dr MERCHANT_PAYABLE, Cr FEE_INCOME)."""
+    posted at each cut (Dr SUBSIDY_RECEIVABLE, Cr FEE_INCOME)."""
     if plan.fee_payer != FeePayer.MERCHANT:
         return Decimal("0.00")
     total = plan.installments.aggregate(total=Sum("fee_amount"))["total"]
@@ -237,8 +237,8 @@ def plan_subsidy(plan: InstallmentPlan) -> Decimal:
 
 def merchant_subsidies_billed(*, start: date, end: date) -> dict[int, Decimal]:
     """Per partner, the subsidised-plan fees billed on statement dates in [start, end): what
-    each partner owes for 免息 plans on those dates (its settlement withholds them; the cut
-    posted them: Dr MERCHANT_PAYABLE in the account's sub-ledger, Cr FEE_INCOME)."""
+    each partner owes for 免息 plans on those dates (the cut posted them: Dr SUBSIDY_RECEIVABLE
+    in the account's sub-ledger, Cr FEE_INCOME; the settlement withholds them)."""
     rows = (
         PlanInstallment.objects.filter(
             plan__fee_payer=FeePayer.MERCHANT,

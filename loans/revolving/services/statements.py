@@ -15,8 +15,9 @@ tells the borrower's partner of each bill written.
 
 The fees billed are posted as they fall due (PRODUCT §3), one entry per date and kind, each
 account's debit in its sub-ledger and the income once: the borrower's fees Dr FEE_RECEIVABLE,
-Cr FEE_INCOME (``revolving:<S>:fees``); merchant-subsidised fees Dr MERCHANT_PAYABLE (withheld
-from the partner's settlement), Cr FEE_INCOME (``revolving:<S>:subsidies``).
+Cr FEE_INCOME (``revolving:<S>:fees``); merchant-subsidised fees Dr SUBSIDY_RECEIVABLE (the
+partner owes them; its settlement withholds them, ``loans.payments.merchant_subsidies``), Cr
+FEE_INCOME (``revolving:<S>:subsidies``).
 """
 
 from __future__ import annotations
@@ -203,7 +204,7 @@ def _fees_post(statement_date: date, params: dict[str, date | int]) -> None:
         borrower, merchant = cursor.fetchone() or (0, 0)
     for kind, column, debit, total in (
         ("fees", "new_fees_amount", AccountCode.FEE_RECEIVABLE, Decimal(borrower)),
-        ("subsidies", "merchant_fees_amount", AccountCode.MERCHANT_PAYABLE, Decimal(merchant)),
+        ("subsidies", "merchant_fees_amount", AccountCode.SUBSIDY_RECEIVABLE, Decimal(merchant)),
     ):
         if not total:
             continue

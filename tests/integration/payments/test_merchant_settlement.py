@@ -94,11 +94,13 @@ def _settle(day: date) -> MerchantSettlement:
     return MerchantSettlement.objects.get(business_date=day)
 
 
+def _balance(code: AccountCode) -> Decimal:
+    total = JournalLine.objects.filter(account=code).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")
+
+
 def _payable() -> Decimal:
-    total = JournalLine.objects.filter(account=AccountCode.MERCHANT_PAYABLE).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return -(total or Decimal("0.00"))
+    return -_balance(AccountCode.MERCHANT_PAYABLE)
 
 
 def test_a_days_purchases_less_refunds_are_paid_on_the_next_working_day(shop: Shop) -> None:
@@ -297,8 +299,19 @@ def test_a_subsidised_plans_fees_billed_are_withheld_from_the_next_payouts(shop:
         Decimal("-9.00"),
         Decimal("91.00"),
     )
+    # The cut made the fee a receivable of the partner's; the settlement of 1 April collects it
+    # by withholding: Dr MERCHANT_PAYABLE, Cr SUBSIDY_RECEIVABLE, once.
+    withheld = JournalLine.objects.filter(
+        entry__key=f"merchant-subsidy:{shop.partner.pk}:20270401"
+    ).values_list("account", "amount")
+    assert sorted(withheld) == [
+        (AccountCode.MERCHANT_PAYABLE, Decimal("9.00")),
+        (AccountCode.SUBSIDY_RECEIVABLE, Decimal("-9.00")),
+    ]
+    merchant_settle(business_date=D(2027, 4, 1), now=_at(D(2027, 4, 3)))  # again: nothing
+    assert _balance(AccountCode.SUBSIDY_RECEIVABLE) == Decimal("0.00")
     merchant_payouts_send(business_date=D(2027, 4, 9), now=_at(D(2027, 4, 9)))  # after 清明
-    assert _payable() == Decimal("0.00")  # the cut posted the ¥9.00 against the payable
+    assert _payable() == Decimal("0.00")
     assert_books_reconcile()
 
 

@@ -90,7 +90,10 @@ def test_merchant_subsidised_six_month_purchase_costs_the_borrower_nothing() -> 
     assert (bill.balance_amount, bill.minimum_payment_amount) == (Decimal("200.00"),) * 2
     assert (bill.new_fees_amount, bill.merchant_fees_amount) == (0, Decimal("9.00"))
     assert bill.new_revolving_principal_amount == 0  # the order is not a plain purchase
-    assert _ledger(shop, AccountCode.MERCHANT_PAYABLE) == Decimal("-1191.00")
+    # The partner owes the month's fee (PRODUCT §10: Dr merchant subsidy receivable, Cr fee
+    # income); the payable keeps the whole purchase until the settlement withholds the fee.
+    assert _ledger(shop, AccountCode.SUBSIDY_RECEIVABLE) == Decimal("9.00")
+    assert _ledger(shop, AccountCode.MERCHANT_PAYABLE) == Decimal("-1200.00")
     income = JournalLine.objects.get(entry__key="revolving:2027-04-01:subsidies", amount__lt=0)
     assert (income.account, income.amount) == (AccountCode.FEE_INCOME, Decimal("-9.00"))
     assert merchant_subsidies_billed(start=D(2027, 4, 1), end=D(2027, 4, 2)) == {
