@@ -9,7 +9,9 @@ whoever reports it first. Otherwise the two sides are compared, and a disagreeme
 
 - CHARGE: the attempt's ``key`` (the merchant order number the gateway was sent);
 - PAYMENT: the portal payment's ``token`` (the reference the gateway sends back);
-- PAYOUT: ``payout-{id}`` (``PayoutBackend`` asks the bank about a payout by its id);
+- PAYOUT: ``payout-{id}`` (``PayoutBackend`` asks the bank about a payout by its id), or a
+  partner's payout: its merchant settlement's ``key``, ``MS{partner}-{yyyymmdd}`` (the bank's
+  order number; ``merchant_payout_settle`` / ``merchant_payout_fail`` decide one still SENT);
 - REFUND: ``refund-{id}``, the id of the REFUND journal entry that paid the overpayment back.
 """
 
@@ -21,18 +23,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.timezone import now
+
 from loans.errors import LendingError
 from loans.ledger.models import AccountCode, EntryType, JournalEntry, JournalLine
 from loans.origination.models import Payout, PayoutFailureCode, PayoutStatus
 from loans.origination.services.payouts import payout_fail, payout_settle
 from loans.payments.collection.outcomes import AttemptUnknown, attempt_outcome_record
 from loans.payments.gateway import ChargeOutcome
+from loans.payments.merchant_settlement import merchant_payout_fail, merchant_payout_settle
 from loans.payments.models import (
     IN_FLIGHT,
     AttemptStatus,
     CollectionAttempt,
     DifferenceAction,
     DifferenceKind,
+    MerchantSettlement,
+    MerchantSettlementStatus,
     PaymentStatus,
     PortalPayment,
 )
@@ -46,6 +53,7 @@ FILE_FAILURE = ChargeOutcome.INSUFFICIENT_FUNDS
 FILE_PAYOUT_FAILURE_REASON = "Refused in the gateway's settlement file"
 
 _PAYOUT_KEY = re.compile(r"payout-([1-9]\d{0,17})")
+_MERCHANT_PAYOUT_KEY = re.compile(r"MS[1-9]\d{0,17}-\d{8}")
 _REFUND_KEY = re.compile(r"refund-([1-9]\d{0,17})")
 
 
@@ -177,7 +185,10 @@ def _payment_decide(line: SettlementLine, payment: PortalPayment, as_of: date) -
 
 def payout_match(line: SettlementLine, *, as_of: date) -> Found:
     """Match a PAYOUT line (``payout-{id}``): settle or fail a SENT payout; a refusal of a
-    settled one is a bank return and fails it too (the loan is cancelled)."""
+    settled one is a bank return and fails it too (the loan is cancelled). A partner's payout
+    (its settlement's key) goes to ``merchant_payout_match``."""
+    if _MERCHANT_PAYOUT_KEY.fullmatch(line.our_key):
+        return merchant_payout_match(line, as_of=as_of)
     found = _PAYOUT_KEY.fullmatch(line.our_key)
     payout = Payout.objects.filter(pk=int(found.group(1))).first() if found else None
     if payout is None:
@@ -205,6 +216,37 @@ def payout_match(line: SettlementLine, *, as_of: date) -> Found:
     except LendingError:  # the loan was paid off or written off meanwhile
         return _differs(DifferenceAction.FAIL_OR_PAY_PAYOUT, payout.amount, payout.status)
     return Found(decided=True)
+
+
+def merchant_payout_match(line: SettlementLine, *, as_of: date) -> Found:
+    """Match a PAYOUT line to the merchant settlement of its key: settle or refuse a SENT
+    payout; compare a decided one. A refusal of a paid one is left to finance: the partner
+    was paid by our books, and only the bank's return of the money can undo it."""
+    settlement = MerchantSettlement.objects.filter(key=line.our_key).first()
+    if settlement is None:
+        return NOT_OURS
+    amount, status = settlement.payout_amount, settlement.status
+    if amount != line.amount:
+        return _other_amount(amount, status)
+    if status == MerchantSettlementStatus.SENT:
+        if line.succeeded:
+            reference = line.gateway_reference or settlement.reference
+            merchant_payout_settle(settlement_id=settlement.pk, reference=reference, now=now())
+        else:
+            merchant_payout_fail(
+                settlement_id=settlement.pk,
+                code=PayoutFailureCode.REFUSED,
+                reason=FILE_PAYOUT_FAILURE_REASON,
+                now=now(),
+            )
+        return Found(decided=True)
+    if status == MerchantSettlementStatus.SETTLED:
+        if line.succeeded:
+            return Found()
+        return _differs(DifferenceAction.FAIL_OR_PAY_PAYOUT, amount, status)
+    if line.succeeded:  # refused by our books (or never sent), yet the bank paid
+        return _differs(DifferenceAction.RECOVER_PAYOUT, amount, status)
+    return Found()
 
 
 # --- REFUND: an overpayment paid back --------------------------------------------------------

@@ -1,7 +1,8 @@
 """Our records of a settlement date that the gateway's file does not list.
 
 Only what moved money by our books, or may have: attempts sent that day that succeeded or are
-still in flight, payouts sent that day (SENT or SETTLED), portal payments paid that day. A
+still in flight, payouts sent that day (SENT or SETTLED; a loan's and a partner's), portal
+payments paid that day. A
 failed attempt or a refused payout missing from the file moved nothing and is not listed. The
 day is the file's date in Beijing time (``TIME_ZONE``). Refunds are not checked: nothing here
 hands a refund to the gateway, so the file lists only those finance paid through it.
@@ -21,6 +22,8 @@ from loans.payments.models import (
     AttemptStatus,
     CollectionAttempt,
     DifferenceAction,
+    MerchantSettlement,
+    MerchantSettlementStatus,
     PaymentStatus,
     PortalPayment,
 )
@@ -48,6 +51,7 @@ def missing_records(*, day: date, listed: Mapping[str, Set[str]]) -> Iterator[Mi
     start, end = day_bounds(day)
     yield from _charges(start, end, listed.get("CHARGE", frozenset()))
     yield from _payouts(start, end, listed.get("PAYOUT", frozenset()))
+    yield from _merchant_payouts(start, end, listed.get("PAYOUT", frozenset()))
     yield from _payments(start, end, listed.get("PAYMENT", frozenset()))
 
 
@@ -89,6 +93,29 @@ def _payouts(start: datetime, end: datetime, listed: Set[str]) -> Iterator[Missi
         action = (
             DifferenceAction.CONFIRM_PAYOUT
             if status == PayoutStatus.SETTLED
+            else DifferenceAction.FAIL_OR_PAY_PAYOUT
+        )
+        yield MissingRecord("PAYOUT", key, amount, status, reference, action)
+
+
+def _merchant_payouts(
+    start: datetime, end: datetime, listed: Set[str]
+) -> Iterator[MissingRecord]:
+    rows = (
+        MerchantSettlement.objects.filter(
+            send_started_at__gte=start,
+            send_started_at__lt=end,
+            status__in=[MerchantSettlementStatus.SENT, MerchantSettlementStatus.SETTLED],
+        )
+        .order_by("id")
+        .values_list("key", "payout_amount", "status", "reference")
+    )
+    for key, amount, status, reference in rows.iterator(chunk_size=5000):
+        if key in listed:
+            continue
+        action = (
+            DifferenceAction.CONFIRM_PAYOUT
+            if status == MerchantSettlementStatus.SETTLED
             else DifferenceAction.FAIL_OR_PAY_PAYOUT
         )
         yield MissingRecord("PAYOUT", key, amount, status, reference, action)
