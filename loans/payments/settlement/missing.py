@@ -86,21 +86,14 @@ def _payouts(start: datetime, end: datetime, listed: Set[str]) -> Iterator[Missi
         .order_by("id")
         .values_list("id", "amount", "status", "reference")
     )
-    for payout_id, amount, status, reference in rows.iterator(chunk_size=5000):
-        key = f"payout-{payout_id}"
-        if key in listed:
-            continue
-        action = (
-            DifferenceAction.CONFIRM_PAYOUT
-            if status == PayoutStatus.SETTLED
-            else DifferenceAction.FAIL_OR_PAY_PAYOUT
-        )
-        yield MissingRecord("PAYOUT", key, amount, status, reference, action)
+    keyed = (
+        (f"payout-{payout_id}", amount, status, reference)
+        for payout_id, amount, status, reference in rows.iterator(chunk_size=5000)
+    )
+    yield from _payouts_missing(keyed, listed)
 
 
-def _merchant_payouts(
-    start: datetime, end: datetime, listed: Set[str]
-) -> Iterator[MissingRecord]:
+def _merchant_payouts(start: datetime, end: datetime, listed: Set[str]) -> Iterator[MissingRecord]:
     rows = (
         MerchantSettlement.objects.filter(
             send_started_at__gte=start,
@@ -110,12 +103,20 @@ def _merchant_payouts(
         .order_by("id")
         .values_list("key", "payout_amount", "status", "reference")
     )
-    for key, amount, status, reference in rows.iterator(chunk_size=5000):
+    yield from _payouts_missing(rows.iterator(chunk_size=5000), listed)
+
+
+def _payouts_missing(
+    rows: Iterator[tuple[str, Decimal, str, str]], listed: Set[str]
+) -> Iterator[MissingRecord]:
+    """The payouts (key, amount, status SENT or SETTLED, reference) the file does not list:
+    a paid one to confirm with the bank, one without an answer to fail or pay."""
+    for key, amount, status, reference in rows:
         if key in listed:
             continue
         action = (
             DifferenceAction.CONFIRM_PAYOUT
-            if status == MerchantSettlementStatus.SETTLED
+            if status in {PayoutStatus.SETTLED, MerchantSettlementStatus.SETTLED}
             else DifferenceAction.FAIL_OR_PAY_PAYOUT
         )
         yield MissingRecord("PAYOUT", key, amount, status, reference, action)
