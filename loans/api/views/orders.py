@@ -146,10 +146,7 @@ class RevolvingAccountCloseApi(APIView):
         account = revolving_account_of(borrower=partner_borrower(request, borrower_id))
         if account is None:
             raise NotFound(f"Borrower {borrower_id} has no revolving account.")
-        revolving_account_close(account_id=account.pk, as_of=business_date_current())
-        closed = RevolvingAccount.objects.select_related("credit_line", "product").get(
-            pk=account.pk
-        )
+        closed = revolving_account_close(account_id=account.pk, as_of=business_date_current())
         return Response(RevolvingAccountSerializer(closed).data)
 
 

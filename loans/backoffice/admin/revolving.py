@@ -119,12 +119,10 @@ class RevolvingAccountAdmin(
         """Each chosen account closes if it owes and holds nothing; the others say why."""
         if not isinstance(request.user, User):
             raise PermissionDenied
-        closed = 0
+        closed, as_of = 0, business_date_current()
         for account_id in queryset.order_by("pk").values_list("pk", flat=True):
             try:
-                revolving_account_close(
-                    account_id=account_id, as_of=business_date_current(), officer=request.user
-                )
+                revolving_account_close(account_id=account_id, as_of=as_of, officer=request.user)
             except RevolvingAccountNotClosed as refused:
                 self.message_user(request, f"{account_id}: {refused}", messages.ERROR)
             else:

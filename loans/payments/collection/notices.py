@@ -16,7 +16,8 @@ from accounts.models import Borrower
 from loans.payments.card_bindings import card_binding_revoke
 from loans.payments.models import CardBinding, CardBindingChannel, CollectionAttempt
 from loans.revolving.models import BillReminder, BillReminderKind
-from loans.servicing.models import Installment, Loan, Reminder, ReminderChannel, ReminderKind
+from loans.servicing.models import Installment, Loan, Reminder, ReminderKind
+from loans.servicing.services.delivery import reachable_channels
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +53,9 @@ def _bill_notice_queue(attempt: CollectionAttempt, as_of: date, now: datetime) -
                 language=borrower.language,
                 send_after=now,
             )
-            for channel, address in _addresses(borrower)
-            if address
+            for channel in reachable_channels(borrower)
         ],
         ignore_conflicts=True,  # once per bill and channel (bill_reminder_once_per_channel)
-    )
-
-
-def _addresses(borrower: Borrower) -> tuple[tuple[str, str], ...]:
-    return (
-        (ReminderChannel.EMAIL, borrower.email),
-        (ReminderChannel.SMS, borrower.mobile_ciphertext),
     )
 
 
@@ -86,8 +79,7 @@ def _notice_queue(attempt: CollectionAttempt, loan: Loan, as_of: date, now: date
                 language=borrower.language,
                 send_after=now,
             )
-            for channel, address in _addresses(borrower)
-            if address
+            for channel in reachable_channels(borrower)
         ],
         ignore_conflicts=True,  # once per installment and channel (reminder_once_per_channel)
     )

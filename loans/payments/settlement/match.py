@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.timezone import now
+from django.utils import timezone
 
 from loans.errors import LendingError
 from loans.ledger.models import AccountCode, EntryType, JournalEntry, JournalLine
@@ -229,15 +229,16 @@ def merchant_payout_match(line: SettlementLine, *, as_of: date) -> Found:
     if amount != line.amount:
         return _other_amount(amount, status)
     if status == MerchantSettlementStatus.SENT:
+        decided_at = timezone.now()  # the settlement's settled_at / failed_at
         if line.succeeded:
             reference = line.gateway_reference or settlement.reference
-            merchant_payout_settle(settlement_id=settlement.pk, reference=reference, now=now())
+            merchant_payout_settle(settlement_id=settlement.pk, reference=reference, now=decided_at)
         else:
             merchant_payout_fail(
                 settlement_id=settlement.pk,
                 code=PayoutFailureCode.REFUSED,
                 reason=FILE_PAYOUT_FAILURE_REASON,
-                now=now(),
+                now=decided_at,
             )
         return Found(decided=True)
     if status == MerchantSettlementStatus.SETTLED:

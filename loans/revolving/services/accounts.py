@@ -73,7 +73,7 @@ def revolving_account_close(
     """
     account = (
         RevolvingAccount.objects.select_for_update()
-        .select_related("credit_line")
+        .select_related("credit_line", "product")
         .get(pk=account_id)
     )
     _closing_check(account)

@@ -58,6 +58,11 @@ def has_address(borrower: Borrower, channel: str) -> bool:
     return bool(borrower.mobile_ciphertext)
 
 
+def reachable_channels(borrower: Borrower) -> list[str]:
+    """The reminder channels the borrower can be reached on (a notice goes on each)."""
+    return [channel for channel in ReminderChannel.values if has_address(borrower, channel)]
+
+
 def no_address(channel: str) -> str:
     """The cancellation reason of a message to a channel the borrower no longer has."""
     return f"no {channel.lower()} address"

@@ -31,9 +31,9 @@ from loans.servicing.models import (
     LoanEventType,
     LoanStatus,
     Reminder,
-    ReminderChannel,
     ReminderKind,
 )
+from loans.servicing.services.delivery import reachable_channels
 from loans.servicing.services.posting import BALANCE_FIELDS, loan_entry_post
 from loans.servicing.services.states import LoanTransitionRefused
 
@@ -230,14 +230,6 @@ def _notice_queue(loan: Loan, as_of: date, now: datetime) -> None:
     if first is None:  # pragma: no cover - every drawn loan has a schedule
         return
     borrower = loan.borrower
-    channels = [
-        channel
-        for channel, address in (
-            (ReminderChannel.EMAIL, borrower.email),
-            (ReminderChannel.SMS, borrower.mobile_ciphertext),
-        )
-        if address
-    ]
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -249,7 +241,7 @@ def _notice_queue(loan: Loan, as_of: date, now: datetime) -> None:
                 language=borrower.language,
                 send_after=now,
             )
-            for channel in channels
+            for channel in reachable_channels(borrower)
         ],
         ignore_conflicts=True,
     )

@@ -304,3 +304,30 @@ def test_closing_needs_the_write_scope_and_the_partners_borrower(
     assert client_for(other).post(f"{account_path(borrower)}/close").status_code == 404
     assert client_for(reader).post(f"{account_path(borrower)}/close").status_code == 403
     assert RevolvingAccount.objects.get().status == "ACTIVE"
+
+
+def test_the_partner_closes_an_account_that_owes_nothing_and_the_line_stays(
+    api, client_for, other, borrower, opened
+):
+    theirs = client_for(other).post(account_path(borrower) + "/close")
+    response = api.post(account_path(borrower) + "/close")
+
+    assert_error(theirs, 404, "not_found")  # another partner's borrower is as absent
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["closed_date"], body["limit"]) == (
+        "CLOSED",
+        "2027-01-15",
+        "8000.00",
+    )
+    assert api.get(account_path(borrower)).json() == body
+    assert_error(api.post(account_path(borrower) + "/close"), 422, "revolving_account_not_closed")
+
+
+def test_an_account_with_an_order_waiting_is_not_closed(api, borrower, opened):
+    assert api.post("/api/v1/orders", order_body(borrower), format="json").status_code == 201
+
+    refused = api.post(account_path(borrower) + "/close")
+
+    assert_error(refused, 422, "revolving_account_not_closed")
+    assert RevolvingAccount.objects.get().status == "ACTIVE"
