@@ -20,6 +20,7 @@ from loans.management.seeding.portfolio import (
     PortfolioSeedRefused,
     PortfolioSummary,
     Progress,
+    ReferencesError,
     portfolio_seed,
 )
 from loans.management.seeding.portfolio.revolving_report import revolving_seed_report
@@ -72,7 +73,7 @@ class Command(BaseCommand):
                 writers=writers,
                 progress=self.progress,
             )
-        except PortfolioSeedRefused as error:
+        except (PortfolioSeedRefused, ReferencesError) as error:
             raise CommandError(str(error)) from error
         self.report(summary, as_of)
         if revolving > 0:

@@ -20,6 +20,7 @@ from datetime import date
 from django.db import connection
 
 from loans.calendar.models import BusinessDate
+from loans.management.seeding.portfolio.references import ReferencesError
 from loans.management.seeding.portfolio.run import Run
 from loans.management.seeding.portfolio.summary import (
     PortfolioSummary,
@@ -32,6 +33,7 @@ __all__ = [
     "PortfolioSummary",
     "Progress",
     "ProgressCallback",
+    "ReferencesError",
     "portfolio_seed",
 ]
 

@@ -8,7 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from decimal import Decimal
@@ -38,6 +38,7 @@ from loans.management.seeding.portfolio.mix import (
     portfolio_products_ensure,
     schedule_templates,
 )
+from loans.management.seeding.portfolio.references import SEEDED_TABLES, foreign_keys_set_aside
 from loans.management.seeding.portfolio.session import (
     Session,
     SessionData,
@@ -89,7 +90,10 @@ class Run:
         self.started = time.perf_counter()
 
     def step(self, name: str, began: float, *, announce: bool = True) -> None:
-        self.summary.time(name, time.perf_counter() - began)
+        self.timed(name, time.perf_counter() - began, announce=announce)
+
+    def timed(self, name: str, seconds: float, *, announce: bool = True) -> None:
+        self.summary.time(name, seconds)
         if announce:
             self.progress(name)
 
@@ -156,6 +160,26 @@ class Run:
         PostgreSQL runs each connection on its own core, so two writers keep both cores busy
         while the borrower thread encrypts. The first error stops every writer and is raised.
         """
+        with self._references_set_aside():
+            self._write_in_threads(data, chunks)
+
+    @contextmanager
+    def _references_set_aside(self) -> Iterator[None]:
+        """The owner's foreign keys dropped for the writing and checked at its end.
+
+        A superuser's writers skip the row-by-row checks per chunk instead (``Session``); a
+        role that does not own the tables keeps them (slow, but it cannot drop them).
+        """
+        with connection_as_owner(DEFAULT_DB_ALIAS):
+            with connection.cursor() as cursor:
+                superuser, owner = _privileges(cursor)
+            if superuser or not owner:
+                yield
+                return
+            with foreign_keys_set_aside(self.timed):
+                yield
+
+    def _write_in_threads(self, data: SessionData, chunks: Iterator[Chunk]) -> None:
         work: queue.Queue[Chunk | None] = queue.Queue(maxsize=self.writers)
         results: queue.Queue[tuple[Chunk, PortfolioSummary] | BaseException | None] = queue.Queue()
         stop = threading.Event()
@@ -380,6 +404,21 @@ class _Lap:
         now = time.perf_counter()
         self.part.time(step, now - self.began)
         self.began = now
+
+
+def _privileges(cursor: Any) -> tuple[bool, bool]:
+    """Whether this connection's role is a superuser, and whether it owns every seeded table."""
+    cursor.execute(
+        """
+        SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
+               bool_and(pg_has_role(c.relowner, 'USAGE'))
+        FROM pg_class c
+        WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace
+        """,
+        [list(SEEDED_TABLES)],
+    )
+    superuser, owner = cursor.fetchone()
+    return bool(superuser), bool(owner)
 
 
 def _count(cursor: Any, part: PortfolioSummary) -> None:
