@@ -17,11 +17,12 @@ It prints loans per second for each, the ratio to the baseline, the rerun time, 
 workers' peak memory (VmHWM of every worker process) and when each chunk ran on which process.
 
     python -m tests.bench.cob [--loans 1000000] [--baseline 10000] [--reuse]
-        [--database lendportal_bench] [--broker-db 14] [--template DB] [--cob-only]
+        [--database lendportal_bench] [--broker-db 14] [--template DB] [--cob-only] [--drop]
 
 ``--template DB`` copies an already seeded database (``CREATE DATABASE … TEMPLATE``) into the
 bench's database instead of seeding, so runs of different code start from the same books;
-``--cob-only`` measures the two-process COB, its rerun and the floor only.
+``--cob-only`` measures the two-process COB, its rerun and the floor only; ``--drop`` drops the
+bench's database and stops (``tests.bench.scale`` frees its 26 GB so).
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def main() -> None:
     options = _options()
     env = _environment(options.database, options.broker_db)
     figures = Figures()
+    if options.drop:
+        _database_drop(env)
+        return
     figures.add(f"Database {_safe(env['DATABASE_URL'])}, {os.cpu_count()} cores")
     if options.template:
         _database_create(env, template=options.template)
@@ -105,6 +109,7 @@ def _options() -> argparse.Namespace:
     parser.add_argument(
         "--cob-only", action="store_true", help="skip the one-process run and the baseline"
     )
+    parser.add_argument("--drop", action="store_true", help="drop the bench's database, and stop")
     return parser.parse_args()
 
 
@@ -157,6 +162,15 @@ def _database_create(env: dict[str, str], *, template: str | None = None) -> Non
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name}{copy}")
     print(f"Created database {name}{copy}", flush=True)
+
+
+def _database_drop(env: dict[str, str]) -> None:
+    import psycopg
+
+    name = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    with psycopg.connect(env["LENDPORTAL_ADMIN_URL"], autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    print(f"Dropped database {name}", flush=True)
 
 
 def _manage(env: dict[str, str], *args: str, quiet_every: int = 1) -> list[str]:
