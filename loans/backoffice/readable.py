@@ -114,6 +114,7 @@ KEY_LABELS: dict[str, Promise] = {
     "reminders": _("reminders queued"),
     "installments": _("installments updated"),
     "delinquency": _("days past due and buckets"),
+    "checks": _("deferred checks (foreign keys, journal guards)"),
     "close_paid": _("loans paid off"),
     "lines_frozen": _("credit lines frozen"),
     "loan_balances": _("loan balances updated"),

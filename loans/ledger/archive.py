@@ -151,8 +151,10 @@ def journal_restore(*, path: Path, connection: BaseDatabaseWrapper) -> list[Arch
     """Bring the partitions of an archive file back, as they were; refuses if one exists.
 
     Each table is created apart, filled (no trigger fires: the rows were checked when they were
-    posted, and their months are closed), checked against the file's counts and attached, which
-    checks its bounds and foreign keys and builds its indexes, in one transaction.
+    posted, and their months are closed), checked against the file's counts and, for lines,
+    that their entries, loans and revolving accounts exist (ledger migration 0011 checks that
+    per statement, not by foreign key), and attached, which checks its bounds and the entries'
+    foreign keys and builds its indexes, in one transaction.
     """
     with path.open("rb") as source:
         header = json.loads(source.readline())
@@ -184,12 +186,37 @@ def _restore_table(cursor: Any, table: ArchivedTable, source: Any) -> None:
         raise ArchiveRefused(f"{table.table} does not hold what the file says.")
     if table.parent == LINE_TABLE:
         cursor.execute(f"ALTER TABLE {table.table} ADD PRIMARY KEY (id)")
+        _references_check(cursor, table.table)
     low = "MINVALUE" if table.low is None else str(table.low)
     cursor.execute(
         f"ALTER TABLE {table.parent} ATTACH PARTITION {table.table} "
         f"FOR VALUES FROM ({low}) TO ({table.high})"
     )
     cursor.execute("SELECT ledger_journal_partition_guard(%s::regclass)", [table.table])
+
+
+# What the lines' statement trigger checks when they are posted (ledger migration 0011): their
+# entry (restored just before them), loan and revolving account exist.
+_REFERENCES_SQL = """
+SELECT 'entry', d.id FROM (SELECT DISTINCT entry_id AS id FROM {table}) AS d
+WHERE NOT EXISTS (SELECT FROM loans_journalentry AS e WHERE e.id = d.id)
+UNION ALL
+SELECT 'loan', d.id FROM (SELECT DISTINCT loan_id AS id FROM {table} WHERE loan_id IS NOT NULL) AS d
+WHERE NOT EXISTS (SELECT FROM loans_loan AS l WHERE l.id = d.id)
+UNION ALL
+SELECT 'revolving account', d.id
+FROM (SELECT DISTINCT revolving_account_id AS id FROM {table}
+      WHERE revolving_account_id IS NOT NULL) AS d
+WHERE NOT EXISTS (SELECT FROM revolving_revolvingaccount AS a WHERE a.id = d.id)
+LIMIT 1
+"""
+
+
+def _references_check(cursor: Any, table: str) -> None:
+    cursor.execute(_REFERENCES_SQL.format(table=table))
+    row = cursor.fetchone()
+    if row is not None:
+        raise ArchiveRefused(f"{table} names {row[0]} {row[1]}, which is not in the database.")
 
 
 def _copy_out(cursor: Any, table: str, part: Path) -> int:

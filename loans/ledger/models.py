@@ -166,11 +166,14 @@ class JournalLine(models.Model):
     """
 
     # Indexed by the Meta indexes below (their first column), not by a second index of its own.
+    # No database foreign key on entry, loan or revolving account: the lines' statement trigger
+    # checks them once per statement (migration 0011; docs/ledger.md "References").
     entry = models.ForeignKey(
         JournalEntry,
         on_delete=models.PROTECT,
         related_name="lines",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("entry"),
     )
     account = models.CharField(
@@ -183,6 +186,7 @@ class JournalLine(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("loan"),
     )
     installment_number = models.PositiveSmallIntegerField(
@@ -197,6 +201,7 @@ class JournalLine(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("revolving account"),
     )
 

@@ -319,8 +319,9 @@ SESSION_STATE = [
     (r"pg_(try_)?advisory_lock(_shared)?\(", "a session-level advisory lock"),
     (r"\bLISTEN\b|\bUNLISTEN\b", "LISTEN"),
     (r"WITH HOLD", "a cursor kept across transactions"),
-    # SET TRANSACTION (isolation, a shared snapshot) lasts the transaction, like SET LOCAL.
-    (r"""execute\(\s*f?["']SET (?!LOCAL|TRANSACTION)""", "SET without LOCAL"),
+    # SET TRANSACTION (isolation, a shared snapshot) and SET CONSTRAINTS last the transaction,
+    # like SET LOCAL.
+    (r"""execute\(\s*f?["']SET (?!LOCAL|TRANSACTION|CONSTRAINTS)""", "SET without LOCAL"),
     (
         r"CREATE TEMP(ORARY)? TABLE \w+(?!\w)(?!\s+ON COMMIT DROP)",
         "a temporary table kept after commit",

@@ -141,6 +141,9 @@ def cob_chunk_process(*, chunk_id: int, now: datetime | None = None) -> dict[str
         result = step(scope)
         stats["ms"][name] = round((time.perf_counter() - started) * 1000)
         stats.update(result if isinstance(result, dict) else {name: _json(result)})
+    started = time.perf_counter()
+    cob_steps.deferred_checks_run()
+    stats["ms"]["checks"] = round((time.perf_counter() - started) * 1000)
     chunk.status = CobChunkStatus.DONE
     chunk.finished_at = timezone.now()
     chunk.stats = stats

@@ -87,6 +87,18 @@ def chunk_session_tune() -> None:
     _execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0", {})
 
 
+def deferred_checks_run() -> None:
+    """Run the checks PostgreSQL defers to the commit now, so the chunk's stats time them.
+
+    The foreign keys of every row the steps wrote (checked row by row) and the journal's
+    entry-has-lines guard: without this their time is spent in the commit, where no step sees it.
+    Then deferred again for the rest of the transaction (a test's, or the inline run's): every
+    deferrable constraint and trigger of the schema is INITIALLY DEFERRED, so ALL DEFERRED puts
+    them back as they were.
+    """
+    _execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED", {})
+
+
 def _installments_select(where: str) -> str:
     """The night's work on each unpaid installment of the loans ``where`` selects, as rows.
 
