@@ -16,10 +16,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from django.db import connection as default_connection
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
+from django.db.migrations.executor import MigrationExecutor
 
-from accounts.database_roles import credentials_use, owner_credentials
+from accounts.database_roles import (
+    app_role_grant,
+    connection_as_owner,
+    credentials_use,
+    owner_credentials,
+)
 
 
 @contextmanager
@@ -87,3 +94,13 @@ def scratch_database(prefix: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrate_as_owner(target: list[tuple[str, str]] | None) -> None:
+    """Migrate the test database as the owner to ``target`` (None: every app's latest), then
+    grant the application's role its rights, as ``manage.py migrate`` does."""
+    with connection_as_owner("default") as app_role:
+        executor = MigrationExecutor(connections["default"])
+        executor.migrate(target or executor.loader.graph.leaf_nodes())
+        if app_role is not None:
+            app_role_grant(role=app_role)

@@ -277,6 +277,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "loans.ledger.tasks.journal_partitions_ensure",
         "schedule": crontab(minute=7, hour=3),
     },
+    # The dashboard's stock changes, folded into one row per bucket (docs/backoffice.md).
+    "loan-stock-compact": {
+        "task": "loans.reporting.tasks.loan_stock_compact",
+        "schedule": 10 * 60,
+        "options": {"expires": 9 * 60},
+    },
     "idempotency-purge": {
         "task": "loans.api.tasks.idempotency_records_purge",
         "schedule": crontab(minute=17),

@@ -1,10 +1,10 @@
 """Reads of the back office (issue #6): the officers' loan page, the worklist, the dashboard.
 
-Every figure of the dashboard comes from a few set-based queries: one GROUP BY over the loans'
-balance columns (stock: outstanding, active, buckets, PAR), one over twelve months of the
-``PortfolioDay`` summary rows (flows: disbursed, interest accrued and collected, per month; this
-month's and this year's are their sums), and the latest roll rates that close of business
-wrote (``RollRateSummary``, loans.reporting.services.roll_rates).
+Every figure of the dashboard comes from a few set-based queries: the stock by bucket that the
+loans' statement triggers keep (outstanding, active, buckets, PAR; ``loan_stock``), one over
+twelve months of the ``PortfolioDay`` summary rows (flows: disbursed, interest accrued and
+collected, per month; this month's and this year's are their sums), and the latest roll rates
+that close of business wrote (``RollRateSummary``, loans.reporting.services.roll_rates).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from loans.approvals.models import ApprovalRequest, ApprovalStatus
@@ -27,6 +26,7 @@ from loans.payments.models import CardBinding
 from loans.payments.selectors import card_binding_latest
 from loans.replica import replica_reads
 from loans.reporting.models import PortfolioDay, RollRateSummary
+from loans.reporting.services.loan_stock import Stock, loan_stock
 from loans.reporting.services.portfolio_days import portfolio_day_live
 from loans.reporting.services.roll_rates import BUCKETS, CLOSED
 from loans.servicing.models import (
@@ -216,12 +216,7 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-class _Stock(NamedTuple):
-    loans: int
-    principal: Decimal
-
-
-_NO_STOCK = _Stock(0, ZERO)
+_NO_STOCK = Stock(0, ZERO)
 
 
 @replica_reads()  # the dashboard and its CSV export read the replica when there is one (#20)
@@ -278,15 +273,10 @@ def _today(as_of: date) -> Flows | None:
     return None if live is None else Flows(*live)
 
 
-def _stock() -> dict[str, _Stock]:
-    """One GROUP BY over the active loans' balance columns (index loan_active_stock)."""
-    rows = (
-        Loan.objects.filter(status=LoanStatus.ACTIVE)
-        .values("bucket")
-        .annotate(loans=Count("*"), principal=Sum("principal_outstanding_amount"))
-        .order_by()
-    )
-    return {row["bucket"]: _Stock(row["loans"], row["principal"] or ZERO) for row in rows}
+def _stock() -> dict[str, Stock]:
+    """The active loans by bucket, as the loans' statement triggers keep them (a handful of
+    rows whatever the portfolio's size; loans.reporting.services.loan_stock)."""
+    return loan_stock()
 
 
 def _flows(months: list[MonthRow]) -> Flows:

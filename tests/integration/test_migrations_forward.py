@@ -111,6 +111,20 @@ def _snapshot(url: str) -> _Snapshot:
         return _Snapshot(counts, dict(types.fetchall()), dict(permissions.fetchall()))
 
 
+def _buckets_active(url: str) -> int:
+    """How many buckets hold active loans; each must hold its loans' sums in the stock."""
+    with psycopg.connect(url) as conn:
+        grouped = conn.execute(
+            "SELECT bucket, count(*), sum(principal_outstanding_amount) FROM loans_loan"
+            " WHERE status = 'ACTIVE' GROUP BY bucket ORDER BY bucket"
+        ).fetchall()
+        kept = conn.execute(
+            "SELECT bucket, loans, principal_amount FROM loans_loanstock ORDER BY bucket"
+        ).fetchall()
+        assert kept == grouped
+        return len(grouped)
+
+
 def test_a_database_of_the_release_before_the_apps_migrates_forward_with_every_row(
     tmp_path: Path, scratch_database: str
 ) -> None:
@@ -129,6 +143,9 @@ def test_a_database_of_the_release_before_the_apps_migrates_forward_with_every_r
     # new rows; every other table keeps its count, and every old permission its id (below).
     added = {i: p for i, p in after.permissions.items() if i not in before.permissions}
     expected = before.counts | {"auth_permission": before.counts["auth_permission"] + len(added)}
+    # The dashboard's stock (#20) is filled from the loans: one row per bucket of active loans.
+    expected["loans_loanstock"] = _buckets_active(scratch_database)
+    assert expected["loans_loanstock"] > 0
     assert after.counts == expected, "a table gained or lost rows"
     # #17, #18 and #19: each new model brings its four permissions
     new_models = [

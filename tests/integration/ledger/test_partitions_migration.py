@@ -13,14 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.database_roles import app_role_grant, connection_as_owner
 from loans.ledger.models import AccountCode, EntryType
 from loans.ledger.partitions import MONTH_ID_SPAN
 from loans.ledger.services import credit, debit, entry_post
+from tests.database import migrate_as_owner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,23 +27,13 @@ BEFORE = ("ledger", "0006_accounting_periods")
 AFTER = ("ledger", "0007_journal_partitions")
 
 
-def migrate(target: list[tuple[str, str]] | None) -> None:
-    """Migrate as the owner to ``target`` (None: every app's latest), then grant the app role."""
-    with connection_as_owner("default") as app_role:
-        owner = connections["default"]
-        executor = MigrationExecutor(owner)
-        executor.migrate(target or executor.loader.graph.leaf_nodes())
-        if app_role is not None:
-            app_role_grant(role=app_role)
-
-
 @pytest.fixture
 def old_schema() -> Iterator[None]:
-    migrate([BEFORE])
+    migrate_as_owner([BEFORE])
     try:
         yield
     finally:
-        migrate(None)
+        migrate_as_owner(None)
 
 
 def journal() -> list[tuple[Any, ...]]:
@@ -82,7 +71,7 @@ def test_a_journal_of_the_previous_schema_is_partitioned_without_losing_a_line(
         cursor.execute(OLD_ENTRY, [today, None, entries[0], Decimal(-1), Decimal(-1)])
     before = journal()
 
-    migrate([AFTER])
+    migrate_as_owner([AFTER])
 
     assert journal() == before
     assert len(before) == 12
