@@ -1,7 +1,7 @@
 """Reads of the back office (issue #6): the officers' loan page, the worklist, the dashboard.
 
 Every figure of the dashboard comes from a few set-based queries: the stock by bucket that the
-loans' statement triggers keep (outstanding, active, buckets, PAR; ``loan_stock``), one over
+loans' triggers keep (outstanding, active, buckets, PAR; ``loan_stock``), one over
 twelve months of the ``PortfolioDay`` summary rows (flows: disbursed, interest accrued and
 collected, per month; this month's and this year's are their sums), and the latest roll rates
 that close of business wrote (``RollRateSummary``, loans.reporting.services.roll_rates).
@@ -274,7 +274,7 @@ def _today(as_of: date) -> Flows | None:
 
 
 def _stock() -> dict[str, Stock]:
-    """The active loans by bucket, as the loans' statement triggers keep them (a handful of
+    """The active loans by bucket, as the loans' triggers keep them (a handful of
     rows whatever the portfolio's size; loans.reporting.services.loan_stock)."""
     return loan_stock()
 

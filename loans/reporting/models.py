@@ -84,13 +84,12 @@ class RollRateSummary(models.Model):
 class LoanStock(models.Model):
     """Changes to the active loans' stock by bucket: summed per bucket, the dashboard's stock.
 
-    The application never writes it. Statement triggers on ``loans_loan`` (migration
-    reporting 0009) add one row per bucket a statement changed, with the change in active
-    loans and in their principal outstanding, in the statement's own transaction: the sum over
-    any snapshot equals ``GROUP BY bucket`` over the active loans of that snapshot, read in
-    microseconds instead of seconds at millions of loans (issue #20). Inserts only, so
-    concurrent writers never wait on each other; ``loan_stock_compact`` folds the rows into one
-    per bucket (docs/backoffice.md "The stock by bucket").
+    The application never writes it. Triggers on ``loans_loan`` (migration reporting 0009)
+    add each change in active loans and their principal outstanding per bucket, in the
+    changing transaction: the sum over any snapshot equals ``GROUP BY bucket`` over the active
+    loans of that snapshot, read from a few rows instead of millions of loans (issue #20).
+    Inserts only, so concurrent writers never wait on each other; ``loan_stock_compact`` folds
+    the rows into one per bucket (docs/backoffice.md "The stock by bucket").
     """
 
     id = models.BigAutoField(primary_key=True)

@@ -1,4 +1,4 @@
-"""The dashboard's stock by bucket, kept by statement triggers on the loans (issue #20).
+"""The dashboard's stock by bucket, kept by triggers on the loans (issue #20).
 
 Whatever changes the loans (a draw, a bucket change, a repayment, a write-off, a delete), the
 stock read from ``loans_loanstock`` equals ``GROUP BY bucket`` over the active loans; a night's
