@@ -120,6 +120,10 @@ def test_a_revolving_account_with_lines_cannot_be_deleted(loan: Loan) -> None:
         )
         with refused(pg, FOREIGN_KEY_VIOLATION):
             pg.execute("DELETE FROM revolving_revolvingaccount WHERE id = %s", [account.pk])
+        message = error_of(
+            pg, ("DELETE FROM revolving_revolvingaccount WHERE id = %s", [account.pk])
+        )
+    assert f"revolving account {account.pk} has journal lines" in message
 
 
 def test_the_lines_have_no_row_by_row_foreign_keys_left() -> None:
