@@ -92,7 +92,6 @@ class LoanStock(models.Model):
     the rows into one per bucket (docs/backoffice.md "The stock by bucket").
     """
 
-    id = models.BigAutoField(primary_key=True)
     bucket = models.CharField(max_length=8, verbose_name=_("bucket"))
     loans = models.BigIntegerField(verbose_name=_("loans"))
     principal_amount = models.DecimalField(

@@ -84,7 +84,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="LoanStock",
             fields=[
-                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("bucket", models.CharField(max_length=8, verbose_name="bucket")),
                 ("loans", models.BigIntegerField(verbose_name="loans")),
                 (
