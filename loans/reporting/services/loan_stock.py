@@ -1,9 +1,9 @@
 """The active loans' stock by bucket (issue #20): read, folded and rebuilt.
 
 Triggers on the loans keep ``loans_loanstock`` (migration reporting 0009): every change to
-the active loans adds its change per bucket. Reading the stock sums
-those rows; folding them now and then keeps them few; a rebuild starts again from the loans
-(after a seed that skipped the triggers, or to repair by hand).
+the active loans adds its change per bucket. Reading the stock sums those rows; folding them
+now and then keeps them few; a rebuild starts again from the loans (after a seed that skipped
+the triggers, or to repair by hand).
 """
 
 from __future__ import annotations
