@@ -225,7 +225,7 @@ def portfolio_dashboard(*, as_of: date) -> Dashboard:
 
     The roll rates are the latest that close of business wrote through ``as_of``.
     """
-    stock = _stock()
+    stock = loan_stock()  # kept by the loans' triggers: a few rows whatever the book's size
     outstanding = sum((row.principal for row in stock.values()), ZERO)
     buckets = [
         BucketRow(
@@ -271,12 +271,6 @@ def _today(as_of: date) -> Flows | None:
     them in a ``PortfolioDay`` row (then None: the row is already in the months)."""
     live = portfolio_day_live(day=as_of)
     return None if live is None else Flows(*live)
-
-
-def _stock() -> dict[str, Stock]:
-    """The active loans by bucket, as the loans' triggers keep them (a handful of
-    rows whatever the portfolio's size; loans.reporting.services.loan_stock)."""
-    return loan_stock()
 
 
 def _flows(months: list[MonthRow]) -> Flows:

@@ -15,8 +15,6 @@ from django.db import connection, connections, transaction
 
 from loans.replica import read_alias
 
-ZERO = Decimal("0.00")
-
 _READ = """
 SELECT bucket, sum(loans), sum(principal_amount) FROM loans_loanstock
 GROUP BY bucket HAVING sum(loans) <> 0 OR sum(principal_amount) <> 0
@@ -34,24 +32,27 @@ added AS (
 SELECT count(*) FROM folded
 """
 
-_REBUILD = """
-LOCK TABLE loans_loan IN SHARE MODE;
-DELETE FROM loans_loanstock;
-INSERT INTO loans_loanstock (bucket, loans, principal_amount)
-SELECT bucket, count(*), sum(principal_outstanding_amount)
-FROM loans_loan WHERE status = 'ACTIVE' GROUP BY bucket;
+# The stock the slow way, every active loan grouped by bucket (migration 0009 fills with it).
+_GROUPED = """
+SELECT bucket, count(*) AS loans, sum(principal_outstanding_amount) AS principal
+FROM loans_loan WHERE status = 'ACTIVE' GROUP BY bucket
 """
 
-_DRIFT = """
+_REBUILD = f"""
+LOCK TABLE loans_loan IN SHARE MODE;
+DELETE FROM loans_loanstock;
+INSERT INTO loans_loanstock (bucket, loans, principal_amount) {_GROUPED};
+"""  # noqa: S608 - the interpolated part is a constant of this module
+
+_DRIFT = f"""
 SELECT coalesce(s.bucket, l.bucket), coalesce(s.loans, 0), coalesce(l.loans, 0),
        coalesce(s.principal, 0), coalesce(l.principal, 0)
 FROM (SELECT bucket, sum(loans) AS loans, sum(principal_amount) AS principal
       FROM loans_loanstock GROUP BY bucket) AS s
-FULL JOIN (SELECT bucket, count(*) AS loans, sum(principal_outstanding_amount) AS principal
-           FROM loans_loan WHERE status = 'ACTIVE' GROUP BY bucket) AS l USING (bucket)
+FULL JOIN ({_GROUPED}) AS l USING (bucket)
 WHERE coalesce(s.loans, 0) <> coalesce(l.loans, 0)
    OR coalesce(s.principal, 0) <> coalesce(l.principal, 0)
-"""
+"""  # noqa: S608 - the interpolated part is a constant of this module
 
 
 class Stock(NamedTuple):
